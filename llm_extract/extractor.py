@@ -1,0 +1,311 @@
+"""Schema-guided extraction of one document section into grounded records.
+
+Parsing (what the model or the rules say) is kept apart from grounding (where
+the original file says it): every record that leaves this module has
+``original[start:end] == evidence`` and every number it carries printed in
+that evidence, or it is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Sequence
+
+from pydantic import BaseModel, Field, create_model
+
+from .errors import LLMError
+from .types import (
+    Document, Grounded, IndicatorRecord, NormalizedText, ProblemRecord, ProjectRecord, RECORD_TYPES, Section,
+    TaskRecord,
+)
+
+KINDS = ("indicator", "project", "problem", "task")
+BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
+
+
+# --- what the model is asked to fill (required-but-nullable: constrained grammars fill them) ---------
+class IndicatorDraft(BaseModel):
+    evidence: str = Field(description="逐字复制的原文小句")
+    metric_raw: str
+    period: Optional[str]
+    kind: Literal["actual", "estimate", "target"]
+    value: Optional[float]
+    unit: Optional[str]
+    yoy_pct: Optional[float]
+    qualifier: Optional[str]
+    placeholder: bool
+
+
+class ProjectDraft(BaseModel):
+    evidence: str
+    name: str
+    investment_value: Optional[float]
+    investment_unit: Optional[str]
+    status: Literal["planned", "started", "under_construction", "completed", "in_operation", "unknown"]
+    period: Optional[str]
+
+
+class ProblemDraft(BaseModel):
+    evidence: str
+    problem: str
+    category: str
+
+
+class TaskDraft(BaseModel):
+    evidence: str
+    task: str
+    value: Optional[float]
+    unit: Optional[str]
+    deadline: Optional[str]
+    period: Optional[str]
+
+
+class IndicatorList(BaseModel):
+    items: list[IndicatorDraft]
+
+
+class ProjectList(BaseModel):
+    items: list[ProjectDraft]
+
+
+class ProblemList(BaseModel):
+    items: list[ProblemDraft]
+
+
+class TaskList(BaseModel):
+    items: list[TaskDraft]
+
+
+DRAFT_LISTS: dict[str, type[BaseModel]] = {
+    "indicator": IndicatorList, "project": ProjectList, "problem": ProblemList, "task": TaskList,
+}
+
+
+@dataclass
+class SectionResult:
+    records: list[Grounded] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)  # {"reason", "record"}
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    seconds: float = 0.0
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+
+def period_hint(sentence: str, section: Section | None, doc: Document) -> Optional[str]:
+    """The year a figure is about when the sentence itself does not say: section heading, then document."""
+    for text in ([section.path_str] if section else []):
+        years = _YEAR.findall(text)
+        if years:
+            return years[-1]
+    if len(doc.years) == 1:
+        return str(doc.years[0])
+    return None
+
+
+def _batches(spans: Sequence[tuple[int, int]], limit: int = BATCH_CHARS) -> list[tuple[int, int]]:
+    """Merge consecutive candidate sentence spans (normalized coords) into windows of at most ``limit``."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and e - out[-1][0] <= limit and s - out[-1][1] <= 200:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _finish_indicator(draft: IndicatorDraft) -> IndicatorRecord:
+    from .numbers import parse_change, parse_quantity
+    from .vocab import canonical_metric
+
+    value_base = None
+    if draft.value is not None and draft.unit:
+        q = parse_quantity(f"{draft.value:g}{draft.unit}")
+        if q is not None and q.value_base is not None:
+            value_base = q.value_base
+    change = parse_change(draft.evidence)
+    return IndicatorRecord(
+        metric=canonical_metric(draft.metric_raw), metric_raw=draft.metric_raw, period=draft.period, kind=draft.kind,
+        value=None if draft.placeholder else draft.value, unit=draft.unit, value_base=None if draft.placeholder else value_base,
+        yoy_pct=draft.yoy_pct, yoy_basis=getattr(change, "basis", None) if change else None,
+        qualifier=draft.qualifier, placeholder=draft.placeholder, evidence=draft.evidence,
+    )
+
+
+def _finish_project(draft: ProjectDraft) -> ProjectRecord:
+    from .numbers import parse_quantity
+
+    base = None
+    if draft.investment_value is not None and draft.investment_unit:
+        q = parse_quantity(f"{draft.investment_value:g}{draft.investment_unit}")
+        base = q.value_base if q else None
+    return ProjectRecord(name=draft.name, investment_value=draft.investment_value, investment_unit=draft.investment_unit,
+                         investment_base=base, status=draft.status, period=draft.period, evidence=draft.evidence)
+
+
+def draft_to_record(kind: str, draft: BaseModel) -> Grounded:
+    if kind == "indicator":
+        return _finish_indicator(draft)  # type: ignore[arg-type]
+    if kind == "project":
+        return _finish_project(draft)  # type: ignore[arg-type]
+    if kind == "problem":
+        return ProblemRecord(problem=draft.problem, category=draft.category, evidence=draft.evidence)  # type: ignore[attr-defined]
+    if kind == "task":
+        return TaskRecord(task=draft.task, value=draft.value, unit=draft.unit, deadline=draft.deadline,  # type: ignore[attr-defined]
+                          period=draft.period, evidence=draft.evidence)  # type: ignore[attr-defined]
+    # A user schema: the draft already is the record type.
+    return draft  # type: ignore[return-value]
+
+
+def custom_list_model(record_cls: type[BaseModel]) -> type[BaseModel]:
+    """Wrap a user's pydantic model: add the grounding fields, and return ``{"items": [...]}`` of it."""
+    extra = {
+        "evidence": (str, Field(description="逐字复制的原文小句")),
+        "record_type": (str, record_cls.__name__),
+        "doc_id": (str, ""), "source": (str, ""), "start": (int, -1), "end": (int, -1),
+        "section": (str, ""), "prompt_version": (str, ""),
+    }
+    fields = {k: v for k, v in extra.items() if k not in record_cls.model_fields}
+    grounded = create_model(record_cls.__name__ + "Record", __base__=record_cls, **fields)
+    return create_model(record_cls.__name__ + "List", items=(list[grounded], ...))
+
+
+class SectionExtractor:
+    """Extracts one kind of record from one section, by rules or by an LLM, then grounds it."""
+
+    def __init__(self, *, backend: str = "llm", llm=None, prompts=None, custom_schema: type[BaseModel] | None = None):
+        if backend not in ("llm", "rules", "rules+llm"):
+            raise ValueError(f"unknown backend {backend!r}")
+        self.backend = backend
+        self.llm = llm
+        self.custom_schema = custom_schema
+        if prompts is None and backend != "rules":
+            from .prompts import load_prompts
+
+            prompts = load_prompts()
+        self.prompts = prompts
+
+    def prompt_version(self, kind: str) -> str:
+        if self.backend == "rules":
+            return "rules@1"
+        name = f"extract_{kind}" if kind in KINDS else "extract_custom"
+        return self.prompts[name].version
+
+    # -------------------------------------------------------------------------------------------
+    def extract(self, kind: str, doc: Document, norm: NormalizedText, section: Section) -> SectionResult:
+        from .candidates import find_candidates
+
+        result = SectionResult()
+        s0, s1 = norm.from_original(section.start, section.end)
+        text = norm.simplified[s0:s1]
+        cands = [c for c in find_candidates(text) if kind not in KINDS or kind in c.kinds]
+        if not cands:
+            return result
+        if self.backend in ("rules", "rules+llm") and kind == "indicator":
+            self._rules(doc, norm, section, s0, text, result)
+        if self.backend in ("llm", "rules+llm"):
+            spans = [(c.start, c.end) for c in cands]
+            for b0, b1 in _batches(spans):
+                self._llm_batch(kind, doc, norm, section, s0 + b0, s0 + b1, result)
+        result.records = _dedupe(result.records)
+        return result
+
+    def _rules(self, doc, norm, section, s0, text, result: SectionResult) -> None:
+        from .candidates import rules_extract_indicators
+
+        hint = period_hint(text, section, doc)
+        for rec in rules_extract_indicators(text, period_hint=hint):
+            span = norm.to_original(s0 + rec.start, s0 + rec.end)
+            self._ground(rec, doc, norm, section, (span.start, span.end), result, version="rules@1")
+
+    def _llm_batch(self, kind, doc, norm, section, n0, n1, result: SectionResult) -> None:
+        from .grounding import ground_record  # noqa: F401  (imported for its side-effect free check)
+
+        window = norm.text[n0:n1]
+        hint_span = norm.to_original(n0, n1)
+        name = f"extract_{kind}" if kind in KINDS else "extract_custom"
+        prompt = self.prompts[name]
+        values = {"text": norm.simplified[n0:n1], "doc_title": doc.title or doc.doc_id, "section": section.path_str or "(无)"}
+        if name == "extract_custom":
+            values["schema_name"] = self.custom_schema.__name__ if self.custom_schema else "Record"
+        messages = prompt.render(**values)
+        list_model = DRAFT_LISTS.get(kind) or custom_list_model(self.custom_schema)  # type: ignore[arg-type]
+        failed: list[tuple[BaseModel, str]] = []
+        drafts = self._ask(list_model, messages, prompt.version, result)
+        for d in drafts:
+            reason = self._try(kind, d, doc, norm, section, hint_span, result, prompt.version)
+            if reason:
+                failed.append((d, reason))
+        if not failed:
+            return
+        # One re-ask with the reasons, then the survivors are dropped and counted, never emitted.
+        feedback = "以下记录未通过核对，请只重新输出这些记录的更正版本（evidence 必须逐字来自原文，数字必须出现在 evidence 中）：\n" + "\n".join(
+            f"- {d.model_dump_json()} 原因：{r}" for d, r in failed
+        ) + f"\n原文：\n{window}"
+        retry = self._ask(list_model, messages + [{"role": "user", "content": feedback}], prompt.version + "+retry", result)
+        for d in retry:
+            reason = self._try(kind, d, doc, norm, section, hint_span, result, prompt.version)
+            if reason:
+                result.dropped.append({"reason": reason, "record": d.model_dump()})
+        if not retry:
+            for d, r in failed:
+                result.dropped.append({"reason": r, "record": d.model_dump()})
+
+    def _ask(self, list_model, messages, version, result: SectionResult) -> list[BaseModel]:
+        try:
+            obj, usage = self.llm.structured(list_model, messages, template_version=version)
+        except LLMError as exc:
+            # A junk answer after every retry loses this batch only; the run goes on and reports it.
+            if type(exc).__name__ == "LLMOutputError":
+                result.dropped.append({"reason": f"model output invalid: {exc.message}", "record": None})
+                return []
+            raise
+        result.calls += 1
+        result.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
+        result.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
+        result.seconds += getattr(usage, "seconds", 0.0) or 0.0
+        return list(getattr(obj, "items", []))
+
+    def _try(self, kind, draft, doc, norm, section, hint_span, result, version) -> str | None:
+        try:
+            rec = draft_to_record(kind, draft)
+        except ValueError as exc:
+            return f"invalid record: {exc}"
+        return self._ground(rec, doc, norm, section, (hint_span.start, hint_span.end), result, version=version)
+
+    def _ground(self, rec, doc, norm, section, hint, result: SectionResult, *, version: str) -> str | None:
+        from .grounding import ground_record
+
+        grounded, reason = ground_record(rec, norm.original, norm, doc_id=doc.doc_id, source=doc.source,
+                                         section=section.path_str, hint=hint)
+        if grounded is None:
+            return reason or "not grounded"
+        if "prompt_version" in type(grounded).model_fields:
+            grounded = grounded.model_copy(update={"prompt_version": version})
+        result.records.append(grounded)
+        return None
+
+
+def _key(r: BaseModel) -> tuple:
+    d = r.model_dump()
+    return tuple(d.get(k) for k in ("record_type", "metric", "name", "problem", "task", "value", "period", "kind"))
+
+
+def _dedupe(records: list[Grounded]) -> list[Grounded]:
+    """Same record stated by overlapping spans (rules and LLM, or two windows) is kept once."""
+    out: list[Grounded] = []
+    for r in records:
+        dup = False
+        for o in out:
+            if _key(o) == _key(r) and getattr(o, "start", -1) < getattr(r, "end", -1) and getattr(r, "start", -1) < getattr(o, "end", -1):
+                dup = True
+                break
+        if not dup:
+            out.append(r)
+    return out
+
+
+__all__ = ["SectionExtractor", "SectionResult", "KINDS", "DRAFT_LISTS", "RECORD_TYPES", "custom_list_model"]

