@@ -100,11 +100,13 @@ _LEAD_WORDS = sorted(
     [
         "全年", "今年", "去年", "上年", "当年", "年内", "年末", "年底", "年初", "上半年", "今年来", "一年来",
         "截至目前", "截止目前", "目前", "至今", "其中", "同时", "另外", "此外", "预计", "力争", "确保", "争取",
-        "实现", "完成", "累计", "共", "已", "将", "要", "建成",
+        "实现", "完成", "累计", "建成",
     ],
     key=len,
     reverse=True,
 )
+# One-character adverbs are stripped only before a verb: 要素市场 keeps its 要.
+_ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|累计|建成)")
 _SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
 _CONNECTORS = sorted(
     [
@@ -145,7 +147,6 @@ class _Metric:
     start: int  # offsets relative to the segment text
     end: int
     canonical: str
-    lead: str  # the words stripped before the metric (预计, 力争, years …)
 
 
 def _strip_connectors(s: str) -> str:
@@ -189,7 +190,8 @@ def _find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | N
             continue
         if body.startswith(("计划生育",), pos):
             break
-        word = next((w for w in _LEAD_WORDS if body.startswith(w, pos)), None)
+        adverb = _ADVERB_RE.match(body, pos)
+        word = adverb.group(0) if adverb else next((w for w in _LEAD_WORDS if body.startswith(w, pos)), None)
         if word:
             pos += len(word)
             metric_start = pos
@@ -219,7 +221,7 @@ def _find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | N
         canonical = phrase
     if not rate and not _unit_fits(canonical, base_unit):
         return None
-    return _Metric(metric_start, raw_end, canonical, body[:metric_start])
+    return _Metric(metric_start, raw_end, canonical)
 
 
 def _segment_start(folded: str, pos: int, floor: int) -> int:
@@ -293,7 +295,6 @@ def rules_extract_indicators(
 
     def make(metric: _Metric, seg0: int, fig_start: int, end: int, q: Quantity | None,
              changes: list[Change], sent0: int) -> None:
-        nonlocal records
         ev0 = seg0
         while ev0 < fig_start and text[ev0].isspace():
             ev0 += 1
@@ -346,9 +347,6 @@ def rules_extract_indicators(
                               base_unit=q.base_unit)
         if metric is None:
             continue
-        if q.qualifier is None and qual:
-            q = Quantity(q.value, q.unit, q.value_base, q.base_unit, q.raw, q.start, q.end, qual.group(0),
-                         q.placeholder)
         changes, end = _changes_after(text, fig_end, sent1 or len(text))
         make(metric, seg0, q.start, end if changes else fig_end, q, changes, sent0)
 
@@ -380,7 +378,11 @@ class Candidate:
     end: int
     text: str
     kinds: set[str] = field(default_factory=set)
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # kind -> why
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in sorted(self.reasons.items()))
 
 
 _PROBLEM_NOUN_RE = re.compile(r"问题|困难|不足|差距|短板|瓶颈|薄弱环节|矛盾|隐患")
@@ -389,7 +391,10 @@ _PROBLEM_CUE_RE = re.compile(
     r"一是|不少|一些"
 )
 _ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|[①-⑳]|[(（]\d+[)）]|\d+[、.．)])")
-_PROBLEM_LEAD_RE = re.compile(r"表现在|表现为|主要是|如下|[:：]\s*(?:一是|[①(（1])")
+_PROBLEM_LEAD_RE = re.compile(r"表现在|表现为|主要是|主要为|主要有|如下|[:：]\s*(?:一是|[①(（1])")
+_PROBLEM_HEADING_RE = re.compile(r"存在|主要|当前|面临|不足|薄弱")
+_TOP_HEADING_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]|^第[一二三四五六七八九十]+[部章]")
+_R_END = re.compile(r"[。！？；!?;]")
 _PLAN_START_RE = re.compile(
     r"(?:(?:19|20)\d\d年|今年|明年|下一步|下步|今后|来年)[^。]{0,12}?"
     r"(?:工作安排|工作计划|工作目标|工作思路|主要任务|工作重点|主要工作|目标任务|工作打算|工作措施|总体思路|"
@@ -416,6 +421,7 @@ def find_candidates(text: str, *, vocab: MetricIndex | None = None) -> list[Cand
     out: list[Candidate] = []
     problem_ctx = False  # inside "主要表现在：一是…；二是…。"
     prev_open = False  # the previous sentence ended with ；or ：, so a list goes on
+    problem_section = False  # under a heading such as "二、存在的问题"
     plan_ctx = False  # inside a "2008年工作安排" part
     for a, b in split_sentences(text):
         s = folded[a:b]
@@ -423,7 +429,12 @@ def find_candidates(text: str, *, vocab: MetricIndex | None = None) -> list[Cand
         quantities = find_quantities(s, include_placeholders=True)
         changes = find_changes(s)
         mentions = index.mentions(s)
-        figures = [q for q in quantities if q.unit not in _NON_VALUE_UNITS]
+        # "三项重点" is a count in words, not a figure an indicator could hold.
+        figures = [
+            q for q in quantities
+            if q.unit not in _NON_VALUE_UNITS
+            and (q.placeholder or q.raw[:1].isdigit() or q.base_unit in _MONEY_UNITS or q.unit in ("%", "‰"))
+        ]
 
         # indicator
         if mentions and (figures or changes):
@@ -448,7 +459,15 @@ def find_candidates(text: str, *, vocab: MetricIndex | None = None) -> list[Cand
             plan_ctx = False
         if _PLAN_START_RE.search(s):
             plan_ctx = True
-        if problem_ctx and (prev_open or _ENUM_RE.match(s)):
+        heading = len(s) <= 30 and not _R_END.search(s)
+        if heading and _TOP_HEADING_RE.match(s):
+            problem_section = False
+        if heading and _PROBLEM_NOUN_RE.search(s) and _PROBLEM_HEADING_RE.search(s):
+            kinds["problem"] = "heading of a problem part"
+            problem_section = True
+        elif problem_section:
+            kinds["problem"] = "inside a problem part"
+        elif problem_ctx and (prev_open or _ENUM_RE.match(s)):
             kinds["problem"] = "item of a problem list"
         else:
             problem_ctx = False

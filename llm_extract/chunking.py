@@ -118,7 +118,8 @@ def _overlap_start(text: str, units: list[tuple[int, int]], first: int, last: in
                    limit: int) -> int | None:
     """Start of the overlap carried from a chunk made of ``units[first:last]``.
 
-    ``limit`` is the latest start that still leaves room for the next unit.
+    The carried text may not start before ``limit``, so that the next new
+    sentence still fits in the chunk.
     """
     if overlap <= 0:
         return None

@@ -32,7 +32,12 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Chunks per embedder batch")
     search_k: int = Field(5, ge=1, description="Default number of search hits")
     retrieval: str = Field("hybrid", description="hybrid | bm25 | dense")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    rrf_k: int = Field(
+        1, ge=1, description="Reciprocal-rank-fusion constant (small keeps the strong BM25 order; measured in eval)"
+    )
+    dense_weight: float = Field(
+        0.2, ge=0, le=1, description="Weight of the dense ranking against BM25 (1.0) in hybrid fusion; chosen by eval"
+    )
 
     # --- language model ----------------------------------------------------
     llm_base_url: Optional[str] = Field(

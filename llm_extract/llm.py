@@ -123,6 +123,9 @@ class _CallState:
 
     grammar_schema: Optional[dict] = None
     responses: list = field(default_factory=list)
+    # (prompt, completion) tokens per attempt, read on arrival: instructor later
+    # overwrites each response's usage with its running total.
+    usages: list = field(default_factory=list)
 
 
 _STATE: contextvars.ContextVar[_CallState] = contextvars.ContextVar("llm_call_state")
@@ -140,14 +143,26 @@ def _raw_text(completion: Any) -> Optional[str]:
     return getattr(message, "content", None)
 
 
-def _usage_of(responses: list) -> tuple[int, int]:
-    prompt = completion = 0
-    for resp in responses:
-        usage = getattr(resp, "usage", None)
-        if usage is not None:
-            prompt += getattr(usage, "prompt_tokens", 0) or 0
-            completion += getattr(usage, "completion_tokens", 0) or 0
-    return prompt, completion
+def _plain(obj: BaseModel, model: type[T]) -> T:
+    """``obj`` as an instance of exactly ``model``.
+
+    instructor returns an instance of a subclass it made (mixing in its own
+    schema class) with the raw completion pinned on it; callers compare,
+    pickle and type-check records, so rebuild the already validated values.
+    """
+    if type(obj) is model:
+        for name in ("_raw_response", "_total_usage"):
+            obj.__dict__.pop(name, None)
+        return obj
+    values = {name: getattr(obj, name) for name in model.model_fields}
+    return model.model_construct(_fields_set=set(obj.model_fields_set), **values)
+
+
+def _usage_of(response: Any) -> tuple[int, int]:
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return 0, 0
+    return getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0
 
 
 class LLMClient:
@@ -275,6 +290,7 @@ class LLMClient:
                 delay *= 2
         if state is not None and not kwargs.get("stream"):
             state.responses.append(response)
+            state.usages.append(_usage_of(response))
         return response
 
     def _transport_error(self, exc: Exception, tries: int) -> LLMError:
@@ -285,7 +301,13 @@ class LLMClient:
         if status is not None and status not in RETRYABLE_STATUS:
             detail = self._scrub(str(getattr(exc, "message", "") or exc))[:300]
             return LLMError(f"{where} rejected the request (HTTP {status}): {detail}")
-        reason = f"HTTP {status}" if status else type(exc).__name__
+        if status:
+            reason = f"HTTP {status}"
+        else:
+            # openai hides the real cause (refused, DNS, a test's vcr miss) behind "Connection error."
+            cause = exc.__cause__ or exc.__context__
+            reason = type(exc).__name__ + (f": {type(cause).__name__}: {cause}" if cause else "")
+            reason = self._scrub(reason)[:400]
         hint = "is the server running and the URL right?" if self.backend == "remote" else "see llm-server.log"
         return LLMConnectionError(f"cannot get an answer from {where} after {tries} tries: {reason}", hint=hint)
 
@@ -382,13 +404,15 @@ class LLMClient:
             ) from None
         finally:
             _STATE.reset(token)
+        obj = _plain(obj, response_model)
         usage = self._attempt_usage(state, t0)
         raw = _raw_text(state.responses[-1]) if state.responses else None
         self._cache_put(key, {"kind": "structured", "output": obj.model_dump(mode="json"), "raw": raw, "usage": usage.to_dict()})
         return obj, usage
 
     def _attempt_usage(self, state: _CallState, t0: float) -> CallUsage:
-        prompt, completion = _usage_of(state.responses)
+        prompt = sum(p for p, _ in state.usages)
+        completion = sum(c for _, c in state.usages)
         return self._account(
             CallUsage(
                 prompt_tokens=prompt,

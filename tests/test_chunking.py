@@ -164,8 +164,9 @@ def test_overlap_from_a_long_sentence_starts_at_a_clause():
     norm = ident(t)
     chunks = chunk_document(doc_for(norm), norm, whole(norm), size=100, overlap=25)
     assert chunks[0].text == long
-    # too long to repeat whole: its tail is carried from a clause start
-    assert chunks[1].text.startswith("甲" * 9 + "。" + "乙")
+    # too long to repeat whole: its longest tail within 25 chars that starts at a clause is carried
+    assert chunks[1].start == 70
+    assert chunks[1].text.startswith("甲" * 9 + "，" + "甲" * 9 + "。" + "乙")
 
 
 def test_long_sentence_splits_at_commas_then_hard():

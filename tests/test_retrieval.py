@@ -79,7 +79,7 @@ VECTORS = {
 
 @pytest.fixture()
 def settings(tmp_path):
-    return Settings(index=tmp_path / "index", rrf_k=1)
+    return Settings(index=tmp_path / "index", rrf_k=1, dense_weight=1.0)
 
 
 @pytest.fixture()
@@ -183,3 +183,12 @@ def test_blank_query(settings, built):
     emb, store, kw = built
     r = Retriever(settings, embedder=emb, store=store, keyword=kw)
     assert r.search("   ", 4) == []
+
+
+def test_weighted_fusion_lets_the_stronger_ranking_lead():
+    from llm_extract.retrieval import rrf_fuse
+
+    lexical, dense = ["A", "B", "C"], ["C", "B", "A"]
+    equal = dict(rrf_fuse([lexical, dense], 1))
+    assert equal["A"] == pytest.approx(equal["C"])  # equal weights: both lists' leaders tie
+    assert [c for c, _ in rrf_fuse([lexical, dense], 1, [1.0, 0.2])] == ["A", "B", "C"]
