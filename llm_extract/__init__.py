@@ -2,10 +2,10 @@
 
 Public API (imports stay light; heavy libraries load on first use)::
 
-    from llm_extract import Settings, ingest, search, list_documents, load_original
+    from llm_extract import Settings, ingest, search, ask, extract, evaluate, list_documents, load_original
 """
 
-from .api import ingest, list_documents, load_original, open_retriever, search
+from .api import ask, evaluate, extract, ingest, list_documents, load_original, open_retriever, search
 from .config import Settings
 from .errors import LlmExtractError
 from .types import Chunk, Citation, Document, Hit, IndicatorRecord, ProblemRecord, ProjectRecord, Section, Span, TaskRecord
@@ -13,7 +13,7 @@ from .types import Chunk, Citation, Document, Hit, IndicatorRecord, ProblemRecor
 __version__ = "0.1.0"
 
 __all__ = [
-    "Settings", "LlmExtractError", "ingest", "search", "list_documents", "load_original", "open_retriever",
+    "Settings", "LlmExtractError", "ingest", "search", "ask", "extract", "evaluate", "list_documents", "load_original", "open_retriever",
     "Span", "Document", "Section", "Chunk", "Hit", "Citation",
     "IndicatorRecord", "ProjectRecord", "ProblemRecord", "TaskRecord",
 ]

@@ -83,3 +83,33 @@ def original_for(source: str, settings: Optional[Settings] = None) -> str:
         finally:
             m.close()
     return load_file(source).text
+
+
+def ask(question: str, settings: Optional[Settings] = None, **kw):
+    """Cited answer; see :func:`llm_extract.qa.ask`. Returns an ``Answer`` (``.to_dict()`` for JSON)."""
+    from .qa import ask as _ask
+
+    return _ask(question, settings=settings, **kw)
+
+
+def extract(paths: Optional[Iterable[str | Path]] = None, *, out: str | Path, kinds: Iterable[str] = ("indicator",),
+            backend: str = "llm", fmt: str = "jsonl", settings: Optional[Settings] = None, llm=None,
+            custom_schema=None, doc_ids: Optional[list[str]] = None):
+    """Bulk grounded extraction from files (or, without paths, the index); see :mod:`llm_extract.bulk`."""
+    from .bulk import run_extraction, targets_from_index, targets_from_paths
+
+    settings = settings or Settings()
+    skipped: list[str] = []
+    targets = targets_from_paths(paths, settings, skipped) if paths else targets_from_index(settings, doc_ids)
+    summary = run_extraction(targets, kinds=list(kinds), out=Path(out), fmt=fmt, backend=backend, settings=settings,
+                             llm=llm, custom_schema=custom_schema)
+    summary_dict = summary.to_dict()
+    summary_dict["skipped"] = skipped
+    return summary_dict
+
+
+def evaluate(gold_dir: str | Path = "eval", *, settings: Optional[Settings] = None, **kw) -> dict:
+    """Scores against the gold set; see :func:`llm_extract.evaluate.run_eval`."""
+    from .evaluate import run_eval
+
+    return run_eval(gold_dir, settings=settings, **kw)

@@ -47,10 +47,13 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
         raise EvalError("no extraction gold records", path=str(gold_dir))
     work = settings.index_path() / "eval"
     work.mkdir(parents=True, exist_ok=True)
-    sources_by_kind: dict[str, set[str]] = {}
+    # Indicators are labeled exhaustively in every gold file (a file may rightly hold none);
+    # the other kinds only in the files that carry labels of that kind.
+    all_sources = sorted({json.loads(line)["source"] for f in (Path(gold_dir) / "gold" / "extraction").glob("*.jsonl")
+                          for line in f.read_text(encoding="utf-8").splitlines()[:1] if line.strip()})
+    sources_by_kind: dict[str, set[str]] = {"indicator": set(all_sources)}
     for g in gold:
         sources_by_kind.setdefault(g["record_type"], set()).add(g["source"])
-    all_sources = sorted({g["source"] for g in gold})
     skipped: list[str] = []
     targets = targets_from_paths([root / s for s in all_sources], settings, skipped)
     texts = {t.doc.source: t.norm.original for t in targets}
@@ -75,7 +78,7 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
         for r in records:
             r["source"] = str(Path(r["source"]).resolve().relative_to(root)) if Path(r["source"]).is_absolute() else r["source"]
         rel_texts = {str(Path(s).resolve().relative_to(root)): t for s, t in texts.items()}
-        score = score_extraction(records, gold, kinds=kinds)
+        score = score_extraction(records, gold, kinds=kinds, sources_by_kind=sources_by_kind)
         n_docs = len({t.doc.doc_id for t in targets})
         cost["seconds_per_document"] = round(cost["seconds"] / max(1, n_docs), 2)
         cost["seconds"] = round(cost["seconds"], 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, Optional, Sequence
 
 from pydantic import BaseModel, Field, create_model
@@ -160,6 +161,7 @@ def draft_to_record(kind: str, draft: BaseModel) -> Grounded:
     return draft  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=None)
 def custom_list_model(record_cls: type[BaseModel]) -> type[BaseModel]:
     """Wrap a user's pydantic model: add the grounding fields, and return ``{"items": [...]}`` of it."""
     extra = {

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from typing import Optional
 
 from pydantic import BaseModel
@@ -84,17 +83,15 @@ class _View:
         return bisect.bisect_left(self.idx, n0), bisect.bisect_left(self.idx, n1)
 
 
-_VIEW_CACHE: list[tuple[weakref.ref, _View]] = []
+_LAST_VIEW: list[_View] = []  # one entry: a section's records are grounded against one text
 
 
 def _view_of(norm: NormalizedText) -> _View:
-    """The search view of ``norm``; the last one is kept, as a section's records share one text."""
-    if _VIEW_CACHE:
-        ref, view = _VIEW_CACHE[0]
-        if ref() is norm and len(view.norm.simplified) == len(norm.simplified):
-            return view
+    """The search view of ``norm``, reused while the same text is being grounded."""
+    if _LAST_VIEW and _LAST_VIEW[0].norm is norm and len(_LAST_VIEW[0].idx) <= len(norm.simplified):
+        return _LAST_VIEW[0]
     view = _View(norm)
-    _VIEW_CACHE[:] = [(weakref.ref(norm), view)]
+    _LAST_VIEW[:] = [view]
     return view
 
 

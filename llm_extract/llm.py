@@ -131,6 +131,37 @@ class _CallState:
 _STATE: contextvars.ContextVar[_CallState] = contextvars.ContextVar("llm_call_state")
 
 
+def grammar_schema(schema: dict) -> dict:
+    """The JSON schema handed to llama.cpp's grammar, with ``= None`` fields made required.
+
+    Under a grammar, a property that is not required may simply be skipped, and
+    small models skip ``Optional[...] = None`` fields even when the text states
+    them; required-but-nullable fields come back filled.  So every property whose
+    default is None becomes required (it can still be null); fields with real
+    defaults stay optional.  Validation still uses the untouched model.
+    """
+    out = json.loads(json.dumps(schema))
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                required = list(node.get("required", []))
+                for name, prop in props.items():
+                    if isinstance(prop, dict) and "default" in prop and prop["default"] is None and name not in required:
+                        required.append(name)
+                if required:
+                    node["required"] = required
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(out)
+    return out
+
+
 def _raw_text(completion: Any) -> Optional[str]:
     """What the model actually wrote: tool-call arguments or message content."""
     try:
@@ -189,7 +220,8 @@ class LLMClient:
 
             spec = get_spec(s)
             self.backend = "embedded"
-            self.model = s.llm_model or spec.name
+            # The server serves one model under this alias; LLM_EXTRACT_LLM_MODEL names remote models only.
+            self.model = spec.name
             # The weights' hash, not just the name, identifies what answered.
             self.backend_id = f"embedded:{spec.name}:{spec.sha256[:16]}"
         self.mode = (s.llm_mode or DEFAULT_MODE[self.backend]).lower()
@@ -199,7 +231,8 @@ class LLMClient:
         self._endpoint: Optional[str] = str(getattr(client, "base_url", "")) or None if client is not None else None
         self._server = None
         self._patched: Optional[Callable[..., Any]] = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the lazy backend start
+        self._usage_lock = threading.Lock()
         self._total = CallUsage()
         if cache is not None:
             self.cache: Optional[LLMCache] = cache
@@ -366,7 +399,7 @@ class LLMClient:
                 logger.info("cached output no longer validates; asking again")
 
         retries = self.settings.llm_max_retries if max_retries is None else max_retries
-        state = _CallState(grammar_schema=schema if self.mode == "json_grammar" else None)
+        state = _CallState(grammar_schema=grammar_schema(schema) if self.mode == "json_grammar" else None)
         token = _STATE.set(state)
         t0 = time.perf_counter()
         try:
@@ -497,11 +530,11 @@ class LLMClient:
             self.cache.put(key, value)
 
     def _account(self, usage: CallUsage) -> CallUsage:
-        with self._lock:
+        with self._usage_lock:
             self._total = self._total + usage
         return usage
 
     def usage_total(self) -> CallUsage:
         """Everything this client spent since it was made (one command, normally)."""
-        with self._lock:
+        with self._usage_lock:
             return CallUsage(**asdict(self._total))

@@ -151,17 +151,21 @@ class ExtractionScore:
 
 
 def score_extraction(preds: Iterable[dict], gold: list[dict], *, kinds: Optional[list[str]] = None,
-                     sources: Optional[set[str]] = None) -> ExtractionScore:
-    """P/R/F1 strict and relaxed, per-field accuracy and grounding validity, per record type.
+                     sources_by_kind: Optional[dict[str, set[str]]] = None) -> ExtractionScore:
+    """P/R/F1 strict and relaxed and per-field accuracy, per record type.
 
-    ``sources`` limits scoring to files the gold labels for that type (types are labeled for some files only).
+    ``sources_by_kind`` names the files labeled for each type (a type may be labeled for some files only,
+    and a labeled file may rightly hold no record); default: the files its gold records come from.
     """
     preds = list(preds)
     score = ExtractionScore()
     kinds = kinds or sorted({g["record_type"] for g in gold})
     for kind in kinds:
         g_k = [g for g in gold if g["record_type"] == kind]
-        labeled = {Path(g["source"]).name for g in g_k} if sources is None else {Path(s).name for s in sources}
+        if sources_by_kind and kind in sources_by_kind:
+            labeled = {Path(s).name for s in sources_by_kind[kind]}
+        else:
+            labeled = {Path(g["source"]).name for g in g_k}
         p_k = [p for p in preds if p.get("record_type") == kind and Path(p.get("source", "")).name in labeled]
         pairs = sorted(
             ((_overlap(p, g), i, j) for i, p in enumerate(p_k) for j, g in enumerate(g_k) if _overlap(p, g) > 0),

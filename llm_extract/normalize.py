@@ -648,13 +648,14 @@ def _find_marks(text: str, simp: str, starts: list[int], lines: list[str]) -> li
     return []
 
 
-def split_reports(original: str) -> list[tuple[int, int, str]]:
-    """One ``(start, end, title)`` per report of a page, in original offsets.
+def split_reports(original: str, start: int = 0, end: Optional[int] = None) -> list[tuple[int, int, str]]:
+    """One ``(start, end, title)`` per report of ``original[start:end]``, in original offsets.
 
     Chrome (site header, related-article lists) is left out of every range;
-    a page without report markers gives one range over its content.
+    a page without report markers gives one range over its content.  A range
+    lets a very large file be split part by part without normalizing it whole.
     """
-    nt = normalize(original)
+    nt = normalize(original, start, end)
     text, simp = nt.text, nt.simplified
     if not text:
         return []

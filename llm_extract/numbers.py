@@ -157,7 +157,9 @@ _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
 # unit (千瓦) or a loose word (万元地区生产总值), never a number by itself.
 _CN_RUN_RE = re.compile(f"[{''.join(_CN_DIGITS)}十拾][{_CN_CHARS}]*")
 
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# The exponent form ("8.043e+09", what f"{x:g}" prints for large values) is
+# accepted only with its sign, which report text never has after a number.
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]\d{1,3})?"
 _ARABIC_RE = re.compile(rf"(?<![\d.])(?:{_ARABIC})(?!\d)(?!\.\d)")
 _PH_TOKEN = r"[\dxX×*_]*[xX×*_][\dxX×*_]*(?:\.[\dxX×*_]+)?"
 _PH_RE = re.compile(rf"(?<![A-Za-z\d.])(?:{_PH_TOKEN})(?![A-Za-z])")

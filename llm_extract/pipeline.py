@@ -116,6 +116,38 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+# The normalizer keeps a few Python objects per character (about 200 bytes), so a
+# 50 MB file normalized whole would need several GB.  Longer texts are cut into
+# parts of at most this many characters (~1.5 MB of UTF-8 Chinese) that become
+# documents of their own (``<id>-p1``, ``<id>-p2`` …) and are processed one at a time.
+PART_CHARS = 500_000
+_PART_BREAKS = ("\n\n", "\n", "。", "！", "？", "；")
+
+
+def split_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]]:
+    """Consecutive ``[start, end)`` ranges tiling ``text``, each at most ``limit`` characters.
+
+    Cuts fall at the last paragraph break in the second half of each window,
+    else the last line break or sentence end, and only a text without any of
+    them is cut between two characters.
+    """
+    out: list[tuple[int, int]] = []
+    a, n = 0, len(text)
+    while n - a > limit:
+        cut = -1
+        for sep in _PART_BREAKS:
+            p = text.rfind(sep, a + limit // 2, a + limit)
+            if p >= 0:
+                cut = p + len(sep)
+                break
+        if cut <= a:
+            cut = a + limit
+        out.append((a, cut))
+        a = cut
+    out.append((a, n))
+    return out
+
+
 def build_documents(raw_text: str, source: str, sha256: str, base_id: str, settings: Settings
                     ) -> list[tuple[Document, list[Chunk]]]:
     """Split a file's original text into reports and chunk each one."""
@@ -124,7 +156,8 @@ def build_documents(raw_text: str, source: str, sha256: str, base_id: str, setti
     from .normalize import normalize, split_reports
     from .outline import parse_outline
 
-    reports = split_reports(raw_text)
+    # Part by part: a part's normalization is freed before the next one starts.
+    reports = [r for a, b in split_parts(raw_text) for r in split_reports(raw_text, a, b)]
     out: list[tuple[Document, list[Chunk]]] = []
     for i, (start, end, title_hint) in enumerate(reports, 1):
         doc_id = base_id if len(reports) == 1 else f"{base_id}-p{i}"

@@ -262,7 +262,7 @@ def _register(server: EmbeddedServer) -> None:
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGHUP):
             if signal.getsignal(sig) in (signal.SIG_DFL, None):
-                pass
+                signal.signal(sig, _on_sigterm)
 
 
 def _unregister(server: EmbeddedServer) -> None:

@@ -142,6 +142,21 @@ def test_structured_json_grammar_puts_schema_in_response_format(tmp_path):
     assert (usage.prompt_tokens, usage.completion_tokens, usage.attempts, usage.calls) == (50, 10, 1, 1)
 
 
+class WithDefaults(BaseModel):
+    metric: str
+    yoy_pct: Optional[float] = None
+    kind: str = "actual"
+
+
+def test_grammar_requires_fields_that_default_to_none(tmp_path):
+    llm, fake = make(tmp_path, completion('{"metric": "财政收入", "yoy_pct": null, "kind": "actual"}'))
+    obj, _ = llm.structured(WithDefaults, SENTENCE, template_version="v1")
+    sent = fake.requests[0]["response_format"]["schema"]
+    assert sent["required"] == ["metric", "yoy_pct"]  # kind keeps its real default
+    assert WithDefaults.model_json_schema()["required"] == ["metric"]  # the model itself is untouched
+    assert obj.yoy_pct is None
+
+
 def test_structured_json_mode_sends_no_schema_grammar(tmp_path):
     llm, fake = make(tmp_path, completion(GOOD), llm_mode="json")
     llm.structured(Indicator, SENTENCE, template_version="v1")

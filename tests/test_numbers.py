@@ -275,3 +275,12 @@ def test_rising_to_a_level_is_not_a_change():
 def test_products_are_not_placeholders():
     assert find_placeholder_numbers("规格3×4米的展板") == []
     assert [q.placeholder for q in find_quantities("3×4米", include_placeholders=True)] == [False]
+
+
+def test_exponent_form_from_code():
+    # callers format values with f"{x:g}", which prints large values with an exponent
+    q = parse_quantity(f"{8043000000.0:g}元")
+    assert (q.value, q.unit, q.value_base) == (8043000000.0, "元", 8043000000.0)
+    q = parse_quantity(f"{80.43:g}亿元")
+    assert q.value_base == 8043000000.0
+    assert [x.value for x in find_quantities("1.5e+06元")] == [1500000.0]

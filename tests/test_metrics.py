@@ -1,0 +1,100 @@
+"""Scoring: span + normalized-value matching, strict/relaxed, QA answer checks, thresholds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from llm_extract.evaluate import check_thresholds, compare, write_html
+from llm_extract.metrics import answer_correct, first_relevant_rank, score_extraction
+
+GOLD = [
+    {"record_type": "indicator", "source": "a.txt", "start": 10, "end": 40, "metric": "地区生产总值", "metric_raw": "地区生产总值",
+     "period": "2013", "kind": "target", "value": 80.43, "unit": "亿元", "value_base": 8043000000.0, "yoy_pct": 0.25,
+     "qualifier": None, "placeholder": False, "evidence": "x"},
+    {"record_type": "indicator", "source": "a.txt", "start": 50, "end": 70, "metric": "财政收入", "metric_raw": "財政收入",
+     "period": "2007", "kind": "estimate", "value": 3, "unit": "億元", "value_base": 300000000.0, "yoy_pct": None,
+     "qualifier": None, "placeholder": False, "evidence": "y"},
+]
+
+
+def pred(**kw):
+    base = dict(GOLD[0])
+    base.update(kw)
+    return base
+
+
+def test_same_value_in_other_unit_matches_strictly_except_unit():
+    p = pred(value=804300, unit="万元", value_base=8043000000.0, start=12, end=38)
+    s = score_extraction([p], GOLD).by_type["indicator"]
+    assert s["relaxed"]["tp"] == 1 and s["relaxed"]["fn"] == 1 and s["relaxed"]["fp"] == 0
+    assert s["field_accuracy"]["value"] == 1.0 and s["field_accuracy"]["unit"] == 0.0
+    assert s["strict"]["tp"] == 0
+
+
+def test_traditional_metric_and_unit_match_simplified():
+    p = dict(GOLD[1], metric="财政收入", unit="亿元", start=55, end=65)
+    s = score_extraction([p], GOLD).by_type["indicator"]
+    assert s["strict"]["tp"] == 1
+
+
+def test_no_span_overlap_no_match_and_wrong_value_is_fp_and_fn():
+    far = pred(start=200, end=230)
+    wrong = pred(value=80.0, value_base=8.0e9)
+    s = score_extraction([far, wrong], GOLD).by_type["indicator"]
+    assert s["relaxed"]["tp"] == 0 and s["relaxed"]["fp"] == 2 and s["relaxed"]["fn"] == 2
+
+
+def test_a_labeled_file_without_gold_of_a_kind_counts_false_positives():
+    p = pred(source="b.txt")
+    s = score_extraction([p], GOLD, sources_by_kind={"indicator": {"a.txt", "b.txt"}}).by_type["indicator"]
+    assert s["relaxed"]["fp"] == 1
+    s = score_extraction([p], GOLD).by_type["indicator"]
+    assert s["relaxed"]["fp"] == 0  # b.txt not labeled: not scored
+
+
+@pytest.mark.parametrize(
+    "item,answer,abstained,expected",
+    [
+        ({"answerable": True, "type": "number", "value": 80.43, "unit": "亿元"}, "目标为80.43亿元[1]", False, 1.0),
+        ({"answerable": True, "type": "number", "value": 80.43, "unit": "亿元"}, "目标为804300万元[1]", False, 1.0),
+        ({"answerable": True, "type": "number", "value": 80.43, "unit": "亿元"}, "目标为80亿元[1]", False, 0.0),
+        ({"answerable": True, "type": "number", "value": -17.7, "unit": "%"}, "同比下降17.7%[1]", False, 1.0),
+        ({"answerable": False, "type": "abstain"}, "资料中没有相关信息", True, 1.0),
+        ({"answerable": False, "type": "abstain"}, "80亿元[1]", False, 0.0),
+        ({"answerable": True, "type": "placeholder"}, "文件未披露具体数字[1]", False, 1.0),
+        ({"answerable": True, "type": "placeholder"}, "为12345万元[1]", False, 0.0),
+        ({"answerable": True, "type": "list", "items": ["产业层次不高", "农民收入增长较慢"]}, "产业层次不高[1]", False, 0.5),
+    ],
+)
+def test_answer_correct(item, answer, abstained, expected):
+    assert answer_correct(item, answer, abstained) == pytest.approx(expected)
+
+
+def test_first_relevant_rank():
+    gold = [{"source": "a.txt", "start": 10, "end": 20}]
+    hits = [{"source": "a.txt", "start": 30, "end": 40}, {"source": "a.txt", "start": 15, "end": 25}]
+    assert first_relevant_rank(hits, gold) == 2
+    assert first_relevant_rank(hits[:1], gold) is None
+
+
+def test_thresholds_and_compare_flag_regressions():
+    cur = {"extraction": {"rules": {"by_type": {"indicator": {"relaxed": {"f1": 0.6}}}}}, "qa": {"answer_accuracy": 0.5}}
+    prev = {"extraction": {"rules": {"by_type": {"indicator": {"relaxed": {"f1": 0.7}}}}}, "qa": {"answer_accuracy": 0.5}}
+    fails = check_thresholds(cur, {"extraction.rules.by_type.indicator.relaxed.f1": 0.65, "qa.answer_accuracy": 0.4})
+    assert len(fails) == 1 and "relaxed.f1" in fails[0]
+    rows = {r["metric"]: r for r in compare(prev, cur)}
+    assert rows["extraction.rules.by_type.indicator.relaxed.f1"]["regression"]
+    assert not rows["qa.answer_accuracy"]["regression"]
+
+
+def test_html_report_escapes_misses(tmp_path):
+    result = {"extraction": {"rules": {"misses": [{"type": "fp", "kind": "indicator", "fields": [],
+                                                  "pred": {"metric": "<script>alert(1)</script>"}, "gold": None}]}},
+              "qa": {"items": [{"id": "q1", "question": "<b>q</b>", "gold": "1", "answer": "<img src=x onerror=1>", "correct": 0}]}}
+    out = tmp_path / "r.html"
+    write_html(result, out)
+    page = out.read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<img src=x" not in page and "&lt;script&gt;" in page
