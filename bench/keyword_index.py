@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -26,12 +25,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-QUERIES = [
-    "地区生产总值", "财政收入", "招商引资到位资金", "农民人均纯收入", "新农村建设", "安全生产隐患大排查",
-    "固定资产投资", "工业园区", "社会保障", "计划生育", "2008年工作目标", "规模以上工业企业",
-    "城镇建设 基础设施", "农业产业化经营", "教育卫生事业", "环境整治", "村级经济", "民生实事",
-    "发展速度快 规模进一步做大", "服务型政府建设",
-]
+from procstat import peak_rss_mb  # noqa: E402
+from synth import QUERIES  # noqa: E402
+
 DOC_CHUNKS = 30
 FLUSH_DOCS = 25
 
@@ -75,14 +71,11 @@ def build(path: Path, n: int) -> dict:
         kw.add(batch)
     t = time.perf_counter()
     kw.save()
-    finish = getattr(kw, "optimize", None)  # newer index: compact + persist BM25 once at the end
-    if finish:
-        finish()
     t_save += time.perf_counter() - t
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
     return {
         "chunks": n, "build_s": time.perf_counter() - t0, "add_s": t_add, "save_s": t_save, "saves": saves + 1,
-        "disk_mb": size / 2**20, "build_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "disk_mb": size / 2**20, "build_rss_mb": peak_rss_mb(),
     }
 
 
@@ -111,7 +104,7 @@ def cold(path: Path, repeat: int = 3) -> dict:
     return {
         "jieba_s": t_import, "open_s": t_open, "first_search_s": t_first,
         "p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * lat[int(0.95 * (len(lat) - 1))],
-        "cold_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cold_rss_mb": peak_rss_mb(),
     }
 
 

@@ -156,3 +156,28 @@ def _half(text: str) -> int:
     ends = [m.end() for m in re.finditer(r"[。！？；]", text)]
     near = [e for e in ends if 0 < e < len(text)]
     return min(near, key=lambda e: abs(e - mid)) if near else mid
+
+
+def recombine(n: int, raw: list[str], search: list[str], seed: int = 17) -> Iterator[tuple[int, int, str, str]]:
+    """``(a, b, text, search_text)``: first half of base ``a`` + second half of base ``b``.
+
+    ``raw`` are bases as written (traditional characters, glosses), ``search``
+    the same bases normalized and simplified; each is cut at its own sentence
+    end nearest the middle, so the pair stays aligned without re-normalizing
+    100,000 texts.
+    """
+    rng = random.Random(seed)
+    raw_cut = [_half(t) for t in raw]
+    search_cut = [_half(t) for t in search]
+    for _ in range(n):
+        a, b = rng.randrange(len(raw)), rng.randrange(len(raw))
+        yield a, b, raw[a][: raw_cut[a]] + raw[b][raw_cut[b] :], search[a][: search_cut[a]] + search[b][search_cut[b] :]
+
+
+# Queries of the search benchmarks: metric names, phrases and a few long ones, as users type them.
+QUERIES = [
+    "地区生产总值", "财政收入", "招商引资到位资金", "农民人均纯收入", "新农村建设", "安全生产隐患大排查",
+    "固定资产投资", "工业园区", "社会保障", "计划生育", "2008年工作目标", "规模以上工业企业",
+    "城镇建设 基础设施", "农业产业化经营", "教育卫生事业", "环境整治", "村级经济", "民生实事",
+    "发展速度快 规模进一步做大", "服务型政府建设",
+]

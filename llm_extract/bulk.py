@@ -28,12 +28,56 @@ ProgressFn = Callable[[int, int, int, int], None]  # units done, units total, re
 FORMATS = ("jsonl", "csv", "parquet", "sqlite")
 
 
-@dataclass
 class Target:
-    """A document to extract from, with its original text and normalized view."""
+    """A document to extract from: its normalized view, or the original text to build it from.
 
-    doc: Document
-    norm: NormalizedText
+    Targets of many documents would hold a normalized copy of each (about 200
+    bytes per character) if built eagerly; given ``original`` instead, the view
+    is built when a worker reaches the document (see :class:`_NormCache`).
+    Every document of a file shares that file's one ``original`` string.
+    """
+
+    def __init__(self, doc: Document, norm: Optional[NormalizedText] = None, *, original: Optional[str] = None):
+        if norm is None and original is None:
+            raise ValueError("a Target needs the normalized view or the original text")
+        self.doc = doc
+        self._norm = norm
+        self.original: str = norm.original if norm is not None else original  # type: ignore[assignment]
+
+    @property
+    def norm(self) -> NormalizedText:
+        """The normalized view (built on each access when not given: prefer ``original`` for the text)."""
+        if self._norm is not None:
+            return self._norm
+        from .normalize import normalize
+
+        return normalize(self.original, self.doc.start, self.doc.end)
+
+    def __repr__(self) -> str:
+        return f"Target({self.doc.doc_id!r}, {self.doc.source!r})"
+
+
+class _NormCache:
+    """Normalized views of the few documents being worked on; units arrive in document order."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self._views: dict[int, NormalizedText] = {}
+        self._lock = threading.Lock()
+
+    def get(self, t: Target) -> NormalizedText:
+        if t._norm is not None:
+            return t._norm
+        key = id(t)
+        with self._lock:
+            view = self._views.get(key)
+        if view is None:
+            view = t.norm
+            with self._lock:
+                self._views[key] = view
+                while len(self._views) > self.keep:
+                    self._views.pop(next(iter(self._views)))
+        return view
 
 
 @dataclass
@@ -57,39 +101,48 @@ class ExtractSummary:
 def targets_from_paths(paths: Iterable[str | Path], settings: Settings, skipped: list[str]) -> list[Target]:
     """Documents straight from files, without an index."""
     from .loading import iter_files, load_file
-    from .normalize import normalize
-    from .pipeline import build_documents, make_doc_id
+    from .pipeline import build_documents, claim_doc_ids, make_doc_id
 
     out: list[Target] = []
     taken: set[str] = set()
-    for f in iter_files(paths):
+    files: list[Path] = []
+    for p in paths:  # a missing path is skipped like a bad file, as ingest does
+        try:
+            files.extend(iter_files([p]))
+        except LlmExtractError as exc:
+            skipped.append(exc.one_line())
+    for f in files:
         source = os.path.normpath(str(f))
         try:
-            raw = load_file(f)
+            raw = load_file(f, max_bytes=settings.max_file_mb * 1024 * 1024)
         except LlmExtractError as exc:
             skipped.append(exc.one_line())
             continue
         base = make_doc_id(source, taken)
-        for doc, _chunks in build_documents(raw.text, source, raw.sha256, base, settings):
-            taken.add(doc.doc_id)
-            out.append(Target(doc, normalize(raw.text, doc.start, doc.end)))
+        docs = build_documents(raw.text, source, raw.sha256, base, settings)
+        if not docs:
+            skipped.append(f"{source}: no report text left after removing web-page chrome")
+        for doc, _chunks in docs:
+            claim_doc_ids(taken, [doc.doc_id])
+            out.append(Target(doc, original=raw.text))
     return out
 
 
 def targets_from_index(settings: Settings, doc_ids: Optional[list[str]] = None) -> list[Target]:
     from .api import _require_index
     from .manifest import Manifest
-    from .normalize import normalize
 
     m = Manifest(_require_index(settings))
     try:
         out = []
+        originals: dict[str, str] = {}  # one string per file, shared by its documents
         for row in m.docs():
             if doc_ids and row["doc_id"] not in doc_ids:
                 continue
             doc = m.document(row["doc_id"])
-            original = m.original_text(row["source"])
-            out.append(Target(doc, normalize(original, doc.start, doc.end)))
+            if row["source"] not in originals:
+                originals[row["source"]] = m.original_text(row["source"])
+            out.append(Target(doc, original=originals[row["source"]]))
         return out
     finally:
         m.close()
@@ -179,7 +232,7 @@ def run_extraction(
 
     def work(unit):
         key, t, si, sec, kind = unit
-        res = extractor.extract(kind, t.doc, t.norm, sec)
+        res = extractor.extract(kind, t.doc, views.get(t), sec)
         entry = {
             "unit": key, "doc_id": t.doc.doc_id, "section": si, "kind": kind,
             "records": [r.model_dump(mode="json") for r in res.records], "dropped": res.dropped,
@@ -189,20 +242,38 @@ def run_extraction(
         return entry
 
     workers = max(1, settings.concurrency if backend != "rules" else 1)
+    views = _NormCache(keep=2 * workers + 1)
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(work, u) for u in todo]
-            for fut in as_completed(futures):
-                entry = fut.result()
-                counters["done"] += 1
-                counters["records"] += len(entry["records"])
-                counters["tokens"] += entry["prompt_tokens"] + entry["completion_tokens"]
-                progress(counters["done"], len(units), counters["records"], counters["tokens"])
+        futures = [pool.submit(work, u) for u in todo]
+        for fut in as_completed(futures):
+            entry = fut.result()
+            counters["done"] += 1
+            counters["records"] += len(entry["records"])
+            counters["tokens"] += entry["prompt_tokens"] + entry["completion_tokens"]
+            progress(counters["done"], len(units), counters["records"], counters["tokens"])
+    except BaseException as exc:
+        # A dead server or Ctrl-C: send no queued unit to it (each would wait out its
+        # own retries), keep what is finished in the log, and say how to go on.
+        pool.shutdown(wait=True, cancel_futures=True)
+        if isinstance(exc, LlmExtractError):
+            kept = sum(1 for u in units if u[0] in ckpt.done)
+            note = (f"{kept}/{len(units)} units are done and kept in {ckpt.path.name}; "
+                    "run the same command again to continue")
+            exc.hint = f"{exc.hint}; {note}" if exc.hint else note
+        raise
     finally:
+        pool.shutdown(wait=True)
         if llm is not None and hasattr(llm, "close"):
             llm.close()
 
-    # Assemble in document order from the log: finished units of earlier runs included.
+    _assemble(units, ckpt, {u[0] for u in todo}, summary, out, fmt)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _assemble(units: list, ckpt: Checkpoint, fresh: set[str], summary: ExtractSummary, out: Path, fmt: str) -> None:
+    """Write the records of every finished unit, in document order, from the log; count them into ``summary``."""
     records: list[dict] = []
     for key, t, si, sec, kind in units:
         entry = ckpt.done.get(key)
@@ -212,7 +283,7 @@ def run_extraction(
         for d in entry["dropped"]:
             reason = d["reason"].split(":")[0][:60]
             summary.dropped[reason] = summary.dropped.get(reason, 0) + 1
-        if key in {u[0] for u in todo}:
+        if key in fresh:
             summary.calls += entry["calls"]
             summary.prompt_tokens += entry["prompt_tokens"]
             summary.completion_tokens += entry["completion_tokens"]
@@ -220,8 +291,6 @@ def run_extraction(
         rt = r.get("record_type", "custom")
         summary.records[rt] = summary.records.get(rt, 0) + 1
     write_records(records, out, fmt)
-    summary.seconds = time.perf_counter() - t0
-    return summary
 
 
 def _columns(records: list[dict]) -> list[str]:

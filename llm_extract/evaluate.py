@@ -56,7 +56,7 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
         sources_by_kind.setdefault(g["record_type"], set()).add(g["source"])
     skipped: list[str] = []
     targets = targets_from_paths([root / s for s in all_sources], settings, skipped)
-    texts = {t.doc.source: t.norm.original for t in targets}
+    texts = {t.doc.source: t.original for t in targets}
     out: dict = {}
     for backend in backends:
         kinds = ["indicator"] if backend == "rules" else sorted(sources_by_kind)

@@ -9,23 +9,44 @@ costing more, so plain ``lcut`` is used.  Words keep ranking precise for
 multi-character terms, bigrams rescue queries that jieba segments differently
 from the document.
 
-Scoring uses ``bm25s``.  It has no incremental update, so ``add``/``remove``
-only edit the chunk table and mark the BM25 matrix stale; it is rebuilt on the
-next search (measured: 4.3 s for 25 500 chunks, about 0.2 ms per chunk).  The
-table (chunk fields + tokens) is one JSON-lines file written atomically.
+Scoring is BM25 as ``bm25s`` computes it by default (Lucene idf, k1=1.5,
+b=0.75), but from term frequencies at query time, so adding or removing a
+document never rebuilds anything.  The previous design (one JSON-lines table
+holding every chunk's tokens, a ``bm25s`` matrix rebuilt after any edit)
+measured at 100,000 chunks: a 10-minute build dominated by rewriting the whole
+table on every periodic save, 8 s to open and 18 s for the first search in
+a new process, 3.5 GB of RSS.  See ``bench/README.md`` for this design's
+numbers.
+
+On disk (directory ``path``):
+
+* ``chunks.jsonl`` — one header line: format, tokenizer, vocabulary length and
+  the list of live segments with their deleted rows.  It is replaced
+  atomically, last, so a reader sees the old index or the new one.  (Format 1,
+  still read, held every chunk on further lines.)
+* ``vocab-NNNNNN.txt`` — token ids are line numbers (JSON strings); only
+  appended, and truncated back to the length the header records before an
+  append, so a crash mid-save cannot shift ids.
+* ``seg-NNNNNN/`` — immutable batches written by ``save``: the chunk rows
+  (``rows.jsonl``, read lazily by byte offset), ids, token counts and
+  token-major postings (``.npy``, memory-mapped).  Small segments are merged
+  like a binary counter, so each row is rewritten O(log n) times, and a
+  segment mostly deleted is rewritten without its dead rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
+import shutil
 import tempfile
 import threading
 import unicodedata
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -35,8 +56,12 @@ from .types import Chunk
 __all__ = ["KeywordIndex", "tokenize", "TOKENIZER_VERSION"]
 
 TOKENIZER_VERSION = "jieba-lcut+cjk-bigram-v1"
-_FORMAT = 1
+_FORMAT = 2
 _FILENAME = "chunks.jsonl"
+_SEG = re.compile(r"^seg-\d{6}$")
+_VOCAB = re.compile(r"^vocab-\d{6}\.txt$")
+_K1, _B = 1.5, 0.75
+_ARRAYS = ("off", "dl", "tok", "ptr", "prow", "ptf")
 
 _WORD_CHAR = re.compile(r"\w")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -87,14 +112,18 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def _atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line)
-                fh.write("\n")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -106,81 +135,396 @@ def _atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
         raise
 
 
+def _load_array(path: Path, *, mmap: bool) -> np.ndarray:
+    if mmap:
+        try:
+            # Postings stay on disk; a query touches only its tokens' pages.
+            return np.load(path, mmap_mode="r")
+        except ValueError:  # numpy cannot map a zero-length array
+            pass
+    return np.load(path)
+
+
+class _Part:
+    """Rows with token-major postings: one on-disk segment, or the unsaved chunks."""
+
+    def __init__(self, ids: list[str], docs: list[str], arrays: dict[str, np.ndarray], live: np.ndarray):
+        self.ids, self.docs, self.live = ids, docs, live
+        self.off, self.dl, self.tok, self.ptr, self.prow, self.ptf = (arrays[k] for k in _ARRAYS)
+        self.row = {cid: i for i, cid in enumerate(ids)}
+        self.name = ""
+        self.fh: Any = None  # rows.jsonl, kept open so a merge that deletes it cannot break reads
+
+    @staticmethod
+    def postings(counts: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+        """Token-major arrays from each row's (unique token ids, counts)."""
+        n = [len(t) for t, _ in counts]
+        tok = np.concatenate([t for t, _ in counts]) if counts else np.zeros(0, np.int32)
+        tf = np.concatenate([c for _, c in counts]) if counts else np.zeros(0, np.uint16)
+        rows = np.repeat(np.arange(len(counts), dtype=np.int32), n)
+        return _Part.token_major(tok.astype(np.int32), rows, tf.astype(np.uint16))
+
+    @staticmethod
+    def token_major(tok: np.ndarray, rows: np.ndarray, tf: np.ndarray) -> dict[str, np.ndarray]:
+        # Stable: within a token, rows stay ascending.
+        order = np.argsort(tok, kind="stable")
+        tok, rows, tf = tok[order], rows[order], tf[order]
+        starts = np.flatnonzero(np.r_[True, tok[1:] != tok[:-1]]) if len(tok) else np.zeros(0, np.int64)
+        return {
+            "tok": tok[starts].astype(np.int32), "ptr": np.r_[starts, len(tok)].astype(np.int64),
+            "prow": rows.astype(np.int32), "ptf": tf.astype(np.uint16),
+        }
+
+    def column(self, token_ids: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """``(query position, rows, tfs)`` of the given (unique) token ids present here."""
+        if not len(self.tok):
+            return []
+        pos = np.searchsorted(self.tok, token_ids)
+        hit = (pos < len(self.tok)) & (self.tok[np.minimum(pos, len(self.tok) - 1)] == token_ids)
+        return [(int(j), self.prow[self.ptr[p] : self.ptr[p + 1]], self.ptf[self.ptr[p] : self.ptr[p + 1]])
+                for j, p in zip(np.flatnonzero(hit), pos[hit])]
+
+    def read_row(self, i: int) -> dict:
+        data = os.pread(self.fh.fileno(), int(self.off[i + 1] - self.off[i]), int(self.off[i]))
+        return json.loads(data)
+
+
+    @classmethod
+    def load(cls, directory: Path, name: str, deleted: Iterable[int]) -> "_Part":
+        seg = directory / name
+        meta = json.loads((seg / "ids.json").read_text(encoding="utf-8"))
+        arrays = {k: _load_array(seg / f"{k}.npy", mmap=k in ("tok", "ptr", "prow", "ptf")) for k in _ARRAYS}
+        live = np.ones(len(meta["ids"]), dtype=bool)
+        live[np.asarray(list(deleted), dtype=np.int64)] = False
+        part = cls(meta["ids"], meta["docs"], arrays, live)
+        part.name, part.fh = name, open(seg / "rows.jsonl", "rb")
+        return part
+
+    @classmethod
+    def write(cls, directory: Path, name: str, ids: list[str], docs: list[str], rows: Iterable[bytes],
+              dl: np.ndarray, write_postings: Callable[[Path], None]) -> "_Part":
+        """Write a segment under a temporary name, fsync it, then rename it into place."""
+        tmp = directory / f".{name}.tmp{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        off = np.zeros(len(ids) + 1, dtype=np.int64)
+        with open(tmp / "rows.jsonl", "wb") as fh:
+            for i, row in enumerate(rows, 1):  # streamed: a merge never holds all rows at once
+                fh.write(row)
+                off[i] = off[i - 1] + len(row)
+        _fsync_write(tmp / "ids.json", json.dumps({"ids": ids, "docs": docs}, ensure_ascii=False).encode("utf-8"))
+        np.save(tmp / "off.npy", off)
+        np.save(tmp / "dl.npy", dl.astype(np.int32))
+        write_postings(tmp)
+        for f in tmp.iterdir():
+            with open(f, "rb+") as fh:
+                os.fsync(fh.fileno())
+        # A name at or past the header's counter is never referenced: anything there is a crashed save's.
+        shutil.rmtree(directory / name, ignore_errors=True)
+        os.replace(tmp, directory / name)
+        return cls.load(directory, name, [])
+
+
+def _save_arrays(arrays: dict[str, np.ndarray]) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        for key, value in arrays.items():
+            np.save(tmp / f"{key}.npy", value)
+
+    return write
+
+
+# Postings merged per block of tokens holding about this many entries, so a merge's
+# memory stays bounded whatever the segments' size.
+_MERGE_BLOCK = 1 << 20
+
+
+def _merged_postings(parts: list[_Part], renums: list[np.ndarray]) -> Callable[[Path], None]:
+    """Writer of the token-major postings of ``parts``' live rows, renumbered by ``renums``.
+
+    Each part's postings are sorted by token and, within a token, by row; parts
+    come in row order.  So for every token the merged column is the parts'
+    columns concatenated, and a block of tokens can be merged on its own.
+    """
+
+    def write(tmp: Path) -> None:
+        union = np.unique(np.concatenate([np.asarray(p.tok) for p in parts]))
+        per_token = np.zeros(len(union), dtype=np.int64)
+        total = 0
+        for p in parts:
+            per_token[np.searchsorted(union, p.tok)] += np.diff(np.asarray(p.ptr))
+            for s in range(0, len(p.prow), _MERGE_BLOCK):
+                total += int(np.count_nonzero(p.live[np.asarray(p.prow[s : s + _MERGE_BLOCK])]))
+        prow = np.lib.format.open_memmap(tmp / "prow.npy", mode="w+", dtype=np.int32, shape=(total,))
+        ptf = np.lib.format.open_memmap(tmp / "ptf.npy", mode="w+", dtype=np.uint16, shape=(total,))
+        toks, counts, at = [], [], 0
+        cum = np.cumsum(per_token)
+        cuts = np.unique(np.r_[0, np.searchsorted(cum, np.arange(_MERGE_BLOCK, cum[-1] if len(cum) else 0, _MERGE_BLOCK)),
+                               len(union)])
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            t_lo, t_hi = union[lo], (union[hi] if hi < len(union) else np.iinfo(np.int32).max)
+            bt, br, bf = [], [], []
+            for p, renum in zip(parts, renums):
+                a, b = np.searchsorted(p.tok, [t_lo, t_hi])
+                s, e = int(p.ptr[a]), int(p.ptr[b])
+                rows = np.asarray(p.prow[s:e])
+                alive = p.live[rows]
+                bt.append(np.repeat(np.asarray(p.tok[a:b]), np.diff(np.asarray(p.ptr[a : b + 1])))[alive])
+                br.append(renum[rows[alive]])
+                bf.append(np.asarray(p.ptf[s:e])[alive])
+            post = _Part.token_major(np.concatenate(bt), np.concatenate(br), np.concatenate(bf))
+            n = len(post["prow"])
+            prow[at : at + n], ptf[at : at + n] = post["prow"], post["ptf"]
+            toks.append(post["tok"])
+            counts.append(np.diff(post["ptr"]))
+            at += n
+        prow.flush()
+        ptf.flush()
+        del prow, ptf
+        tok = np.concatenate(toks) if toks else np.zeros(0, np.int32)
+        cnt = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+        np.save(tmp / "tok.npy", tok.astype(np.int32))
+        np.save(tmp / "ptr.npy", np.r_[0, np.cumsum(cnt)].astype(np.int64))
+
+    return write
+
+
+def _merge(parts: list[_Part], directory: Path, name: str) -> _Part:
+    """One segment holding the live rows of ``parts`` (on-disk segments), in order."""
+    ids: list[str] = []
+    docs: list[str] = []
+    dls, renums = [], []
+    base = 0
+    for p in parts:
+        keep = np.flatnonzero(p.live)
+        ids.extend(p.ids[i] for i in keep)
+        docs.extend(p.docs[i] for i in keep)
+        dls.append(np.asarray(p.dl)[keep])
+        renums.append((np.cumsum(p.live) - 1 + base).astype(np.int32))  # old row -> new row, for live rows
+        base += len(keep)
+    rows = (os.pread(p.fh.fileno(), int(p.off[i + 1] - p.off[i]), int(p.off[i])) for p in parts for i in np.flatnonzero(p.live))
+    return _Part.write(directory, name, ids, docs, rows, np.concatenate(dls), _merged_postings(parts, renums))
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the ``k`` best positive scores, best first, ties by row (a stable sort's order)."""
+    pos = np.flatnonzero(scores > 0)
+    if len(pos) > k:
+        vals = scores[pos]
+        kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+        pos = pos[vals >= kth]
+    return pos[np.lexsort((pos, -scores[pos]))[:k]]
+
+
 class KeywordIndex:
-    """Chunk table + BM25 scorer.  Not safe for concurrent writers."""
+    """Chunk table + BM25 scorer.  Not safe for concurrent writers; readers may open while one writes."""
 
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
-        self._chunks: dict[str, Chunk] = {}
-        self._tokens: dict[str, list[str]] = {}
-        self._by_doc: dict[str, set[str]] = {}  # remove_doc runs per document; keep it O(chunks of doc)
         self._lock = threading.RLock()
-        self._bm25: Any = None
-        self._order: list[str] = []  # row -> chunk_id of the built BM25 matrix
-        self._row_doc: np.ndarray = np.array([], dtype=object)
-        self._stale = True
+        self._vocab: dict[str, int] = {}
+        self._vocab_file = ""  # named in the header; a re-tokenized index starts a new one
+        self._saved_vocab = 0  # tokens already in the vocabulary file
+        self._vocab_bytes = 0
+        self._segments: list[_Part] = []
+        self._next_segment = 1
+        self._pending: dict[str, tuple[Chunk, np.ndarray, np.ndarray, int]] = {}  # cid -> chunk, ids, counts, len
+        self._by_doc: dict[str, set[str]] = {}  # remove_doc runs per document; keep it O(chunks of doc)
+        self._rewrite = False  # tokenizer changed: next save writes everything afresh
+        self._mem: _Part | None = None  # postings of the pending chunks, built on demand
+        self._stats: tuple[int, list[np.ndarray]] | None = None  # live rows, per-part BM25 length norms
 
     # -- persistence ------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> "KeywordIndex":
         """Load the index stored in directory ``path`` (empty if it does not exist)."""
-        index = cls(path)
-        file = index.path / _FILENAME
-        if not file.exists():
-            return index
-        try:
-            with open(file, encoding="utf-8") as fh:
-                header = json.loads(fh.readline() or "{}")
-                if header.get("format") != _FORMAT:
-                    raise IndexStoreError(
-                        f"unsupported keyword index format {header.get('format')!r}",
-                        path=str(file),
-                        hint="rebuild the index",
-                    )
-                retokenize = header.get("tokenizer") != TOKENIZER_VERSION
-                for line in fh:
-                    if not line.strip():
-                        continue
-                    row = json.loads(line)
-                    tokens = row.pop("tokens", "")
-                    chunk = Chunk(**row)
-                    if retokenize:
-                        index._put(chunk, tokenize(chunk.search_text))
-                    else:
-                        index._put(chunk, tokens.split(" ") if tokens else [])
-        except IndexStoreError:
-            raise
-        except (OSError, ValueError, TypeError) as exc:
-            raise IndexStoreError(f"keyword index is unreadable: {exc}", path=str(file), hint="rebuild the index") from exc
-        return index
+        file = Path(path) / _FILENAME
+        for attempt in range(3):
+            index = cls(path)
+            if not file.exists():
+                return index
+            try:
+                index._load(file)
+                return index
+            except FileNotFoundError:
+                # A writer merged segments between our reading the header and the files; read again.
+                if attempt == 2:
+                    raise IndexStoreError("keyword index changed while opening", path=str(file), hint="retry") from None
+            except IndexStoreError:
+                raise
+            except (OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+                raise IndexStoreError(f"keyword index is unreadable: {exc}", path=str(file), hint="rebuild the index") from exc
+        raise AssertionError("unreachable")
+
+    def _load(self, file: Path) -> None:
+        with open(file, encoding="utf-8") as fh:
+            header = json.loads(fh.readline() or "{}")
+            fmt = header.get("format")
+            if fmt == 1:
+                self._load_v1(fh, header.get("tokenizer") != TOKENIZER_VERSION)
+                self._rewrite = True
+                return
+        if fmt != _FORMAT:
+            raise IndexStoreError(f"unsupported keyword index format {fmt!r}", path=str(file), hint="rebuild the index")
+        vocab = header["vocab"]
+        self._vocab_file = str(vocab["file"])
+        with open(self.path / self._vocab_file, "rb") as vf:
+            data = vf.read(int(vocab["bytes"]))
+        # One parse for the whole file: lines are JSON strings, so joining them with commas makes a JSON list.
+        tokens = json.loads("[" + data.decode("utf-8").replace("\n", ",").rstrip(",") + "]") if data else []
+        if len(tokens) != int(vocab["size"]):
+            raise IndexStoreError("keyword vocabulary is truncated", path=str(self.path / self._vocab_file),
+                                  hint="rebuild the index")
+        self._vocab = {t: i for i, t in enumerate(tokens)}
+        self._saved_vocab, self._vocab_bytes = len(tokens), int(vocab["bytes"])
+        self._next_segment = int(header.get("next_segment", 1))
+        self._segments = [_Part.load(self.path, s["name"], s.get("deleted", [])) for s in header["segments"]]
+        for part in self._segments:
+            for i in np.flatnonzero(part.live):
+                self._by_doc.setdefault(part.docs[i], set()).add(part.ids[i])
+        if header.get("tokenizer") != TOKENIZER_VERSION:
+            # Token ids on disk mean other tokens now: re-tokenize every row into memory.
+            rows = [Chunk(**p.read_row(int(i))) for p in self._segments for i in np.flatnonzero(p.live)]
+            next_segment = self._next_segment
+            self.__init__(self.path)  # type: ignore[misc]
+            self._next_segment = next_segment
+            self.add(rows)
+            self._rewrite = True
+
+    def _load_v1(self, fh: Any, retokenize: bool) -> None:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            tokens = row.pop("tokens", "")
+            chunk = Chunk(**row)
+            self._put(chunk, tokenize(chunk.search_text) if retokenize else (tokens.split(" ") if tokens else []))
 
     def save(self) -> None:
-        """Write the chunk table atomically (temp file + ``os.replace``)."""
+        """Persist unsaved changes: a new segment, the deletions, then the header (atomically, last)."""
         with self._lock:
-            header = json.dumps({"format": _FORMAT, "tokenizer": TOKENIZER_VERSION, "chunks": len(self._chunks)})
-
-            def rows() -> Iterable[str]:
-                yield header
-                for cid, chunk in self._chunks.items():
-                    row = asdict(chunk)
-                    # Tokens never contain spaces (whitespace is dropped), so
-                    # a joined string is a compact, lossless encoding.
-                    row["tokens"] = " ".join(self._tokens[cid])
-                    yield json.dumps(row, ensure_ascii=False)
-
+            self._stats = None
             try:
-                _atomic_write_lines(self.path / _FILENAME, rows())
+                self.path.mkdir(parents=True, exist_ok=True)
+                if self._rewrite:
+                    self._save_rewrite()
+                self._append_vocab()
+                if self._pending:
+                    self._segments.append(self._write_pending())
+                self._compact()
+                self._write_header()
+                self._remove_unreferenced()
+                self._stats = None
             except OSError as exc:
                 raise IndexStoreError(f"cannot write keyword index: {exc}", path=str(self.path)) from exc
 
+    def _save_rewrite(self) -> None:
+        """Start a fresh vocabulary file: every live chunk is pending with new ids."""
+        for part in self._segments:
+            if part.fh:
+                part.fh.close()
+        self._segments = []
+        self._vocab_file = ""
+        self._saved_vocab = self._vocab_bytes = 0
+        self._rewrite = False
+
+    def _append_vocab(self) -> None:
+        if not self._vocab_file:
+            self._vocab_file = f"vocab-{self._next_segment:06d}.txt"
+            self._next_segment += 1
+            (self.path / self._vocab_file).write_bytes(b"")
+        elif len(self._vocab) == self._saved_vocab:
+            return
+        new = itertools.islice(self._vocab, self._saved_vocab, None)
+        data = "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in new).encode("utf-8")
+        with open(self.path / self._vocab_file, "r+b") as fh:
+            # Drop whatever a crashed save appended beyond what the header records.
+            fh.truncate(self._vocab_bytes)
+            fh.seek(self._vocab_bytes)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._saved_vocab, self._vocab_bytes = len(self._vocab), self._vocab_bytes + len(data)
+
+    def _segment_name(self) -> str:
+        name = f"seg-{self._next_segment:06d}"
+        self._next_segment += 1
+        return name
+
+    def _write_pending(self) -> _Part:
+        items = list(self._pending.values())
+        ids = [c.chunk_id for c, *_ in items]
+        docs = [c.doc_id for c, *_ in items]
+        rows = [json.dumps(asdict(c), ensure_ascii=False).encode("utf-8") + b"\n" for c, *_ in items]
+        post = _Part.postings([(t, n) for _, t, n, _ in items])
+        part = _Part.write(self.path, self._segment_name(), ids, docs, rows, np.array([d for *_, d in items]),
+                           _save_arrays(post))
+        self._pending.clear()
+        self._mem = None
+        return part
+
+    def _compact(self) -> None:
+        segs = self._segments
+        # Binary-counter merging keeps O(log n) segments and rewrites each row O(log n) times.
+        while len(segs) >= 2 and segs[-2].live.sum() <= segs[-1].live.sum():
+            segs[-2:] = [_merge(segs[-2:], self.path, self._segment_name())]
+        for i, part in enumerate(segs):
+            if part.live.sum() * 2 < len(part.live):
+                segs[i] = _merge([part], self.path, self._segment_name())
+        self._segments = [p for p in segs if len(p.ids)]
+
+    def _write_header(self) -> None:
+        header = {
+            "format": _FORMAT, "tokenizer": TOKENIZER_VERSION, "chunks": len(self),
+            "vocab": {"file": self._vocab_file, "size": self._saved_vocab, "bytes": self._vocab_bytes},
+            "next_segment": self._next_segment,
+            "segments": [{"name": p.name, "rows": len(p.ids), "deleted": np.flatnonzero(~p.live).tolist()}
+                         for p in self._segments],
+        }
+        _atomic_write(self.path / _FILENAME, (json.dumps(header) + "\n").encode("utf-8"))
+
+    def _remove_unreferenced(self) -> None:
+        keep = {p.name for p in self._segments}
+        for entry in self.path.iterdir():
+            if (_SEG.match(entry.name) and entry.name not in keep) or (entry.name.startswith(".seg-") and ".tmp" in entry.name):
+                shutil.rmtree(entry, ignore_errors=True)
+            elif _VOCAB.match(entry.name) and entry.name != self._vocab_file:
+                entry.unlink(missing_ok=True)
+
     # -- editing ----------------------------------------------------------------
+    def _locate(self, chunk_id: str) -> tuple[_Part, int] | None:
+        for part in reversed(self._segments):
+            i = part.row.get(chunk_id)
+            if i is not None and part.live[i]:
+                return part, i
+        return None
+
+    def _discard(self, chunk_id: str, doc_id: str) -> None:
+        self._stats = None
+        if self._pending.pop(chunk_id, None) is not None:
+            self._mem = None
+        elif (found := self._locate(chunk_id)) is not None:
+            part, i = found
+            if not part.live.flags.writeable:
+                part.live = part.live.copy()
+            part.live[i] = False
+        ids = self._by_doc.get(doc_id)
+        if ids is not None:
+            ids.discard(chunk_id)
+            if not ids:
+                del self._by_doc[doc_id]
+
     def _put(self, chunk: Chunk, tokens: list[str]) -> None:
-        old = self._chunks.get(chunk.chunk_id)
-        if old is not None and old.doc_id != chunk.doc_id:
-            self._by_doc.get(old.doc_id, set()).discard(chunk.chunk_id)
-        self._chunks[chunk.chunk_id] = chunk
-        self._tokens[chunk.chunk_id] = tokens
+        old = self._pending.get(chunk.chunk_id)
+        if old is not None:
+            self._discard(chunk.chunk_id, old[0].doc_id)
+        elif (found := self._locate(chunk.chunk_id)) is not None:
+            self._discard(chunk.chunk_id, found[0].docs[found[1]])
+        vocab = self._vocab
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
+        uniq, counts = np.unique(ids, return_counts=True)
+        self._pending[chunk.chunk_id] = (chunk, uniq.astype(np.int32), np.minimum(counts, 65535).astype(np.uint16), len(tokens))
         self._by_doc.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
+        self._mem = self._stats = None
 
     def add(self, chunks: Sequence[Chunk]) -> None:
         """Add chunks, replacing any with the same ``chunk_id``."""
@@ -190,46 +534,41 @@ class KeywordIndex:
         with self._lock:
             for chunk, tokens in tokenized:
                 self._put(chunk, tokens)
-            self._stale = True
 
     def remove_doc(self, doc_id: str) -> int:
         """Drop every chunk of ``doc_id``; returns how many were removed."""
         with self._lock:
-            gone = self._by_doc.pop(doc_id, set())
+            gone = list(self._by_doc.get(doc_id, ()))
             for cid in gone:
-                del self._chunks[cid]
-                del self._tokens[cid]
-            if gone:
-                self._stale = True
+                self._discard(cid, doc_id)
             return len(gone)
 
     # -- reading ----------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._chunks)
+        return sum(len(ids) for ids in self._by_doc.values())
 
     def __contains__(self, chunk_id: object) -> bool:
-        return chunk_id in self._chunks
+        return isinstance(chunk_id, str) and (chunk_id in self._pending or self._locate(chunk_id) is not None)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The stored chunk, or None."""
-        return self._chunks.get(chunk_id)
+        with self._lock:
+            if (held := self._pending.get(chunk_id)) is not None:
+                return held[0]
+            found = self._locate(chunk_id)
+        return Chunk(**found[0].read_row(found[1])) if found else None
 
     def doc_ids(self) -> set[str]:
-        return {d for d, ids in self._by_doc.items() if ids}
+        return set(self._by_doc)
 
-    def _ensure_built(self) -> None:
-        if not self._stale:
-            return
-        import bm25s
-
-        order = list(self._chunks)
-        bm25 = None
-        if order:
-            bm25 = bm25s.BM25()
-            bm25.index([self._tokens[cid] for cid in order], show_progress=False)
-        self._bm25, self._order = bm25, order
-        self._row_doc = np.array([self._chunks[cid].doc_id for cid in order], dtype=object)
-        self._stale = False
+    def _parts(self) -> list[_Part]:
+        if self._pending and self._mem is None:
+            items = list(self._pending.values())
+            arrays = {"off": np.zeros(1, np.int64), "dl": np.array([d for *_, d in items], np.int32),
+                      **_Part.postings([(t, n) for _, t, n, _ in items])}
+            self._mem = _Part([c.chunk_id for c, *_ in items], [c.doc_id for c, *_ in items], arrays,
+                              np.ones(len(items), dtype=bool))
+        return self._segments + ([self._mem] if self._pending and self._mem is not None else [])
 
     def search(self, query: str, k: int, *, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Top ``k`` ``(chunk_id, bm25 score)`` pairs with a positive score, best first."""
@@ -237,20 +576,55 @@ class KeywordIndex:
             return []
         # Callers pass simplified text, but a traditional query must still hit.
         tokens = tokenize(_t2s(query))
-        if not tokens:
-            return []
         with self._lock:
-            self._ensure_built()
-            if self._bm25 is None:
+            known = [self._vocab[t] for t in tokens if t in self._vocab]
+            if not known:
                 return []
-            ids = self._bm25.get_tokens_ids(tokens)
-            if not ids:
+            # A token repeated in the query counts once per occurrence, as in bm25s.
+            qids, qcount = np.unique(np.asarray(known, dtype=np.int32), return_counts=True)
+            parts = self._parts()
+            n_live, norms = self._corpus_stats(parts)
+            if n_live == 0:
                 return []
-            scores = np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float64).copy()
-            if doc_ids is not None:
-                scores[~np.isin(self._row_doc, list(doc_ids))] = 0.0
-            positive = np.flatnonzero(scores > 0)
-            if positive.size == 0:
-                return []
-            top = positive[np.argsort(-scores[positive], kind="stable")[:k]]
-            return [(self._order[i], float(scores[i])) for i in top]
+            columns = [p.column(qids) for p in parts]
+            dead = [not p.live.all() for p in parts]
+            df = np.zeros(len(qids))
+            for p, cols, has_dead in zip(parts, columns, dead):
+                for j, rows, _ in cols:
+                    df[j] += np.count_nonzero(p.live[rows]) if has_dead else len(rows)
+            weight = qcount * np.log(1.0 + (n_live - df + 0.5) / (df + 0.5))
+            allowed = self._allowed(parts, doc_ids) if doc_ids is not None else None
+            scored: list[tuple[float, int, int]] = []
+            for n, (p, cols) in enumerate(zip(parts, columns)):
+                if not cols:
+                    continue
+                rows = np.concatenate([r for _, r, _ in cols])
+                tf = np.concatenate([t for _, _, t in cols]).astype(np.float64)
+                w = np.repeat(weight[[j for j, _, _ in cols]], [len(r) for _, r, _ in cols])
+                scores = np.bincount(rows, weights=w * tf / (tf + norms[n][rows]), minlength=len(p.ids))
+                if dead[n]:
+                    scores[~p.live] = 0.0
+                if allowed is not None:
+                    scores[~allowed[n]] = 0.0
+                scored.extend((-float(scores[i]), n, int(i)) for i in _top(scores, k))
+            scored.sort()
+            return [(parts[n].ids[i], -s) for s, n, i in scored[:k]]
+
+    def _corpus_stats(self, parts: list[_Part]) -> tuple[int, list[np.ndarray]]:
+        """Live rows and each part's per-row length norm ``k1 * (1 - b + b * dl / avgdl)``, cached until an edit."""
+        if self._stats is None:
+            n_live = sum(int(p.live.sum()) for p in parts)
+            total = sum(int(np.asarray(p.dl)[p.live].sum()) for p in parts)
+            avgdl = total / n_live if n_live else 1.0
+            self._stats = (n_live, [_K1 * (1.0 - _B + _B * np.asarray(p.dl, dtype=np.float64) / avgdl) for p in parts])
+        return self._stats
+
+    def _allowed(self, parts: list[_Part], doc_ids: Sequence[str]) -> list[np.ndarray]:
+        masks = [np.zeros(len(p.ids), dtype=bool) for p in parts]
+        for doc in set(doc_ids):
+            for cid in self._by_doc.get(doc, ()):
+                for n, p in enumerate(parts):
+                    i = p.row.get(cid)
+                    if i is not None and p.live[i]:
+                        masks[n][i] = True
+        return masks

@@ -24,6 +24,7 @@ import io
 import logging
 import os
 import re
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -277,6 +278,10 @@ def _decode_utf8(data: bytes, path: str, name: str) -> tuple[str, str]:
     legacy = None if name == "utf-8-sig" else _decode_legacy(data)
     if legacy and legacy[2] >= MIN_CJK_SCORE:
         return legacy[0], legacy[1]
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        log.warning("%s: mixed encodings, decoded line by line as %s", path or "<bytes>", mixed[1])
+        return mixed
     replaced = data.decode("utf-8", errors="replace")
     # Each U+FFFD not already in the file marks one invalid sequence of one or more bytes.
     bad = replaced.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
@@ -291,6 +296,43 @@ def _decode_utf8(data: bytes, path: str, name: str) -> tuple[str, str]:
     else:
         detail += ", and it is not GB18030, Big5 or UTF-16 either"
     raise DecodeError(f"cannot detect the text encoding: {detail}", path=path, hint=_DECODE_HINT)
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """Lines of UTF-8 and lines of one legacy encoding in one file (files pasted together).
+
+    Each line is strict UTF-8 or strict GB18030/Big5 (their multibyte
+    sequences never contain CR or LF bytes, so lines split cleanly), and the
+    legacy lines together must read as Chinese; the encoding reported is
+    ``mixed:utf-8+<legacy>``.  None when that does not hold.
+    """
+    lines = data.splitlines(keepends=True)
+    utf8: dict[int, str] = {}
+    other: list[int] = []
+    for i, line in enumerate(lines):
+        text = _strict(line, "utf-8")
+        if text is None:
+            other.append(i)
+        else:
+            utf8[i] = text
+    if not other or not any(not lines[i].isascii() for i in utf8):
+        return None  # not a mix: the whole-file decodings already had their chance
+    best: tuple[dict[int, str], str, float] | None = None
+    for encoding in ("gb18030", "big5hkscs"):
+        decoded = {}
+        for i in other:
+            text = _strict(lines[i], encoding)
+            if text is None:
+                break
+            decoded[i] = text
+        else:
+            score = cjk_score("".join(decoded.values()))
+            if best is None or score > best[2]:
+                best = (decoded, encoding, score)
+    if best is None or best[2] < MIN_CJK_SCORE:
+        return None
+    decoded = best[0]
+    return "".join(utf8.get(i) or decoded[i] for i in range(len(lines))), f"mixed:utf-8+{best[1]}"
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str, float] | None:
@@ -543,17 +585,28 @@ def _load_docx(data: bytes, path: str) -> str:
 # --- PDF -------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _quiet_pypdf() -> None:
+    # pypdf logs every damaged structure it works around ("EOF marker not found"); with no
+    # handler of its own that reaches stderr through logging's last resort, beside the
+    # one-line reason the caller reports.  An app that configures logging still sees it.
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())
+
+
 def _load_pdf(data: bytes, path: str) -> str:
     """Text of every page joined with newlines; raises OcrNeededError for scanned PDFs."""
     try:
         from pypdf import PdfReader
     except ImportError as exc:  # pragma: no cover - dependency is in requirements
         raise LoadError(f"cannot read .pdf: {exc}", path=path, hint="pip install pypdf") from None
+    _quiet_pypdf()
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError("encrypted PDF", path=path, hint="remove the password first, e.g. qpdf --decrypt")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise LoadError("encrypted PDF", path=path, hint="remove the password first, e.g. qpdf --decrypt")
+            pages = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
     except Exception as exc:  # pypdf raises PdfReadError and assorted parse errors on damaged files

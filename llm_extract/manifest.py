@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS docs (
     sections TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
+CREATE TABLE IF NOT EXISTS pending (
+    doc_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL
+);
 """
 
 
@@ -90,6 +94,28 @@ class Manifest:
     def delete_file(self, conn: sqlite3.Connection, source: str) -> None:
         conn.execute("DELETE FROM docs WHERE source=?", (source,))
         conn.execute("DELETE FROM files WHERE source=?", (source,))
+
+    # --- write-ahead journal of documents being replaced ---------------------
+    # Ids are journaled (and committed) before their chunks are deleted or
+    # written, and cleared in the transaction that marks their file complete.
+    # A run killed in between leaves the ids here, so the next run can remove
+    # their chunks even when the file itself is gone by then.
+    def mark_pending(self, source: str, doc_ids: list[str]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?)", [(d, source) for d in doc_ids])
+
+    def pending(self) -> list[tuple[str, str]]:
+        """``(doc_id, source)`` of documents an interrupted run left half-written."""
+        return list(self._db.execute("SELECT doc_id, source FROM pending ORDER BY doc_id"))
+
+    def clear_pending(self, conn: sqlite3.Connection, source: str) -> None:
+        conn.execute("DELETE FROM pending WHERE source=?", (source,))
+
+    def settle_pending(self, conn: sqlite3.Connection) -> None:
+        """After the pending documents' chunks are deleted: forget them and redo their files."""
+        conn.execute("UPDATE files SET status='interrupted' WHERE source IN (SELECT source FROM pending)")
+        conn.execute("DELETE FROM docs WHERE doc_id IN (SELECT doc_id FROM pending)")
+        conn.execute("DELETE FROM pending")
 
     # --- docs ----------------------------------------------------------------
     def doc_ids_for(self, source: str) -> list[str]:

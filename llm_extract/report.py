@@ -26,7 +26,7 @@ header{padding:8px 16px;background:#333;color:#fff}
 .side{flex:2;padding:12px;background:#fafafa;max-height:80vh;overflow:auto;font-size:13px}
 mark{border-radius:2px;padding:0 1px;cursor:help}
 .rec{border:1px solid #ddd;border-radius:4px;margin:0 0 8px;padding:6px;background:#fff}
-.rec b{display:inline-block;min-width:90px;color:#555}
+.rec b{display:inline-block;min-width:110px;margin-right:6px;color:#555}
 """
 
 
@@ -42,10 +42,16 @@ def _tooltip(rec: dict) -> str:
     return "; ".join(f"{k}={rec[k]}" for k in SHOWN_FIELDS if k in rec and rec[k] not in (None, ""))
 
 
+def _drawable(rec: dict, n: int) -> bool:
+    """A span that fits the text; a records file edited by hand may hold anything in start/end."""
+    s, e = rec.get("start"), rec.get("end")
+    ok = isinstance(s, int) and isinstance(e, int) and not isinstance(s, bool) and not isinstance(e, bool)
+    return ok and 0 <= s < e <= n
+
+
 def render_document(source: str, original: str, records: list[dict]) -> str:
     """HTML for one source file: marked-up text (non-overlapping segments) plus a record list."""
-    recs = sorted((r for r in records if 0 <= r.get("start", -1) < r.get("end", -1) <= len(original)),
-                  key=lambda r: (r["start"], r["end"]))
+    recs = sorted((r for r in records if _drawable(r, len(original))), key=lambda r: (r["start"], r["end"]))
     # Split the text at every span boundary; each piece is marked by the records covering it.
     cuts = sorted({0, len(original), *[r["start"] for r in recs], *[r["end"] for r in recs]})
     pieces = []

@@ -29,7 +29,7 @@ def test_rules_run_writes_grounded_records(tmp_path, targets):
     s = run_extraction(targets, kinds=["indicator"], out=out, backend="rules", settings=Settings(index=tmp_path))
     recs = _lines(out)
     assert s.documents == 7 and s.records["indicator"] == len(recs) > 30
-    originals = {t.doc.source: t.norm.original for t in targets}
+    originals = {t.doc.source: t.original for t in targets}
     for r in recs:
         assert originals[r["source"]][r["start"] : r["end"]] == r["evidence"]
         assert r["prompt_version"] == "rules@1"
