@@ -1,5 +1,5 @@
 # Two commands matter (see README): `make demo` sets everything up from scratch and runs the main job
-# on the sample corpus; `make test` runs the whole test suite (setting up first if needed).
+# on the sample corpus (index, search, a cited answer from the embedded model, rule extraction); `make test` runs the whole test suite (setting up first if needed).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,6 +11,8 @@ QUESTION ?= 徐泾镇2013年地区生产总值的预期目标是多少？
 demo: setup
 	$(BIN)/llm-extract ingest examples/corpus
 	$(BIN)/llm-extract search "$(QUESTION)" -k 3
+	$(BIN)/llm-extract ask "$(QUESTION)"
+	$(BIN)/llm-extract extract examples/corpus --backend rules --out examples-records.jsonl
 
 setup: $(STAMP)
 

@@ -43,7 +43,8 @@ def make_chunks(n: int, seed: int = 13):
         doc = f"d{i // DOC_CHUNKS:05d}"
         yield Chunk(
             chunk_id=f"{doc}-{i % DOC_CHUNKS:03d}", doc_id=doc, source=f"synth/{doc}.txt", start=0,
-            end=len(text), text=text, search_text=to_simplified(text), section="一、工作回顾", ordinal=i % DOC_CHUNKS,
+            end=len(text), text=text, search_text=to_simplified(text), section="一、工作回顾",
+            ordinal=i % DOC_CHUNKS,
         )
 
 
@@ -112,7 +113,8 @@ def run(n: int, workdir: Path) -> dict:
     path = workdir / f"kw-{n}"
     row = build(path, n)
     out = subprocess.run(
-        [sys.executable, __file__, "--cold", str(path)], capture_output=True, text=True, check=True, env=os.environ.copy()
+        [sys.executable, __file__, "--cold", str(path)], capture_output=True, text=True, check=True,
+        env=os.environ.copy(),
     )
     row.update(json.loads(out.stdout.strip().splitlines()[-1]))
     return row

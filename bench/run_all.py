@@ -99,22 +99,21 @@ def run_model_benches(quick: bool, work: Path) -> dict:
     return results
 
 
-def _flatten(prefix: str, obj: Any, out: list[tuple[str, Any]]) -> None:
-    """Numeric leaves of a benchmark's JSON as (label, value), lists labelled by their items' first string."""
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if isinstance(value, bool) or key in ("errors",):
-                continue
-            if isinstance(value, (int, float)):
-                out.append((f"{prefix} {key}", value))
-            elif isinstance(value, str) and key == "skipped":
-                out.append((prefix, f"skipped: {value}"))
-            elif isinstance(value, (dict, list)):
-                _flatten(f"{prefix} {key}" if isinstance(value, dict) else prefix, value, out)
-    elif isinstance(obj, list):
+def _summaries(prefix: str, obj: Any, out: list[str]) -> None:
+    """One line per object of a benchmark's JSON: its label, then its numbers and notes; nested lists indented."""
+    if isinstance(obj, list):
         for item in obj:
-            label = next((v for v in item.values() if isinstance(v, str)), "") if isinstance(item, dict) else ""
-            _flatten(f"{prefix} {label}".strip(), item, out)
+            _summaries(prefix, item, out)
+        return
+    if not isinstance(obj, dict):
+        return
+    label = next((v for k, v in obj.items() if isinstance(v, str) and k not in ("skipped", "rejected")), "")
+    facts = [f"{k} {_fmt(v, 2)}" for k, v in obj.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    facts += [f"{k}: {v[:90]}" for k, v in obj.items() if k in ("skipped", "rejected") and isinstance(v, str)]
+    out.append(f"{prefix} {label}: " + ", ".join(facts))
+    for value in obj.values():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            _summaries("    " + prefix.strip() + (f" {label}" if label else ""), value, out)
 
 
 def _fmt(value: Any, digits: int) -> str:
@@ -145,11 +144,12 @@ def build_table(res: dict) -> str:
         ("ingest documents/s", [r.get("docs_per_s") for r in ing], 2),
         ("ingest chunks/s", [r.get("chunks_per_s") for r in ing], 1),
         ("bare embedder chunks/s (same chunks)", [r.get("bare_chunks_per_s") for r in ing], 1),
-        ("ingest / bare embedder", [r.get("ratio_to_bare") for r in ing], 2),
-        ("BM25 tokenizer alone, chunks/s", [r.get("tokenizer_chunks_per_s") for r in ing], 0),
-        ("Chroma upserts alone, chunks/s", [r.get("chroma_chunks_per_s") for r in ing], 0),
-        ("embedder + tokenizer + Chroma, chunks/s", [r.get("parts_chunks_per_s") for r in ing], 1),
-        ("ingest / (embedder + tokenizer + Chroma)", [r.get("ratio_to_parts") for r in ing], 2),
+        ("ingest / bare embedder, wall time", [r.get("ratio_to_bare") for r in ing], 2),
+        ("ingest / bare embedder, CPU time", [r.get("ratio_to_bare_cpu") for r in ing], 2),
+        ("  ms/chunk in the embedder", [r.get("embed_ms_per_chunk") for r in ing], 1),
+        ("  ms/chunk in Chroma writes", [r.get("chroma_ms_per_chunk") for r in ing], 1),
+        ("  ms/chunk in BM25 (tokenize, save)", [r.get("bm25_ms_per_chunk") for r in ing], 1),
+        ("  ms/chunk elsewhere (load..chunk)", [r.get("other_ms_per_chunk") for r in ing], 1),
         ("ingest RSS with model loaded, MB", [r.get("rss_base_mb") for r in ing], 0),
         ("ingest peak RSS, MB", [r.get("rss_peak_mb") for r in ing], 0),
     ]
@@ -166,7 +166,8 @@ def build_table(res: dict) -> str:
     if res.get("big"):
         b = res["big"].get("build") or {}
         rows.append((f"{BIG_CHUNKS // 1000}k set-up: Chroma upserts s", [None] * len(sizes) + [b.get("chroma_s")], 0))
-        rows.append((f"{BIG_CHUNKS // 1000}k set-up: keyword add+save s", [None] * len(sizes) + [b.get("keyword_s")], 0))
+        rows.append((f"{BIG_CHUNKS // 1000}k set-up: keyword add+save s",
+                     [None] * len(sizes) + [b.get("keyword_s")], 0))
     lines = []
     width = max(len(r[0]) for r in rows) + 2
     header = f"{'':<{width}}" + "".join(f"{c:>14}" for c in cols)
@@ -175,20 +176,21 @@ def build_table(res: dict) -> str:
         values = list(values) + [None] * (len(cols) - len(values))
         lines.append(f"{label:<{width}}" + "".join(f"{_fmt(v, digits):>14}" for v in values))
     for row in kw.get("rows", []):
-        lines.append(f"keyword index alone, {row['chunks']:,} chunks: build {row['build_s']:.0f} s, {row['disk_mb']:.0f} MB, "
+        lines.append(f"keyword index alone, {row['chunks']:,} chunks: build {row['build_s']:.0f} s, "
+                     f"{row['disk_mb']:.0f} MB, "
                      f"open {row['open_s']:.2f} s, first search {row['first_search_s']:.2f} s, "
                      f"p50/p95 {row['p50_ms']:.1f}/{row['p95_ms']:.1f} ms, cold RSS {row['cold_rss_mb']:.0f} MB")
-    other: list[tuple[str, Any]] = []
+    other: list[str] = []
     for name, data in (res.get("models") or {}).items():
-        _flatten(f"bench/{name}.py", data, other)
+        _summaries(f"bench/{name}.py", data, other)
     if other:
         lines.append("-" * len(header))
-        for label, value in other:
-            lines.append(f"{label:<{max(width, 60)}}{_fmt(value, 2):>14}")
+        lines += other
     m = res["machine"]
     lines.append("-" * len(header))
     lines.append(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; Python {m['python']}; "
-                 f"load average {m['load_avg_start']:.1f} at start, {res.get('load_avg_end', 0):.1f} at end; {m['date']}")
+                 f"load average {m['load_avg_start']:.1f} at start, {res.get('load_avg_end', 0):.1f} at end; "
+                 f"{m['date']}")
     return "\n".join(lines)
 
 
@@ -210,7 +212,6 @@ def plot(res: dict, path: Path) -> Optional[Path]:
     a = ax[0][0]
     a.plot(chunks_i, [r.get("chunks_per_s") for r in ing], "o-", label="ingest (whole pipeline)")
     a.plot(chunks_i, [r.get("bare_chunks_per_s") for r in ing], "s--", label="bare embedder, same chunks")
-    a.plot(chunks_i, [r.get("parts_chunks_per_s") for r in ing], "^:", label="embedder + tokenizer + Chroma, serial")
     a.set(xscale="log", xlabel="chunks ingested", ylabel="chunks / s", title="Ingest throughput")
     a.set_ylim(bottom=0)
     a.legend()
@@ -223,7 +224,8 @@ def plot(res: dict, path: Path) -> Optional[Path]:
     a = ax[1][0]
     for mode, marker, color in (("hybrid", "o", "C0"), ("bm25", "s", "C1"), ("dense", "^", "C2")):
         a.plot(chunks_s, [s.get(f"{mode}_p50_ms") for s in sea], marker + "-", color=color, label=f"{mode} p50")
-        a.plot(chunks_s, [s.get(f"{mode}_p95_ms") for s in sea], marker + ":", color=color, alpha=0.5, label=f"{mode} p95")
+        a.plot(chunks_s, [s.get(f"{mode}_p95_ms") for s in sea], marker + ":", color=color, alpha=0.5,
+               label=f"{mode} p95")
     a.set(xscale="log", yscale="log", xlabel="chunks in the index", ylabel="ms", title="Warm search latency")
     a.legend(fontsize=8, ncol=2)
     a = ax[1][1]
@@ -249,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="skip the 1,000-document and 100,000-chunk sizes")
     ap.add_argument("--embedder", default="use")
     ap.add_argument("--no-models", action="store_true", help="skip the language-model benchmarks")
+    ap.add_argument("--only", help="comma-separated steps to run (ingest,search,big,cli,keyword,models); "
+                    "the others are read from the last run's files in bench/out/work")
     ap.add_argument("--table-only", type=Path, help=argparse.SUPPRESS)  # re-render a results.json
     args = ap.parse_args(argv)
 
@@ -262,21 +266,35 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK_SIZES if args.quick else SIZES
     res: dict = {"machine": machine(), "sizes": list(sizes), "quick": args.quick, "ingest": {}, "search": {}}
     indexes: list[Path] = []
+    only = set(args.only.split(",")) if args.only else None
+
+    def step(name: str, script: str, json_path: Path, *script_args: str):
+        if only is None or name in only:
+            return _json_run(script, json_path, *script_args)
+        return json.loads(json_path.read_text()) if json_path.exists() else None
+
     for n in sizes:
-        res["ingest"][str(n)] = _json_run("ingest.py", work / f"ingest-{n}.json", "--docs", str(n),
-                                          "--workdir", str(work), "--embedder", args.embedder)
+        res["ingest"][str(n)] = step("ingest", "ingest.py", work / f"ingest-{n}.json", "--docs", str(n),
+                                     "--workdir", str(work), "--embedder", args.embedder)
         index = work / f"index-docs-{n}"
-        res["search"][str(n)] = _json_run("search.py", work / f"search-{n}.json", "--index", str(index),
-                                          "--embedder", args.embedder)
+        res["search"][str(n)] = step("search", "search.py", work / f"search-{n}.json", "--index", str(index),
+                                     "--embedder", args.embedder)
         indexes.append(index)
     if not args.quick:
-        res["big"] = _json_run("search.py", work / "search-big.json", "--synthetic", str(BIG_CHUNKS),
-                               "--workdir", str(work), "--embedder", args.embedder)
+        res["big"] = step("big", "search.py", work / "search-big.json", "--synthetic", str(BIG_CHUNKS),
+                          "--workdir", str(work), "--embedder", args.embedder)
         indexes.append(work / f"index-chunks-{BIG_CHUNKS}")
-    res["cli"] = _json_run("cli.py", work / "cli.json", "--index", *map(str, indexes))
-    kw_rows = _json_run("keyword_index.py", work / "keyword.json", "--chunks", "10000" if args.quick else str(BIG_CHUNKS))
+    res["cli"] = step("cli", "cli.py", work / "cli.json", "--index", *map(str, indexes))
+    kw_rows = step("keyword", "keyword_index.py", work / "keyword.json",
+                   "--chunks", "10000" if args.quick else str(BIG_CHUNKS))
     res["keyword"] = {"rows": kw_rows or []}
-    res["models"] = {} if args.no_models else run_model_benches(args.quick, work)
+    if args.no_models:
+        res["models"] = {}
+    elif only is None or "models" in only:
+        res["models"] = run_model_benches(args.quick, work)
+    else:
+        res["models"] = {n: json.loads((work / f"{n}.json").read_text())
+                         for n in MODEL_BENCHES if (work / f"{n}.json").exists()}
     res["load_avg_end"] = os.getloadavg()[0]
 
     (OUT / "results.json").write_text(json.dumps(res, indent=1, ensure_ascii=False))

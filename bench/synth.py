@@ -101,7 +101,8 @@ def synth_document(i: int, seed: int = 7, pool: Pool | None = None) -> str:
     rng = random.Random(seed * 1_000_003 + i)
     year = rng.randint(2008, 2023)
     place = place_name(rng)
-    lines = [f"{place}{year}年{rng.choice(_KINDS)}", f"发布时间：{year + 1}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", ""]
+    published = f"发布时间：{year + 1}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+    lines = [f"{place}{year}年{rng.choice(_KINDS)}", published, ""]
     for s, h in enumerate(rng.sample(range(len(pool.headings)), k=min(len(pool.headings), rng.randint(5, 9)))):
         lines.append(f"{_CN_NUMERALS[s]}、{pool.headings[h]}")
         for _ in range(rng.randint(2, 4)):

@@ -209,7 +209,8 @@ def run_extraction(
     t0 = time.perf_counter()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if backend != "rules" and llm is None:
+    own_llm = backend != "rules" and llm is None
+    if own_llm:
         from .llm import LLMClient
 
         llm = LLMClient(settings)
@@ -264,7 +265,7 @@ def run_extraction(
         raise
     finally:
         pool.shutdown(wait=True)
-        if llm is not None and hasattr(llm, "close"):
+        if own_llm:  # an injected client belongs to the caller, who may reuse it
             llm.close()
 
     _assemble(units, ckpt, {u[0] for u in todo}, summary, out, fmt)

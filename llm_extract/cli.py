@@ -171,7 +171,7 @@ def _usage_line(u: dict) -> str:
 def ask(
     question: str = typer.Argument(..., help="A question in Chinese (simplified or traditional)"),
     index: Optional[Path] = IndexOpt,
-    k: int = typer.Option(5, "-k", help="Passages shown to the model"),
+    k: Optional[int] = typer.Option(None, "-k", help="Passages shown to the model (default 3, LLM_EXTRACT_ASK_K)"),
     doc: Optional[List[str]] = typer.Option(None, "--doc", help="Restrict to a document id (repeatable)"),
     year: Optional[int] = typer.Option(None, "--year", help="Only documents covering this year"),
     place: Optional[str] = typer.Option(None, "--place", help="Only documents about this place, e.g. 徐泾镇"),
@@ -443,7 +443,10 @@ def model_serve(
 
     settings = _settings(index=index)
     with _errors():
-        serve_forever(settings, port=port, announce=lambda url: _err(f"serving the embedded model at {url} (Ctrl-C to stop)"))
+        code = serve_forever(settings, port=port or None,
+                             on_ready=lambda srv: _err(f"serving the embedded model at {srv.url} (Ctrl-C to stop)"))
+    if code:
+        raise typer.Exit(code)
 
 
 def main() -> None:  # pragma: no cover - console-script entry point

@@ -37,7 +37,7 @@ def _gold_root(gold_dir: Path) -> Path:
 
 
 def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, llm=None,
-                    progress: Optional[ProgressFn] = None) -> dict:
+                    kinds: Optional[list[str]] = None, progress: Optional[ProgressFn] = None) -> dict:
     from .bulk import run_extraction, targets_from_paths
     from .metrics import grounding_validity, load_gold_extraction, score_extraction
 
@@ -59,10 +59,10 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
     texts = {t.doc.source: t.original for t in targets}
     out: dict = {}
     for backend in backends:
-        kinds = ["indicator"] if backend == "rules" else sorted(sources_by_kind)
+        run_kinds = ["indicator"] if backend == "rules" else (kinds or sorted(sources_by_kind))
         records: list[dict] = []
         cost = {"prompt_tokens": 0, "completion_tokens": 0, "calls": 0, "seconds": 0.0}
-        for kind in kinds:
+        for kind in run_kinds:
             wanted = {Path(s).name for s in sources_by_kind[kind]}
             kt = [t for t in targets if Path(t.doc.source).name in wanted]
             path = work / f"{backend.replace('+', '_')}-{kind}.jsonl"
@@ -78,7 +78,7 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
         for r in records:
             r["source"] = str(Path(r["source"]).resolve().relative_to(root)) if Path(r["source"]).is_absolute() else r["source"]
         rel_texts = {str(Path(s).resolve().relative_to(root)): t for s, t in texts.items()}
-        score = score_extraction(records, gold, kinds=kinds, sources_by_kind=sources_by_kind)
+        score = score_extraction(records, gold, kinds=run_kinds, sources_by_kind=sources_by_kind)
         n_docs = len({t.doc.doc_id for t in targets})
         cost["seconds_per_document"] = round(cost["seconds"] / max(1, n_docs), 2)
         cost["seconds"] = round(cost["seconds"], 2)
@@ -92,7 +92,7 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
 
 
 def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, modes=("hybrid", "bm25", "dense"),
-            answer: bool = True, progress: Optional[ProgressFn] = None) -> dict:
+            answer: bool = True, ids: Optional[list[str]] = None, progress: Optional[ProgressFn] = None) -> dict:
     from .api import open_retriever
     from .metrics import answer_correct, first_relevant_rank, gold_evidence_spans
     from .pipeline import ingest
@@ -100,6 +100,8 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
 
     root = _gold_root(gold_dir)
     items = load_gold_qa(gold_dir)
+    if ids:
+        items = [it for it in items if it["id"] in set(ids)]
     sources = sorted({ev["source"] for it in items for ev in it.get("evidence") or [] if isinstance(ev, dict)})
     if not sources:
         raise EvalError("QA gold has no evidence sources", path=str(gold_dir))

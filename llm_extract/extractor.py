@@ -268,7 +268,7 @@ class SectionExtractor:
         result.calls += 1
         result.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
         result.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
-        result.seconds += getattr(usage, "seconds", 0.0) or 0.0
+        result.seconds += getattr(usage, "wall_time", 0.0) or 0.0
         return list(getattr(obj, "items", []))
 
     def _try(self, kind, draft, doc, norm, section, hint_span, result, version) -> str | None:

@@ -10,13 +10,15 @@ multi-character terms, bigrams rescue queries that jieba segments differently
 from the document.
 
 Scoring is BM25 as ``bm25s`` computes it by default (Lucene idf, k1=1.5,
-b=0.75), but from term frequencies at query time, so adding or removing a
-document never rebuilds anything.  The previous design (one JSON-lines table
-holding every chunk's tokens, a ``bm25s`` matrix rebuilt after any edit)
-measured at 100,000 chunks: a 10-minute build dominated by rewriting the whole
-table on every periodic save, 8 s to open and 18 s for the first search in
-a new process, 3.5 GB of RSS.  See ``bench/README.md`` for this design's
-numbers.
+b=0.75) -- same ranking, same scores -- but from term frequencies at query
+time, so adding or removing a document never rebuilds anything.  The previous
+design (one JSON-lines table holding every chunk's tokens, a ``bm25s`` matrix
+rebuilt on the first search after any edit) measured at 100,000 chunks
+(``bench/keyword_index.py``): 459 s of the build spent rewriting the whole
+table at each of 134 periodic saves, 3.1 GB RSS while building, 14 s to open
+and 45 s for the first search in a new process, 4.1 GB RSS there.  This
+design: 20 s of saves, 0.05 s to open, 0.02 s for the first search, 0.8 ms
+per warm search, 220 MB RSS (see ``bench/README.md``).
 
 On disk (directory ``path``):
 
@@ -188,7 +190,6 @@ class _Part:
         data = os.pread(self.fh.fileno(), int(self.off[i + 1] - self.off[i]), int(self.off[i]))
         return json.loads(data)
 
-
     @classmethod
     def load(cls, directory: Path, name: str, deleted: Iterable[int]) -> "_Part":
         seg = directory / name
@@ -235,10 +236,46 @@ def _save_arrays(arrays: dict[str, np.ndarray]) -> Callable[[Path], None]:
 
 # Postings merged per block of tokens holding about this many entries, so a merge's
 # memory stays bounded whatever the segments' size.
-_MERGE_BLOCK = 1 << 20
+_MERGE_BLOCK = 1 << 18
 
 
-def _merged_postings(parts: list[_Part], renums: list[np.ndarray]) -> Callable[[Path], None]:
+class _NpyColumn:
+    """Slices of a 1-d ``.npy`` file read with ``pread``: unlike a memory map, pages
+    read during a merge do not stay in this process's resident set."""
+
+    def __init__(self, path: Path):
+        self.fh = open(path, "rb")
+        major, _minor = np.lib.format.read_magic(self.fh)
+        read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(self.fh)
+        self.dtype, self.size, self.offset = np.dtype(dtype), int(shape[0]), self.fh.tell()
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        n = self.dtype.itemsize
+        data = os.pread(self.fh.fileno(), (end - start) * n, self.offset + start * n)
+        return np.frombuffer(data, dtype=self.dtype)
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+class _NpyWriter:
+    """A 1-d ``.npy`` file of known length written block by block."""
+
+    def __init__(self, path: Path, dtype: Any, size: int):
+        self.fh = open(path, "wb")
+        self.dtype = np.dtype(dtype)
+        np.lib.format.write_array_header_1_0(
+            self.fh, {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": (size,)})
+
+    def write(self, values: np.ndarray) -> None:
+        self.fh.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def _merged_postings(parts: list[_Part], renums: list[np.ndarray], directory: Path) -> Callable[[Path], None]:
     """Writer of the token-major postings of ``parts``' live rows, renumbered by ``renums``.
 
     Each part's postings are sorted by token and, within a token, by row; parts
@@ -249,37 +286,37 @@ def _merged_postings(parts: list[_Part], renums: list[np.ndarray]) -> Callable[[
     def write(tmp: Path) -> None:
         union = np.unique(np.concatenate([np.asarray(p.tok) for p in parts]))
         per_token = np.zeros(len(union), dtype=np.int64)
+        prows = [_NpyColumn(directory / p.name / "prow.npy") for p in parts]
+        ptfs = [_NpyColumn(directory / p.name / "ptf.npy") for p in parts]
         total = 0
-        for p in parts:
+        for p, col in zip(parts, prows):
             per_token[np.searchsorted(union, p.tok)] += np.diff(np.asarray(p.ptr))
-            for s in range(0, len(p.prow), _MERGE_BLOCK):
-                total += int(np.count_nonzero(p.live[np.asarray(p.prow[s : s + _MERGE_BLOCK])]))
-        prow = np.lib.format.open_memmap(tmp / "prow.npy", mode="w+", dtype=np.int32, shape=(total,))
-        ptf = np.lib.format.open_memmap(tmp / "ptf.npy", mode="w+", dtype=np.uint16, shape=(total,))
-        toks, counts, at = [], [], 0
+            for s in range(0, col.size, _MERGE_BLOCK):
+                total += int(np.count_nonzero(p.live[col.read(s, min(s + _MERGE_BLOCK, col.size))]))
+        prow_out = _NpyWriter(tmp / "prow.npy", np.int32, total)
+        ptf_out = _NpyWriter(tmp / "ptf.npy", np.uint16, total)
+        toks, counts = [], []
         cum = np.cumsum(per_token)
-        cuts = np.unique(np.r_[0, np.searchsorted(cum, np.arange(_MERGE_BLOCK, cum[-1] if len(cum) else 0, _MERGE_BLOCK)),
-                               len(union)])
+        marks = np.arange(_MERGE_BLOCK, cum[-1] if len(cum) else 0, _MERGE_BLOCK)
+        cuts = np.unique(np.r_[0, np.searchsorted(cum, marks), len(union)])
         for lo, hi in zip(cuts[:-1], cuts[1:]):
             t_lo, t_hi = union[lo], (union[hi] if hi < len(union) else np.iinfo(np.int32).max)
             bt, br, bf = [], [], []
-            for p, renum in zip(parts, renums):
+            for p, renum, prow, ptf in zip(parts, renums, prows, ptfs):
                 a, b = np.searchsorted(p.tok, [t_lo, t_hi])
                 s, e = int(p.ptr[a]), int(p.ptr[b])
-                rows = np.asarray(p.prow[s:e])
+                rows = prow.read(s, e)
                 alive = p.live[rows]
                 bt.append(np.repeat(np.asarray(p.tok[a:b]), np.diff(np.asarray(p.ptr[a : b + 1])))[alive])
                 br.append(renum[rows[alive]])
-                bf.append(np.asarray(p.ptf[s:e])[alive])
+                bf.append(ptf.read(s, e)[alive])
             post = _Part.token_major(np.concatenate(bt), np.concatenate(br), np.concatenate(bf))
-            n = len(post["prow"])
-            prow[at : at + n], ptf[at : at + n] = post["prow"], post["ptf"]
+            prow_out.write(post["prow"])
+            ptf_out.write(post["ptf"])
             toks.append(post["tok"])
             counts.append(np.diff(post["ptr"]))
-            at += n
-        prow.flush()
-        ptf.flush()
-        del prow, ptf
+        for f in (prow_out, ptf_out, *prows, *ptfs):
+            f.close()
         tok = np.concatenate(toks) if toks else np.zeros(0, np.int32)
         cnt = np.concatenate(counts) if counts else np.zeros(0, np.int64)
         np.save(tmp / "tok.npy", tok.astype(np.int32))
@@ -301,8 +338,10 @@ def _merge(parts: list[_Part], directory: Path, name: str) -> _Part:
         dls.append(np.asarray(p.dl)[keep])
         renums.append((np.cumsum(p.live) - 1 + base).astype(np.int32))  # old row -> new row, for live rows
         base += len(keep)
-    rows = (os.pread(p.fh.fileno(), int(p.off[i + 1] - p.off[i]), int(p.off[i])) for p in parts for i in np.flatnonzero(p.live))
-    return _Part.write(directory, name, ids, docs, rows, np.concatenate(dls), _merged_postings(parts, renums))
+    rows = (os.pread(p.fh.fileno(), int(p.off[i + 1] - p.off[i]), int(p.off[i]))
+            for p in parts for i in np.flatnonzero(p.live))
+    postings = _merged_postings(parts, renums, directory)
+    return _Part.write(directory, name, ids, docs, rows, np.concatenate(dls), postings)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
@@ -352,7 +391,8 @@ class KeywordIndex:
             except IndexStoreError:
                 raise
             except (OSError, ValueError, TypeError, KeyError, IndexError) as exc:
-                raise IndexStoreError(f"keyword index is unreadable: {exc}", path=str(file), hint="rebuild the index") from exc
+                raise IndexStoreError(f"keyword index is unreadable: {exc}", path=str(file),
+                                      hint="rebuild the index") from exc
         raise AssertionError("unreachable")
 
     def _load(self, file: Path) -> None:
@@ -485,7 +525,8 @@ class KeywordIndex:
     def _remove_unreferenced(self) -> None:
         keep = {p.name for p in self._segments}
         for entry in self.path.iterdir():
-            if (_SEG.match(entry.name) and entry.name not in keep) or (entry.name.startswith(".seg-") and ".tmp" in entry.name):
+            leftover = entry.name.startswith(".seg-") and ".tmp" in entry.name
+            if (_SEG.match(entry.name) and entry.name not in keep) or leftover:
                 shutil.rmtree(entry, ignore_errors=True)
             elif _VOCAB.match(entry.name) and entry.name != self._vocab_file:
                 entry.unlink(missing_ok=True)
@@ -522,7 +563,8 @@ class KeywordIndex:
         vocab = self._vocab
         ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
         uniq, counts = np.unique(ids, return_counts=True)
-        self._pending[chunk.chunk_id] = (chunk, uniq.astype(np.int32), np.minimum(counts, 65535).astype(np.uint16), len(tokens))
+        tf = np.minimum(counts, 65535).astype(np.uint16)
+        self._pending[chunk.chunk_id] = (chunk, uniq.astype(np.int32), tf, len(tokens))
         self._by_doc.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
         self._mem = self._stats = None
 

@@ -234,6 +234,7 @@ def answer_correct(item: dict, answer: str, abstained: bool) -> float:
         return float(abstained)
     if abstained:
         return 0.0
+    answer = re.sub(r"\[\d{1,2}\]", "", answer)  # citation markers are not figures
     kind = item.get("type", "text")
     simp = _simp(answer)
     if kind == "placeholder":

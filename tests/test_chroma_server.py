@@ -196,7 +196,8 @@ def _cli_search(monkeypatch, settings, *extra, env=None):
     from llm_extract.cli import app
 
     monkeypatch.setattr(llm_extract.embedding, "get_embedder", lambda settings=None: HashEmbedder())
-    args = ["search", "徐泾镇地区生产总值", "--index", str(settings.index_path()), "--mode", "dense", "--json", *extra]
+    args = ["search", "徐泾镇地区生产总值", "--index", str(settings.index_path()), "--mode", "dense", "--json",
+            *extra]
     return CliRunner().invoke(app, args, env=env or {})
 
 

@@ -87,3 +87,13 @@ def test_docs_lists_the_documents(index):
     xj = [r for r in rows if r["doc_id"] == "004_8f4dc4ad24e9474b"][0]
     assert xj["place"] == "徐泾镇" and 2013 in xj["years"] and xj["chunks"] > 0
     assert {"doc_id", "source", "title", "place", "years", "report_type", "characters", "chunks"} <= set(xj)
+
+
+def test_model_status_json_reports_the_embedded_model(tmp_path):
+    info = json.loads(run("model", "status", "--json", index=tmp_path).stdout)
+    text = json.dumps(info, ensure_ascii=False)
+    assert "qwen2.5-coder-1.5b" in text
+
+
+def test_model_serve_help(tmp_path):
+    assert "--port" in run("model", "serve", "--help", index=tmp_path).stdout

@@ -21,7 +21,7 @@ TRAD = CORPUS / "000_ae76d08569899c59.txt"
 class Usage:
     prompt_tokens: int = 100
     completion_tokens: int = 20
-    seconds: float = 0.5
+    wall_time: float = 0.5
 
 
 class FakeLLM:

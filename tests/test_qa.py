@@ -44,7 +44,7 @@ class FakeRetriever:
 class Usage:
     prompt_tokens: int = 10
     completion_tokens: int = 5
-    seconds: float = 0.1
+    wall_time: float = 0.1
 
 
 class FakeLLM:
@@ -133,3 +133,28 @@ def test_narrow_documents_by_place_and_year():
     assert narrow_documents("徐泾2013年GDP目标", docs) == ["a"]
     assert narrow_documents("小雄镇2008年工作安排", docs) == ["b"]
     assert narrow_documents("2023年财政收入", docs) is None
+
+
+def test_undisclosed_claim_needs_a_placeholder_in_the_cited_passage(settings):
+    ans, _ = _ask(["文件未披露具体数字[1]。"], settings)
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT and ans.citations == []
+
+
+def test_undisclosed_claim_over_a_real_placeholder_is_an_answer(settings):
+    original = "前言。\n全镇完成地区生产总值xxxxx万元,同比增长xx.xx%。"
+    text = original[4:]
+    h = Hit(doc_id="d3", source="x.txt", start=4, end=len(original), text=text, section="", score=1.0)
+    ans, _ = _ask(["文件未披露具体数字（以xxxxx代替）[1]。"], settings, hits=[h])
+    assert not ans.abstained
+    c = ans.citations[0]
+    assert original[c.start : c.end] == c.quote and c.quote.startswith("全镇完成地区生产总值xxxxx万元")
+
+
+def test_focus_passages_keep_exact_original_slices_around_the_question_words():
+    from llm_extract.qa import focus_passages
+
+    focused = focus_passages("规模以上企业工业总产值预期目标", HITS, max_chars=40)
+    for before, after in zip(HITS, focused):
+        assert before.start <= after.start < after.end <= before.end
+        assert ORIGINAL[after.start : after.end] == after.text
+    assert "91.8" in focused[0].text and "80.43" not in focused[0].text

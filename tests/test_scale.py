@@ -59,7 +59,8 @@ def test_segmented_index_scores_like_bm25s_through_edits_saves_and_merges(tmp_pa
         if d % 40 == 20:
             kw.save()
     kw.remove_doc("d003")
-    kw.add([Chunk(**{**c.__dict__, "search_text": c.search_text + " 养老服务中心"}) for c in chunks[100:120]])  # replace d005
+    # Replace document d005 with a new version of its chunks.
+    kw.add([Chunk(**{**c.__dict__, "search_text": c.search_text + " 养老服务中心"}) for c in chunks[100:120]])
     kw.add(chunks[400:460])  # unsaved: searched from memory
     live = {c.chunk_id: c for c in chunks[:460] if c.doc_id != "d003"}
     for c in kw_chunks(kw, chunks[100:120]):
