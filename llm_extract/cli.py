@@ -30,6 +30,7 @@ EXIT_SKIPPED = 3  # the run finished but some input files were skipped
 
 IndexOpt = typer.Option(None, "--index", help="Index directory (default ./.llm-extract or $LLM_EXTRACT_INDEX)")
 JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON on stdout")
+ChromaOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server (http://HOST:PORT) instead of the local store")
 
 
 def _settings(**overrides):
@@ -80,12 +81,13 @@ def ingest(
     index: Optional[Path] = IndexOpt,
     prune: bool = typer.Option(False, "--prune", help="Drop indexed files that no longer exist on disk"),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="'use' (default) or 'st:<model dir or name>'"),
+    chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Index files into Chroma and the keyword index (idempotent, resumable)."""
     from .pipeline import ingest as run_ingest
 
-    settings = _settings(index=index, embedder=embedder)
+    settings = _settings(index=index, embedder=embedder, chroma_url=chroma_url)
     with _errors():
         with _progress() as prog:
             tasks: dict[str, int] = {}
@@ -119,12 +121,13 @@ def search(
     k: int = typer.Option(5, "-k", help="Number of hits"),
     doc: Optional[List[str]] = typer.Option(None, "--doc", help="Restrict to a document id (repeatable)"),
     mode: Optional[str] = typer.Option(None, "--mode", help="hybrid (default) | bm25 | dense"),
+    chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Hybrid (BM25 + dense) search over the index."""
     from .api import search as api_search
 
-    settings = _settings(index=index)
+    settings = _settings(index=index, chroma_url=chroma_url)
     with _errors():
         hits = api_search(query, k=k, doc_ids=doc or None, mode=mode, settings=settings)
     if as_json:
@@ -176,12 +179,13 @@ def ask(
     year: Optional[int] = typer.Option(None, "--year", help="Only documents covering this year"),
     place: Optional[str] = typer.Option(None, "--place", help="Only documents about this place, e.g. 徐泾镇"),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not reuse cached model answers"),
+    chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Answer a question from the indexed reports, citing each claim; abstain when they do not say."""
     from .qa import ask as run_ask
 
-    settings = _settings(index=index, llm_cache=False if no_cache else None)
+    settings = _settings(index=index, llm_cache=False if no_cache else None, chroma_url=chroma_url)
     streamed = []
 
     def on_token(tok: str) -> None:

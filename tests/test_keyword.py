@@ -119,7 +119,7 @@ def test_save_and_reload(tmp_path, index):
     before = index.search("财政收入", 5)
     index.save()
     files = sorted(p.name for p in (tmp_path / "keyword").iterdir())
-    assert files == ["chunks.jsonl"]  # no temp file left behind
+    assert files and not [f for f in files if "tmp" in f]  # no temp file left behind
     again = KeywordIndex.open(tmp_path / "keyword")
     assert len(again) == len(index)
     assert again.search("财政收入", 5) == before
