@@ -14,11 +14,11 @@ b=0.75) -- same ranking, same scores -- but from term frequencies at query
 time, so adding or removing a document never rebuilds anything.  The previous
 design (one JSON-lines table holding every chunk's tokens, a ``bm25s`` matrix
 rebuilt on the first search after any edit) measured at 100,000 chunks
-(``bench/keyword_index.py``): 459 s of the build spent rewriting the whole
-table at each of 134 periodic saves, 3.1 GB RSS while building, 14 s to open
-and 45 s for the first search in a new process, 4.1 GB RSS there.  This
-design: 20 s of saves, 0.05 s to open, 0.02 s for the first search, 0.8 ms
-per warm search, 220 MB RSS (see ``bench/README.md``).
+(``bench/keyword_index.py``): 249 s of the build spent rewriting the whole
+table at each of 134 periodic saves, 3.1 GB RSS while building, 7 s to open
+and 16 s for the first search in a new process, 4.1 GB RSS there.  This
+design: 13 s of saves, 0.06 s to open, 0.01 s for the first search, 0.8 ms
+per warm search, 200 MB RSS (see ``bench/README.md``).
 
 On disk (directory ``path``):
 
