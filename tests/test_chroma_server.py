@@ -8,7 +8,6 @@ deterministic fake: this tests the client/server path, not embedding quality.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import signal
@@ -19,7 +18,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from llm_extract.config import Settings
@@ -27,30 +25,11 @@ from llm_extract.errors import IndexStoreError
 from llm_extract.pipeline import ingest
 from llm_extract.retrieval import Retriever
 
+from fakes import BigramEmbedder
+
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
-
-
-class HashEmbedder:
-    """Character bigrams hashed into 64 dimensions: similar texts get similar unit vectors."""
-
-    name = "test-hash-64"
-    dim = 64
-
-    def embed(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for a, b in zip(text, text[1:]):
-                h = int.from_bytes(hashlib.blake2b((a + b).encode(), digest_size=4).digest(), "little")
-                out[i, h % self.dim] += 1.0
-            norm = np.linalg.norm(out[i])
-            if norm:
-                out[i] /= norm
-        return out
-
-    def embed_query(self, text):
-        return self.embed([text])[0]
 
 
 def _chroma_cli() -> str | None:
@@ -121,7 +100,7 @@ def ingested(chroma_url, tmp_path_factory):
     for f in CORPUS.glob("*.txt"):
         shutil.copy(f, corpus / f.name)
     settings = Settings(index=tmp_path_factory.mktemp("index"), chroma_url=chroma_url)
-    summary = ingest([corpus], settings, embedder=HashEmbedder())
+    summary = ingest([corpus], settings, embedder=BigramEmbedder())
     return settings, summary, corpus
 
 
@@ -135,7 +114,7 @@ def test_ingest_writes_vectors_to_the_server_not_the_index_dir(ingested, chroma_
     assert not (settings.index_path() / "chroma").exists()
     port = int(chroma_url.rsplit(":", 1)[1])
     client = chromadb.HttpClient(host="127.0.0.1", port=port)
-    assert client.get_collection(collection_name_for(HashEmbedder.name)).count() == summary.chunks
+    assert client.get_collection(collection_name_for(BigramEmbedder.name)).count() == summary.chunks
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
@@ -143,7 +122,7 @@ def test_search_through_the_server_returns_exact_spans(ingested, mode):
     from llm_extract.api import load_original
 
     settings, _, _ = ingested
-    hits = Retriever(settings, embedder=HashEmbedder()).search("徐泾镇地区生产总值", 5, mode=mode)
+    hits = Retriever(settings, embedder=BigramEmbedder()).search("徐泾镇地区生产总值", 5, mode=mode)
     assert len(hits) == 5
     for hit in hits:
         assert load_original(hit.source, settings)[hit.start : hit.end] == hit.text
@@ -156,11 +135,11 @@ def test_second_process_sees_the_same_index(ingested, chroma_url):
     settings, summary, _ = ingested
     code = (
         "import sys; sys.path.insert(0, %r)\n"
-        "from test_chroma_server import HashEmbedder\n"
+        "from fakes import BigramEmbedder\n"
         "from llm_extract.config import Settings\n"
         "from llm_extract.store import open_store\n"
         "s = Settings()\n"
-        "print(s.chroma_url, open_store(s, HashEmbedder()).count())\n"
+        "print(s.chroma_url, open_store(s, BigramEmbedder()).count())\n"
     ) % str(Path(__file__).parent)
     env = {"LLM_EXTRACT_CHROMA_URL": chroma_url, "LLM_EXTRACT_INDEX": str(settings.index_path()),
            "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}
@@ -171,11 +150,11 @@ def test_second_process_sees_the_same_index(ingested, chroma_url):
 
 def test_reingest_through_the_server_is_idempotent(ingested, chroma_url):
     settings, summary, corpus = ingested
-    again = ingest([corpus], settings, embedder=HashEmbedder())
+    again = ingest([corpus], settings, embedder=BigramEmbedder())
     assert again.files_unchanged == 5 and again.files_indexed == 0
     from llm_extract.store import open_store
 
-    assert open_store(settings, HashEmbedder()).count() == summary.chunks
+    assert open_store(settings, BigramEmbedder()).count() == summary.chunks
 
 
 def test_unreachable_server_is_a_typed_error(tmp_path):
@@ -184,7 +163,7 @@ def test_unreachable_server_is_a_typed_error(tmp_path):
     settings = Settings(index=tmp_path / "index", chroma_url=f"http://127.0.0.1:{_free_port()}")
     t0 = time.monotonic()
     with pytest.raises(IndexStoreError):
-        open_store(settings, HashEmbedder())
+        open_store(settings, BigramEmbedder())
     assert time.monotonic() - t0 < 30
 
 
@@ -195,7 +174,7 @@ def _cli_search(monkeypatch, settings, *extra, env=None):
     import llm_extract.embedding
     from llm_extract.cli import app
 
-    monkeypatch.setattr(llm_extract.embedding, "get_embedder", lambda settings=None: HashEmbedder())
+    monkeypatch.setattr(llm_extract.embedding, "get_embedder", lambda settings=None: BigramEmbedder())
     args = ["search", "徐泾镇地区生产总值", "--index", str(settings.index_path()), "--mode", "dense", "--json",
             *extra]
     return CliRunner().invoke(app, args, env=env or {})

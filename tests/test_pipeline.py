@@ -6,39 +6,18 @@ embedder is a fake so the offset and idempotence properties run quickly.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from llm_extract.config import Settings
 from llm_extract.manifest import Manifest
 from llm_extract.pipeline import ingest, make_doc_id
 
+from fakes import BigramEmbedder  # noqa: F401  (also imported from here by other test modules)
+
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-
-
-class BigramEmbedder:
-    """Hashes character bigrams into a small unit vector: similar texts get similar vectors."""
-
-    name = "test-bigram-64"
-    dim = 64
-
-    def embed(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            for a, b in zip(t, t[1:]):
-                h = int.from_bytes(hashlib.blake2b((a + b).encode(), digest_size=4).digest(), "little")
-                out[i, h % self.dim] += 1.0
-            n = np.linalg.norm(out[i])
-            if n:
-                out[i] /= n
-        return out
-
-    def embed_query(self, text):
-        return self.embed([text])[0]
 
 
 @pytest.fixture()
