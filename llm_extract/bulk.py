@@ -106,9 +106,13 @@ def targets_from_paths(paths: Iterable[str | Path], settings: Settings, skipped:
     out: list[Target] = []
     taken: set[str] = set()
     files: list[Path] = []
+    seen: set[Path] = set()
     for p in paths:  # a missing path is skipped like a bad file, as ingest does
         try:
-            files.extend(iter_files([p]))
+            for f in iter_files([p]):
+                if f.resolve() not in seen:  # a file named twice is extracted once
+                    seen.add(f.resolve())
+                    files.append(f)
         except LlmExtractError as exc:
             skipped.append(exc.one_line())
     for f in files:

@@ -17,7 +17,7 @@ from llm_extract.numbers import Change, Quantity, find_changes, find_quantities,
 from llm_extract.types import IndicatorRecord
 from llm_extract.vocab import MetricIndex, default_index
 
-__all__ = ["Candidate", "split_sentences", "find_candidates", "rules_extract_indicators"]
+__all__ = ["Candidate", "split_sentences", "find_candidates", "section_context", "rules_extract_indicators"]
 
 # ---------------------------------------------------------------------------
 # Sentences
@@ -396,7 +396,7 @@ _PROBLEM_HEADING_RE = re.compile(r"存在|主要|当前|面临|不足|薄弱")
 _TOP_HEADING_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]|^第[一二三四五六七八九十]+[部章]")
 _R_END = re.compile(r"[。！？；!?;]")
 _PLAN_START_RE = re.compile(
-    r"(?:(?:19|20)\d\d年|今年|明年|下一步|下步|今后|来年)[^。]{0,12}?"
+    r"(?:(?:19|20)[\dxX×]{2}年|今年|明年|下一步|下步|今后|来年)[^。]{0,12}?"
     r"(?:工作安排|工作计划|工作目标|工作思路|主要任务|工作重点|主要工作|目标任务|工作打算|工作措施|总体思路|"
     r"预期目标|发展目标|奋斗目标|工作要点|重点工作)"
 )
@@ -407,22 +407,52 @@ _TASK_CUE_RE = re.compile(
 _STRONG_TASK_RE = re.compile(r"力争|确保|计划(?!生育)|争取|目标")
 _PROJECT_RE = re.compile(r"项目|工程")
 _MONEY_RE = re.compile(r"投资|投入|万元|亿元|资金")
+# A named facility being built is a project even when no money is stated ("促进远大建康城项目开工建设",
+# "打造xx氟化学循环工业园"); the model decides, so the finder errs on the side of reading.
+_BUILD_RE = re.compile(r"建设|新建|扩建|改建|改造|开工|竣工|完工|动工|立项|打造|技改|整治工程|升级")
+_FACILITY_RE = re.compile(
+    r"项目|工程|园|基地|厂|中心|小区|广场|公路|道路|国道|省道|大道|轨交|铁路|桥|站|馆|学校|小学|中学|医院|卫生室|"
+    r"设施|农庄|景区|楼|宿舍|市场|城|片区|管网|水库|电站"
+)
+# Problems a plan states in passing ("宏观经济形势依然严峻", "土地资源相对紧缺", "乱作为等现象").
+_PROBLEM_WORD_RE = re.compile(
+    r"严峻|紧缺|短缺|滞后|薄弱|不足|不够|难题|瓶颈|违法|不正之风|迟滞|隐患|不稳定|不确定|压力|矛盾|困难|"
+    r"看病难|难、|乱作为|不作为|拖欠|纠纷|污染|短板|差距|制约"
+)
+_PLAN_HEADING_RE = re.compile(
+    r"工作安排|工作计划|工作打算|工作思路|总体思路|主要任务|奋斗目标|预期目标|发展目标|目标任务|工作重点|重点工作|"
+    r"工作要点|工作措施|下一步|下步|今后|明年|来年"
+)
+
+
+def section_context(path: str, report_type: str = "") -> tuple[bool, bool]:
+    """(in a plan part, in a problem part) for a section, from its heading path and the report's type.
+
+    Candidates are found section by section, so what a parent heading says
+    ("三、20xx年工作打算 > (一)主攻产业转型") must reach the children.
+    """
+    headings = [h for h in path.split(" > ") if h]
+    plan = report_type == "plan" or any(_PLAN_HEADING_RE.search(h) or _PLAN_START_RE.search(h) for h in headings)
+    problem = any(_PROBLEM_NOUN_RE.search(h) and (_PROBLEM_HEADING_RE.search(h) or "和不足" in h) for h in headings)
+    return plan, problem
 _MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元")
 
 
-def find_candidates(text: str, *, vocab: MetricIndex | None = None) -> list[Candidate]:
+def find_candidates(text: str, *, vocab: MetricIndex | None = None, plan: bool = False,
+                    problem: bool = False) -> list[Candidate]:
     """Sentences (see :func:`split_sentences`) that can hold indicator/project/problem/task records.
 
     ``text`` should be normalized, simplified text; each candidate says which
-    kinds it may hold and why.
+    kinds it may hold and why.  ``plan``/``problem`` say that the text sits
+    under a plan or problem heading (see :func:`section_context`).
     """
     index = vocab or default_index()
     folded = fold(text)
     out: list[Candidate] = []
     problem_ctx = False  # inside "主要表现在：一是…；二是…。"
     prev_open = False  # the previous sentence ended with ；or ：, so a list goes on
-    problem_section = False  # under a heading such as "二、存在的问题"
-    plan_ctx = False  # inside a "2008年工作安排" part
+    problem_section = problem  # under a heading such as "二、存在的问题"
+    plan_ctx = plan  # inside a "2008年工作安排" part
     for a, b in split_sentences(text):
         s = folded[a:b]
         kinds: dict[str, str] = {}
@@ -453,6 +483,8 @@ def find_candidates(text: str, *, vocab: MetricIndex | None = None) -> list[Cand
             _MONEY_RE.search(s) or any((q.base_unit or "") in _MONEY_UNITS for q in quantities)
         ):
             kinds["project"] = "项目/工程 with investment"
+        elif _BUILD_RE.search(s) and _FACILITY_RE.search(s):
+            kinds["project"] = "a facility being built"
 
         # problem: a sentence naming one, then the items of the list it opens
         if _REVIEW_START_RE.search(s) and len(s) <= 40:
@@ -474,6 +506,8 @@ def find_candidates(text: str, *, vocab: MetricIndex | None = None) -> list[Cand
             if _PROBLEM_NOUN_RE.search(s) and _PROBLEM_CUE_RE.search(s):
                 kinds["problem"] = "problem words (问题/困难/不足…) with a cue"
                 problem_ctx = bool(_PROBLEM_LEAD_RE.search(s)) or s[-1:] in ":："
+            elif _PROBLEM_WORD_RE.search(s):
+                kinds["problem"] = "a difficulty named in passing"
         prev_open = s[-1:] in ";；:："
 
         # task

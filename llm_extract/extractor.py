@@ -198,12 +198,13 @@ class SectionExtractor:
 
     # -------------------------------------------------------------------------------------------
     def extract(self, kind: str, doc: Document, norm: NormalizedText, section: Section) -> SectionResult:
-        from .candidates import find_candidates
+        from .candidates import find_candidates, section_context
 
         result = SectionResult()
         s0, s1 = norm.from_original(section.start, section.end)
         text = norm.simplified[s0:s1]
-        cands = [c for c in find_candidates(text) if kind not in KINDS or kind in c.kinds]
+        plan, problem = section_context(section.path_str, doc.report_type)
+        cands = [c for c in find_candidates(text, plan=plan, problem=problem) if kind not in KINDS or kind in c.kinds]
         if not cands:
             return result
         if self.backend in ("rules", "rules+llm") and kind == "indicator":

@@ -255,6 +255,11 @@ class LLMClient:
             self._client = None
             self._patched = None
 
+    def start(self) -> "LLMClient":
+        """Start (or find) the backend now rather than on the first call, e.g. to time a warm model."""
+        self._openai()
+        return self
+
     def __repr__(self) -> str:
         return f"LLMClient(backend={self.backend!r}, model={self.model!r}, mode={self.mode!r})"
 

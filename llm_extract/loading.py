@@ -136,8 +136,9 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         else:
             raise LoadError("no such file or folder", path=str(path), hint="check the path and its spelling")
         for candidate in candidates:
-            if candidate not in seen:
-                seen.add(candidate)
+            key = candidate.resolve()  # "a.txt", "./a.txt" and a folder holding it are one file
+            if key not in seen:
+                seen.add(key)
                 yield candidate
 
 

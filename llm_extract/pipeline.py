@@ -221,9 +221,13 @@ def ingest(
     progress = progress or (lambda *a: None)
 
     files: list[tuple[str, Path]] = []
+    seen: set[Path] = set()
     for p in paths:
         try:
             for f in iter_files([p]):
+                if f.resolve() in seen:  # named twice (directly and through its folder): index it once
+                    continue
+                seen.add(f.resolve())
                 files.append((os.path.normpath(str(f)), f))
         except LoadError as exc:
             summary.skipped.append(Skipped(str(p), exc.one_line()))

@@ -110,3 +110,20 @@ def test_doc_ids_are_safe_and_unique():
     taken.add(a)
     b = make_doc_id("b/passwd.txt", taken)
     assert b != a and "/" not in b
+
+
+def test_a_file_named_twice_is_indexed_once(corpus, settings, monkeypatch):
+    one = sorted(corpus.glob("*.txt"))[1]
+    monkeypatch.chdir(corpus)
+    summary = ingest([one, corpus, Path(".") / one.name], settings, embedder=BigramEmbedder())
+    assert summary.files_seen == 5
+    assert summary.files_indexed == 5 and summary.documents == 7
+
+
+def test_extraction_targets_name_a_file_once(corpus, settings):
+    from llm_extract.bulk import targets_from_paths
+
+    one = sorted(corpus.glob("*.txt"))[0]
+    targets = targets_from_paths([one, corpus, corpus / "." / one.name], settings, [])
+    assert len(targets) == 7
+    assert len({t.doc.doc_id for t in targets}) == 7
