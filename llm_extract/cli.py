@@ -178,6 +178,9 @@ def ask(
     doc: Optional[List[str]] = typer.Option(None, "--doc", help="Restrict to a document id (repeatable)"),
     year: Optional[int] = typer.Option(None, "--year", help="Only documents covering this year"),
     place: Optional[str] = typer.Option(None, "--place", help="Only documents about this place, e.g. 徐泾镇"),
+    rerank: Optional[str] = typer.Option(
+        None, "--rerank", help="Reorder the first hits before answering: none | lexical | llm (LLM_EXTRACT_RERANK)"
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not reuse cached model answers"),
     chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt,
@@ -195,7 +198,7 @@ def ask(
 
     with _errors():
         ans = run_ask(question, settings=settings, k=k, doc_ids=doc or None, year=year, place=place,
-                      on_token=None if as_json else on_token)
+                      on_token=None if as_json else on_token, rerank=rerank)
     if as_json:
         _print_json(ans.to_dict())
         return

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         "many characters (0 = whole chunks); a small model answers far better from short passages"
     )
     retrieval: str = Field("hybrid", description="hybrid | bm25 | dense")
+    rerank: str = Field(
+        "none", description="ask: reorder the first rerank_depth hits before showing ask_k of them: none | lexical | "
+        "llm (measured by bench/rerank.py; see the README)"
+    )
+    rerank_depth: int = Field(10, ge=1, description="Hits fetched for the reranker to reorder")
     rrf_k: int = Field(
         1, ge=1, description="Reciprocal-rank-fusion constant (small keeps the strong BM25 order; measured in eval)"
     )

@@ -7,26 +7,26 @@ lazily on the first call and stopped by :meth:`LLMClient.close`.
 Transport failures (connection refused, timeouts, 429, 5xx) are retried here
 with backoff, *below* instructor, so a flaky network never burns validation
 re-asks; validation failures are re-asked by instructor with the error text.
+
+The response cache lives in ``llm_cache`` (it is plain file storage, with no
+backend knowledge); ``LLMCache`` and ``cache_key`` are re-exported here.
 """
 
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 from pydantic import BaseModel
 
 from .config import Settings
 from .errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError
+from .llm_cache import LLMCache, cache_key  # re-exported: callers import them from here
 
 logger = logging.getLogger(__name__)
 # instructor logs every failed attempt at ERROR; without a handler of its own
@@ -76,45 +76,6 @@ class CallUsage:
 
     def to_dict(self) -> dict:
         return {**asdict(self), "total_tokens": self.total_tokens}
-
-
-class LLMCache:
-    """Responses on disk, one JSON file per key, written atomically (safe across threads and processes)."""
-
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
-
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
-
-    def get(self, key: str) -> Optional[dict]:
-        try:
-            return json.loads(self._path(key).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            logger.warning("ignoring unreadable cache entry %s", key)
-            return None
-
-    def put(self, key: str, value: dict) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.directory.glob("*/*.json")) if self.directory.is_dir() else 0
-
-
-def cache_key(**parts: Any) -> str:
-    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -27,6 +27,7 @@ REQUIRED_FIELDS: dict[str, set[str]] = {
     "extract_task": {"text", "doc_title", "section"},
     "extract_custom": {"text", "doc_title", "section", "schema_name"},
     "answer": {"question", "passages"},
+    "rerank": {"question", "passages"},
 }
 
 

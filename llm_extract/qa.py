@@ -210,28 +210,50 @@ def ask(
     year: Optional[int] = None,
     place: Optional[str] = None,
     on_token: Optional[Callable[[str], None]] = None,
+    rerank: Optional[str] = None,
 ) -> Answer:
     from .api import list_documents, open_retriever
-    from .prompts import get_prompt
+    from .rerank import METHODS as RERANK_METHODS, rerank as rerank_hits, rerank_depth
 
     settings = settings or Settings()
     retriever = retriever or open_retriever(settings)
     k = k or settings.ask_k
     if doc_ids is None:
         doc_ids = narrow_documents(question, list_documents(settings), place=place, year=year)
-    hits = retriever.search(question, k=k, doc_ids=doc_ids)
-    if settings.focus_chars:
-        hits = focus_passages(question, hits, settings.focus_chars)
+    method = (rerank or settings.rerank or "none").lower()
+    if method not in RERANK_METHODS:
+        from .errors import ConfigError
+
+        raise ConfigError(f"unknown rerank method {method!r}", hint="use " + " | ".join(RERANK_METHODS))
+    hits = retriever.search(question, k=rerank_depth(k, settings.rerank_depth if method != "none" else None),
+                            doc_ids=doc_ids)
     if not hits:
         return Answer(question, ABSTAIN_TEXT, True, passages=[])
-    prompt = get_prompt("answer")
-    messages = prompt.render(question=question, passages=format_passages(hits))
     own_llm = llm is None
     if own_llm:
         from .llm import LLMClient
 
         llm = LLMClient(settings)
     usage_total = {"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0}
+    try:
+        hits, used = rerank_hits(question, hits, method, llm=llm, focus_chars=settings.focus_chars)
+        for key, value in used.items():
+            usage_total[key] += value
+        hits = hits[:k]
+        if settings.focus_chars:
+            hits = focus_passages(question, hits, settings.focus_chars)
+        return _answer(question, hits, llm, usage_total, on_token)
+    finally:
+        if own_llm:
+            llm.close()
+
+
+def _answer(question: str, hits: list[Hit], llm, usage_total: dict, on_token) -> Answer:
+    """Generate, check and (once) re-ask; the caller owns the client's lifetime."""
+    from .prompts import get_prompt
+
+    prompt = get_prompt("answer")
+    messages = prompt.render(question=question, passages=format_passages(hits))
 
     def call(msgs, version):
         text, usage = llm.complete(msgs, template_version=version, stream=on_token is not None, on_token=on_token)
@@ -241,32 +263,28 @@ def ask(
         usage_total["seconds"] += getattr(usage, "wall_time", 0.0) or 0.0
         return text.strip()
 
-    try:
-        text = call(messages, prompt.version)
+    text = call(messages, prompt.version)
+    if ABSTAIN_TEXT in text:
+        return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
+    cited, problems = check_answer(text, hits)
+    if problems:
+        if on_token:
+            on_token("\n[答案未通过核对，重新生成]\n")
+        feedback = ("你的回答未通过核对：" + "；".join(problems) +
+                    f"。请只依据资料重新回答，数字必须与资料一致并标注编号；资料中没有答案就回答：{ABSTAIN_TEXT}")
+        text = call(messages + [{"role": "assistant", "content": text}, {"role": "user", "content": feedback}],
+                    prompt.version + "+retry")
         if ABSTAIN_TEXT in text:
             return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
         cited, problems = check_answer(text, hits)
-        if problems:
-            if on_token:
-                on_token("\n[答案未通过核对，重新生成]\n")
-            feedback = ("你的回答未通过核对：" + "；".join(problems) +
-                        f"。请只依据资料重新回答，数字必须与资料一致并标注编号；资料中没有答案就回答：{ABSTAIN_TEXT}")
-            text = call(messages + [{"role": "assistant", "content": text}, {"role": "user", "content": feedback}],
-                        prompt.version + "+retry")
-            if ABSTAIN_TEXT in text:
-                return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
-            cited, problems = check_answer(text, hits)
-        if problems:
-            return Answer(question, UNSUPPORTED_TEXT, True, passages=hits, supported=False, usage=usage_total,
-                          problems=problems)
-        if claims_undisclosed(text) and not shows_placeholder(hits, cited):
-            # "Not disclosed" is a claim about the text too: without a placeholder in what it cites,
-            # it only means the passages do not hold the answer.
-            return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total,
-                          problems=["claims the figure is undisclosed, but no cited passage prints a placeholder"])
-    finally:
-        if own_llm:
-            llm.close()
+    if problems:
+        return Answer(question, UNSUPPORTED_TEXT, True, passages=hits, supported=False, usage=usage_total,
+                      problems=problems)
+    if claims_undisclosed(text) and not shows_placeholder(hits, cited):
+        # "Not disclosed" is a claim about the text too: without a placeholder in what it cites,
+        # it only means the passages do not hold the answer.
+        return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total,
+                      problems=["claims the figure is undisclosed, but no cited passage prints a placeholder"])
     citations = []
     for n in cited:
         h = hits[n - 1]
