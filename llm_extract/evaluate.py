@@ -94,9 +94,8 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
 def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, modes=("hybrid", "bm25", "dense"),
             answer: bool = True, ids: Optional[list[str]] = None, progress: Optional[ProgressFn] = None) -> dict:
     from .api import open_retriever
-    from .metrics import answer_correct, first_relevant_rank, gold_evidence_spans
+    from .metrics import first_relevant_rank, gold_evidence_spans
     from .pipeline import ingest
-    from .qa import ask
 
     root = _gold_root(gold_dir)
     items = load_gold_qa(gold_dir)
@@ -130,6 +129,24 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
     result: dict = {"retrieval": retrieval, "items": []}
     if not answer:
         return result
+    own_llm = llm is None
+    if own_llm:
+        from .llm import LLMClient
+
+        # One client (one server, warm prompt cache) for every question, not one per ask.
+        llm = LLMClient(qa_settings)
+    try:
+        per_item, tokens = _answer_items(items, root, qa_settings, retriever, llm, progress)
+    finally:
+        if own_llm:
+            llm.close()
+    return _qa_scores(result, per_item, tokens, latencies)
+
+
+def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[list[dict], dict]:
+    from .metrics import answer_correct, gold_evidence_spans
+    from .qa import ask
+
     per_item = []
     tokens = {"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0}
     for n, it in enumerate(items, 1):
@@ -152,6 +169,10 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
             "tokens": ans.usage.get("prompt_tokens", 0) + ans.usage.get("completion_tokens", 0),
             "seconds": round(ans.usage.get("seconds", 0.0), 2),
         })
+    return per_item, tokens
+
+
+def _qa_scores(result: dict, per_item: list[dict], tokens: dict, latencies: list[float]) -> dict:
     answerable = [p for p in per_item if p["answerable"]]
     abst = [p for p in per_item if p["abstained"]]
     unans = [p for p in per_item if not p["answerable"]]
