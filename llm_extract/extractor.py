@@ -119,8 +119,15 @@ def _batches(spans: Sequence[tuple[int, int]], limit: int = BATCH_CHARS) -> list
 
 
 def _finish_indicator(draft: IndicatorDraft) -> IndicatorRecord:
-    from .numbers import parse_change, parse_quantity
+    from .numbers import find_placeholder_numbers, parse_change, parse_quantity
     from .vocab import canonical_metric
+
+    # Whether the figure is printed as xx/___ is a fact of the text, not the model's call: small
+    # models flag real figures as placeholders (and back). The evidence decides; a record whose
+    # value is then unsupported still fails the number check and is re-asked.
+    printed_placeholder = bool(find_placeholder_numbers(draft.evidence))
+    if draft.placeholder != printed_placeholder and (printed_placeholder or draft.value is not None):
+        draft = draft.model_copy(update={"placeholder": printed_placeholder})
 
     value_base = None
     if draft.value is not None and draft.unit:

@@ -145,3 +145,18 @@ def test_custom_schema_gets_grounding_fields():
     assert [r.amount for r in res.records] == [80.43]
     assert raw[res.records[0].start : res.records[0].end] == res.records[0].evidence
     assert res.dropped and "12345" in str(res.dropped[0]["record"])
+
+
+@pytest.mark.parametrize("evidence,value,claimed,expected_placeholder,expected_value", [
+    ("财政收入3.9亿元,同比增长30%", 3.9, True, False, 3.9),       # a real figure the model called a placeholder
+    ("完成财政总收入xxxx.x万元", None, False, True, None),         # a placeholder the model missed
+    ("完成财政总收入xxxx.x万元", None, True, True, None),
+    ("财政收入3.9亿元", None, True, True, None),                  # no value and no placeholder: left for the check
+])
+def test_placeholder_flag_follows_the_evidence(evidence, value, claimed, expected_placeholder, expected_value):
+    from llm_extract.extractor import draft_to_record
+
+    d = IndicatorDraft(evidence=evidence, metric_raw="财政收入", period=None, kind="actual", value=value,
+                       unit="亿元" if value else "万元", yoy_pct=None, qualifier=None, placeholder=claimed)
+    rec = draft_to_record("indicator", d)
+    assert rec.placeholder is expected_placeholder and rec.value == expected_value
