@@ -17,7 +17,7 @@ from llm_extract.numbers import Change, Quantity, find_changes, find_quantities,
 from llm_extract.types import IndicatorRecord
 from llm_extract.vocab import MetricIndex, default_index
 
-__all__ = ["Candidate", "split_sentences", "find_candidates", "section_context", "rules_extract_indicators"]
+__all__ = ["Candidate", "split_sentences", "find_candidates", "section_context", "states_difficulty", "rules_extract_indicators"]
 
 # ---------------------------------------------------------------------------
 # Sentences
@@ -419,10 +419,22 @@ _PROBLEM_WORD_RE = re.compile(
     r"严峻|紧缺|短缺|滞后|薄弱|不足|不够|难题|瓶颈|违法|不正之风|迟滞|隐患|不稳定|不确定|压力|矛盾|困难|"
     r"看病难|难、|乱作为|不作为|拖欠|纠纷|污染|短板|差距|制约"
 )
+# What makes a clause a stated problem rather than a task or an achievement: a word of lack,
+# difficulty or wrongdoing.  Checked on the model's problem records (see states_difficulty).
+_DIFFICULTY_RE = re.compile(
+    r"问题|困难|不足|不够|不高|不快|不大|不强|不多|不优|不到位|不平衡|不充分|不完善|不健全|不明显|不稳定|不确定|"
+    r"缓慢|较慢|严峻|紧缺|短缺|有待|亟待|亟需|较多|短板|滞后|薄弱|矛盾|难|乱|不正之风|迟滞|隐患|压力|差距|瓶颈|制约|"
+    r"拖欠|缺乏|落后|偏低|偏弱|下降|减少|尚未|还未|未能|没有|不能|纠纷|违法|污染|风险|还需|仍需"
+)
 _PLAN_HEADING_RE = re.compile(
     r"工作安排|工作计划|工作打算|工作思路|总体思路|主要任务|奋斗目标|预期目标|发展目标|目标任务|工作重点|重点工作|"
     r"工作要点|工作措施|下一步|下步|今后|明年|来年"
 )
+
+
+def states_difficulty(text: str) -> bool:
+    """Whether a clause words a difficulty (问题, 不够, 有待, 严峻, 违法…); a problem record must."""
+    return bool(_DIFFICULTY_RE.search(fold(text)))
 
 
 def section_context(path: str, report_type: str = "") -> tuple[bool, bool]:

@@ -245,6 +245,14 @@ class SectionExtractor:
         list_model = DRAFT_LISTS.get(kind) or custom_list_model(self.custom_schema)  # type: ignore[arg-type]
         failed: list[tuple[BaseModel, str]] = []
         drafts = self._ask(list_model, messages, prompt.version, result)
+        if kind == "problem":
+            # A 1.5B model calls any sentence it is shown a problem; one that words no difficulty is
+            # dropped outright (re-asking the same model whether it is a problem does not help).
+            from .candidates import states_difficulty
+
+            for d in [d for d in drafts if not states_difficulty(getattr(d, "evidence", ""))]:
+                result.dropped.append({"reason": "evidence words no difficulty", "record": d.model_dump()})
+            drafts = [d for d in drafts if states_difficulty(getattr(d, "evidence", ""))]
         for d in drafts:
             reason = self._try(kind, d, doc, norm, section, hint_span, result, prompt.version)
             if reason:

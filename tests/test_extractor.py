@@ -160,3 +160,30 @@ def test_placeholder_flag_follows_the_evidence(evidence, value, claimed, expecte
                        unit="亿元" if value else "万元", yoy_pct=None, qualifier=None, placeholder=claimed)
     rec = draft_to_record("indicator", d)
     assert rec.placeholder is expected_placeholder and rec.value == expected_value
+
+
+def test_problem_records_that_word_no_difficulty_are_dropped_and_counted():
+    from llm_extract.extractor import ProblemDraft
+
+    doc, norm, raw = _doc(XUJING)
+    sec = _section_with(doc, raw, "宏观经济形势依然严峻")
+    real = ProblemDraft(evidence="宏观经济形势依然严峻", problem="宏观经济形势依然严峻", category="经济")
+    task = ProblemDraft(evidence="2013年是贯彻落实党的十八大精神的第一年", problem="贯彻落实", category="其他")
+    llm = FakeLLM([[real, task]] + [[]] * 20)
+    res = SectionExtractor(backend="llm", llm=llm).extract("problem", doc, norm, sec)
+    assert [r.evidence for r in res.records] == ["宏观经济形势依然严峻"]
+    assert any(d["reason"] == "evidence words no difficulty" for d in res.dropped)
+    assert all("重新输出" not in m[1][-1]["content"] for m in llm.calls)  # no re-ask for it
+
+
+def test_plan_headings_reach_the_sections_under_them():
+    from llm_extract.candidates import find_candidates, section_context
+
+    plan, problem = section_context("三、20xx年工作打算 > (一)主攻产业转型,壮大加速发展的经济引擎")
+    assert plan and not problem
+    assert section_context("二、主要问题和不足") == (False, True)
+    assert section_context("一、20xx年工作开展情况 > (一)突出园区建设") == (False, False)
+    assert section_context("(一)围绕一个中心", "plan") == (True, False)
+    text = "抓好园区水、电、路、通讯、污水处理等基础设施建设,确保完成园区征地任务。"
+    assert any("task" in c.kinds for c in find_candidates(text, plan=True))
+    assert not any("task" in c.kinds for c in find_candidates(text, plan=False))
