@@ -153,7 +153,7 @@ def bench_model(name: str, modes: list[str], n: int, workdir: Path) -> dict:
         client = openai.OpenAI(base_url=server.url, api_key="bench", max_retries=0, timeout=600)
         pp, tg = speed(client)
         results = [validity(settings, server.url, mode, n) for mode in modes]
-        rss = peak_rss_mb(server.pid)
+        rss = peak_rss_mb(server.model_pid())
     return {"model": name, "cold_start_s": cold, "prompt_tps": pp, "gen_tps": tg, "peak_rss_mb": rss, "modes": results}
 
 

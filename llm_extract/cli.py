@@ -457,6 +457,10 @@ def model_serve(
 
 
 def main() -> None:  # pragma: no cover - console-script entry point
+    from .server import install_signal_handlers
+
+    # From the main thread, before any worker can start a model server: a SIGTERM then stops it.
+    install_signal_handlers()
     app()
 
 

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 _LIVE: "set[EmbeddedServer]" = set()
 _LIVE_LOCK = threading.Lock()
 _HANDLERS_INSTALLED = False
+_ATEXIT_INSTALLED = False
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -153,7 +154,7 @@ class EmbeddedServer:
             log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {self.spec.title} on {self.url}\n".encode())
             log.flush()
             self.proc = subprocess.Popen(
-                self.command(model_file),
+                [sys.executable, "-m", "llm_extract.server_guard", str(os.getpid()), "--", *self.command(model_file)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -216,6 +217,16 @@ class EmbeddedServer:
     def pid(self) -> Optional[int]:
         return self.proc.pid if self.proc else None
 
+    def model_pid(self) -> Optional[int]:
+        """The model server process itself (the guard's child; Linux), for memory readings."""
+        if not self.proc:
+            return None
+        try:
+            kids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        except OSError:
+            return self.proc.pid
+        return int(kids[0]) if kids else self.proc.pid
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
@@ -249,20 +260,32 @@ def _on_sigterm(signum, frame) -> None:  # pragma: no cover - exercised via subp
 
 
 def _register(server: EmbeddedServer) -> None:
-    global _HANDLERS_INSTALLED
+    global _ATEXIT_INSTALLED
     with _LIVE_LOCK:
         _LIVE.add(server)
-        if _HANDLERS_INSTALLED:
-            return
-        _HANDLERS_INSTALLED = True
-    atexit.register(_stop_all)
-    # Ctrl-C raises KeyboardInterrupt, which unwinds context managers and then
-    # runs atexit; SIGTERM/SIGHUP would kill us without either, so they get a
-    # handler, but only where nobody installed one already.
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            if signal.getsignal(sig) in (signal.SIG_DFL, None):
-                signal.signal(sig, _on_sigterm)
+        first = not _ATEXIT_INSTALLED
+        _ATEXIT_INSTALLED = True
+    if first:
+        atexit.register(_stop_all)
+    install_signal_handlers()
+
+
+def install_signal_handlers() -> None:
+    """Stop our servers on SIGTERM/SIGHUP, where nobody installed a handler already.
+
+    Ctrl-C raises KeyboardInterrupt, which unwinds context managers and then
+    runs atexit; SIGTERM/SIGHUP would kill us without either.  Python installs
+    handlers only from the main thread, so a server first started by a worker
+    thread relies on the CLI having called this at start (and, failing that, on
+    the guard process: see :mod:`llm_extract.server_guard`).
+    """
+    global _HANDLERS_INSTALLED
+    if _HANDLERS_INSTALLED or threading.current_thread() is not threading.main_thread():
+        return
+    _HANDLERS_INSTALLED = True
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) in (signal.SIG_DFL, None):
+            signal.signal(sig, _on_sigterm)
 
 
 def _unregister(server: EmbeddedServer) -> None:

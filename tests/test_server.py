@@ -199,3 +199,41 @@ def test_signal_to_the_command_stops_the_server(fake_llama, tmp_path, sig):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+ORPHAN_PARENT = textwrap.dedent(
+    """
+    import sys, threading, time
+    from pathlib import Path
+    import llm_extract.server as sm
+    from llm_extract.config import Settings
+    fake, idx = sys.argv[1], sys.argv[2]
+    sm.ensure_model = lambda settings: Path(idx) / "weights.gguf"
+    sm.EmbeddedServer.command = lambda self, model_file: [sys.executable, fake, str(self.port), "ok"]
+    out = {}
+    def start():  # from a worker thread, as bulk extraction does: no signal handler can be installed there
+        out["server"] = sm.EmbeddedServer(Settings(index=idx, server_start_timeout=20)).start()
+    t = threading.Thread(target=start)
+    t.start()
+    t.join()
+    print(out["server"].pid, out["server"].model_pid(), flush=True)
+    time.sleep(120)
+    """
+)
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_server_dies_with_the_process_that_started_it(tmp_path, how):
+    fake = tmp_path / "fake_llama.py"
+    fake.write_text(FAKE_SERVER)
+    (tmp_path / "idx").mkdir()
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN_PARENT, str(fake), str(tmp_path / "idx")],
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+    guard, model = (int(x) for x in parent.stdout.readline().split())
+    assert guard != model and pid_alive(model)
+    parent.send_signal(how)
+    parent.wait(timeout=20)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (pid_alive(model) or pid_alive(guard)):
+        time.sleep(0.2)
+    assert not pid_alive(model) and not pid_alive(guard)
