@@ -93,7 +93,7 @@ def ask(question: str, settings: Optional[Settings] = None, **kw):
 
 
 def extract(paths: Optional[Iterable[str | Path]] = None, *, out: str | Path, kinds: Iterable[str] = ("indicator",),
-            backend: str = "llm", fmt: str = "jsonl", settings: Optional[Settings] = None, llm=None,
+            backend: Optional[str] = None, fmt: str = "jsonl", settings: Optional[Settings] = None, llm=None,
             custom_schema=None, doc_ids: Optional[list[str]] = None):
     """Bulk grounded extraction from files (or, without paths, the index); see :mod:`llm_extract.bulk`."""
     from .bulk import run_extraction, targets_from_index, targets_from_paths

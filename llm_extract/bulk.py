@@ -199,21 +199,27 @@ def run_extraction(
     kinds: list[str],
     out: Path,
     fmt: str = "jsonl",
-    backend: str = "llm",
+    backend: Optional[str] = None,
     settings: Optional[Settings] = None,
     llm=None,
     custom_schema=None,
     progress: Optional[ProgressFn] = None,
 ) -> ExtractSummary:
-    from .extractor import SectionExtractor
+    from .extractor import SectionExtractor, needs_llm
 
     settings = settings or Settings()
+    backend = backend or settings.extract_backend
+    from .extractor import BACKENDS
+
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown extraction backend {backend!r}", hint="use " + " | ".join(BACKENDS))
     if fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     t0 = time.perf_counter()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    own_llm = backend != "rules" and llm is None
+    use_llm = needs_llm(backend, kinds)
+    own_llm = use_llm and llm is None
     if own_llm:
         from .llm import LLMClient
 
@@ -246,7 +252,7 @@ def run_extraction(
         ckpt.add(entry)
         return entry
 
-    workers = max(1, settings.concurrency if backend != "rules" else 1)
+    workers = max(1, settings.concurrency if use_llm else 1)
     views = _NormCache(keep=2 * workers + 1)
     pool = ThreadPoolExecutor(max_workers=workers)
     try:

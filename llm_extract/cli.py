@@ -228,7 +228,10 @@ def extract(
     schema: str = typer.Option("indicator", "--schema", help="indicator|project|problem|task|all, or FILE.py:Class / FILE.json"),
     out: Path = typer.Option(Path("records.jsonl"), "--out", help="Output file"),
     fmt: Optional[str] = typer.Option(None, "--format", help="jsonl|csv|parquet|sqlite (default from --out suffix)"),
-    backend: str = typer.Option("llm", "--backend", help="llm | rules | rules+llm"),
+    backend: Optional[str] = typer.Option(
+        None, "--backend", help="auto (default: rules for indicators, the model for the rest, as measured) | rules | llm "
+        "| rules+llm"
+    ),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Parallel model requests"),
     doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (with the index)"),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not reuse cached model answers"),

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(1024, ge=16, description="Upper bound on generated tokens per call")
     llm_cache: bool = Field(True, description="Cache model responses on disk")
     cache_dir: Optional[Path] = Field(None, description="LLM response cache directory; default <index>/llm-cache")
+    extract_backend: str = Field(
+        "auto", description="extract: auto (per kind, as measured: rules for indicators, the model for the rest) | "
+        "rules | llm | rules+llm"
+    )
     concurrency: int = Field(1, ge=1, le=64, description="Parallel requests for bulk extraction")
 
     # --- embedded model ------------------------------------------------------

@@ -106,3 +106,24 @@ def test_unknown_format_is_a_config_error(tmp_path, targets):
 
     with pytest.raises(ConfigError):
         run_extraction(targets, kinds=["indicator"], out=tmp_path / "x", fmt="xml", backend="rules")
+
+
+def test_auto_backend_takes_the_measured_choice_per_kind(tmp_path, targets):
+    from llm_extract.extractor import needs_llm, resolve_backend
+
+    assert resolve_backend("auto", "indicator") == "rules"
+    assert resolve_backend("auto", "task") == "llm" and resolve_backend("rules+llm", "indicator") == "rules+llm"
+    assert not needs_llm("auto", ["indicator"]) and needs_llm("auto", ["indicator", "problem"])
+    # The default (auto) extracts indicators with no model at all: no client is made, none is needed.
+    out = tmp_path / "auto.jsonl"
+    s = run_extraction(targets, kinds=["indicator"], out=out, settings=Settings(index=tmp_path))
+    assert s.calls == 0 and s.records["indicator"] > 30
+    assert {r["prompt_version"] for r in _lines(out)} == {"rules@1"}
+
+
+def test_unknown_backend_is_a_config_error(tmp_path, targets):
+    from llm_extract.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        run_extraction(targets, kinds=["indicator"], out=tmp_path / "x.jsonl", backend="magic",
+                       settings=Settings(index=tmp_path))
