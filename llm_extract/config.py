@@ -41,6 +41,10 @@ class Settings(BaseSettings):
         "none", description="ask: reorder the first rerank_depth hits before showing ask_k of them: none | lexical | "
         "llm (measured by bench/rerank.py; see the README)"
     )
+    second_look: bool = Field(
+        True, description="ask: when the model abstains, ask it to copy the answering sentence and accept the copy only "
+        "if code finds it verbatim in the cited passage and on the question's topic (measured in the README)"
+    )
     rerank_depth: int = Field(10, ge=1, description="Hits fetched for the reranker to reorder")
     rrf_k: int = Field(
         1, ge=1, description="Reciprocal-rank-fusion constant (small keeps the strong BM25 order; measured in eval)"

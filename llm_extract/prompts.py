@@ -28,6 +28,7 @@ REQUIRED_FIELDS: dict[str, set[str]] = {
     "extract_custom": {"text", "doc_title", "section", "schema_name"},
     "answer": {"question", "passages"},
     "rerank": {"question", "passages"},
+    "quote": {"question", "passages"},
 }
 
 

@@ -242,13 +242,13 @@ def ask(
         hits = hits[:k]
         if settings.focus_chars:
             hits = focus_passages(question, hits, settings.focus_chars)
-        return _answer(question, hits, llm, usage_total, on_token)
+        return _answer(question, hits, llm, usage_total, on_token, settings.second_look)
     finally:
         if own_llm:
             llm.close()
 
 
-def _answer(question: str, hits: list[Hit], llm, usage_total: dict, on_token) -> Answer:
+def _answer(question: str, hits: list[Hit], llm, usage_total: dict, on_token, second_look: bool = True) -> Answer:
     """Generate, check and (once) re-ask; the caller owns the client's lifetime."""
     from .prompts import get_prompt
 
@@ -264,6 +264,18 @@ def _answer(question: str, hits: list[Hit], llm, usage_total: dict, on_token) ->
         return text.strip()
 
     text = call(messages, prompt.version)
+    if ABSTAIN_TEXT in text and second_look:
+        # The small model declines most answerable questions; copying the answering sentence is
+        # easier for it, and code decides whether the copy answers (see extractive.py).
+        from .extractive import accept_quote
+
+        quote_prompt = get_prompt("quote")
+        reply = call(quote_prompt.render(question=question, passages=format_passages(hits)), quote_prompt.version)
+        accepted = accept_quote(question, reply, hits)
+        if accepted:
+            if on_token:
+                on_token("\n" + accepted)
+            text = accepted
     if ABSTAIN_TEXT in text:
         return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
     cited, problems = check_answer(text, hits)

@@ -102,8 +102,25 @@ def test_no_citation_is_not_an_answer(settings):
 
 
 def test_abstention_is_passed_through_with_closest_passages(settings):
-    ans, _ = _ask([ABSTAIN_TEXT], settings)
+    ans, llm = _ask([ABSTAIN_TEXT], settings.model_copy(update={"second_look": False}))
     assert ans.abstained and ans.answer == ABSTAIN_TEXT and ans.passages
+    assert len(llm.messages) == 1
+
+
+def test_second_look_turns_a_chosen_passage_into_a_checked_quote(settings):
+    # The model declines, then names passage [1] when asked to copy the answering sentence.
+    ans, llm = _ask([ABSTAIN_TEXT, "[1]"], settings)
+    assert not ans.abstained and "80.43亿元" in ans.answer and ans.answer.endswith("[1]")
+    assert len(llm.messages) == 2 and "逐字" in llm.messages[1][-1]["content"]
+    for c in ans.citations:
+        assert ORIGINAL[c.start : c.end] == c.quote
+
+
+def test_second_look_keeps_the_abstention_when_the_quote_is_off_topic_or_invented(settings):
+    ans, _ = _ask([ABSTAIN_TEXT, "全镇财政收入为99亿元[1]"], settings)  # not printed in passage 1
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT
+    ans, _ = _ask([ABSTAIN_TEXT, ABSTAIN_TEXT], settings)
+    assert ans.abstained
 
 
 def test_traditional_passage_number_counts(settings):

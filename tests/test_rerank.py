@@ -87,10 +87,11 @@ def test_ask_fetches_the_rerank_depth_only_when_reranking(settings):  # noqa: F8
             self.calls.append(k)
             return self.hits[:k]
 
+    s = settings.model_copy(update={"second_look": False})
     retr = CountingRetriever(_hits())
-    ask("地区生产总值？", settings=settings, retriever=retr, llm=FakeLLM(["资料中没有相关信息"]), doc_ids=["d"])
+    ask("地区生产总值？", settings=s, retriever=retr, llm=FakeLLM(["资料中没有相关信息"]), doc_ids=["d"])
     retr2 = CountingRetriever(_hits())
-    ask("地区生产总值？", settings=settings, retriever=retr2, llm=FakeLLM(["资料中没有相关信息"]), doc_ids=["d"],
+    ask("地区生产总值？", settings=s, retriever=retr2, llm=FakeLLM(["资料中没有相关信息"]), doc_ids=["d"],
         rerank="lexical")
     assert retr.calls == [settings.ask_k] and retr2.calls == [settings.rerank_depth]
 
