@@ -7,7 +7,7 @@ Each measurement runs in its own process so peak RSS and cold starts are that
 step's own.  Results go to ``bench/out/`` (``results.json``, ``table.txt``,
 ``scale.png``); the plot is also copied to ``bench/scale.png`` for the
 repository.  Benchmarks of the embedded language model (``bench/llm.py``,
-``bench/ask.py``, ``bench/extract.py`` when present) run when its weights are
+``bench/ask.py``, ``bench/extract.py``, ``bench/rerank.py``) run when its weights are
 installed and are skipped with a note otherwise.
 """
 
@@ -30,7 +30,7 @@ OUT = HERE / "out"
 SIZES = (10, 100, 1000)
 QUICK_SIZES = (10, 100)
 BIG_CHUNKS = 100_000
-MODEL_BENCHES = ("llm", "ask", "extract")
+MODEL_BENCHES = ("llm", "ask", "extract", "rerank")
 
 
 def _run(script: str, *args: str, timeout: float = 7200) -> subprocess.CompletedProcess:
@@ -93,7 +93,8 @@ def run_model_benches(quick: bool, work: Path) -> dict:
         if not ok:
             results[name] = {"skipped": f"embedded model not installed ({why})"}
             continue
-        args = ["--models", "qwen2.5-coder-0.5b", "-n", "5"] if quick and name == "llm" else []
+        quick_args = {"llm": ["--models", "qwen2.5-coder-0.5b", "-n", "5"], "ask": ["-n", "3"], "rerank": ["--llm-n", "20"]}
+        args = quick_args.get(name, []) if quick else []
         data = _json_run(f"{name}.py", work / f"{name}.json", *args)
         results[name] = data if data is not None else {"skipped": "failed; see stderr"}
     return results

@@ -40,11 +40,16 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+# Place names and years say which report is meant; they are checked by narrowing and the year rule,
+# and would otherwise let any sentence of the right report pass as on topic.
+_PLACE_OR_YEAR = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:镇|乡|县|区|市)|(?:19|20)\d{2}年?|\d+")
+
+
 def question_terms(question: str) -> set[str]:
-    """The question's content bigrams (simplified, punctuation and question words removed)."""
+    """The question's subject bigrams (simplified; punctuation, question words, places and years removed)."""
     from .normalize import normalize_query
 
-    q = _QUESTION_WORDS.sub("|", normalize_query(question))
+    q = _QUESTION_WORDS.sub("|", _PLACE_OR_YEAR.sub("|", normalize_query(question)))
     return {g for part in _PUNCT.sub("|", q).split("|") if len(part) >= 2 for g in _bigrams(part)}
 
 
@@ -85,7 +90,7 @@ def _on_topic(question: str, text: str, terms: set[str], min_overlap: float, min
     return True
 
 
-def accept_quote(question: str, reply: str, hits: list[Hit], *, min_overlap: float = 0.34,
+def accept_quote(question: str, reply: str, hits: list[Hit], *, min_overlap: float = 0.5,
                  min_shared: int = 2) -> Optional[str]:
     """The reply as an answer (``quote[n]``) when it passes the checks above, else ``None``.
 
