@@ -358,13 +358,20 @@ class LLMClient:
         schema = response_model.model_json_schema()
         key = self._key("structured", messages, template_version, schema)
         hit = self._cache_get(key)
+        retries = self.settings.llm_max_retries if max_retries is None else max_retries
         if hit is not None and hit.get("kind") == "structured":
             try:
                 return response_model.model_validate(hit["output"]), self._account(CallUsage(calls=1, cached=1))
             except ValueError:
                 logger.info("cached output no longer validates; asking again")
+        failed_with = (retries, self.settings.llm_max_tokens)
+        if hit is not None and hit.get("kind") == "structured_error" and tuple(hit.get("budget", ())) == failed_with:
+            # At temperature 0 with a fixed seed the same request fails the same way: a re-run does not
+            # pay for it again (--no-cache, more retries or a larger max_tokens ask anew).
+            self._account(CallUsage(calls=1, cached=1))
+            raise LLMOutputError(hit["message"], attempts=hit.get("attempts", 0), last_output=hit.get("last_output"),
+                                 hint=hit.get("hint"))
 
-        retries = self.settings.llm_max_retries if max_retries is None else max_retries
         state = _CallState(grammar_schema=grammar_schema(schema) if self.mode == "json_grammar" else None)
         token = _STATE.set(state)
         t0 = time.perf_counter()
@@ -381,12 +388,12 @@ class LLMClient:
             raise
         except IncompleteOutputException:
             usage = self._attempt_usage(state, t0)
-            raise LLMOutputError(
+            raise self._failed(key, failed_with, LLMOutputError(
                 f"output hit max_tokens={self.settings.llm_max_tokens} before the object was complete",
                 attempts=len(state.responses),
                 last_output=_raw_text(state.responses[-1]) if state.responses else None,
                 hint="raise LLM_EXTRACT_LLM_MAX_TOKENS or shorten the input",
-            ) from None
+            )) from None
         except InstructorRetryException as exc:
             cause = exc.__cause__ or exc.__context__
             if isinstance(cause, LLMError):
@@ -396,11 +403,11 @@ class LLMClient:
             if last is None and state.responses:
                 last = _raw_text(state.responses[-1])
             first_line = self._scrub(str(cause or exc)).strip().splitlines()[0][:200] if str(cause or exc).strip() else ""
-            raise LLMOutputError(
+            raise self._failed(key, failed_with, LLMOutputError(
                 f"{response_model.__name__} did not validate after {exc.n_attempts} attempt(s): {first_line}",
                 attempts=exc.n_attempts,
                 last_output=last,
-            ) from None
+            )) from None
         finally:
             _STATE.reset(token)
         obj = _plain(obj, response_model)
@@ -408,6 +415,11 @@ class LLMClient:
         raw = _raw_text(state.responses[-1]) if state.responses else None
         self._cache_put(key, {"kind": "structured", "output": obj.model_dump(mode="json"), "raw": raw, "usage": usage.to_dict()})
         return obj, usage
+
+    def _failed(self, key: str, budget: tuple, err: LLMOutputError) -> LLMOutputError:
+        self._cache_put(key, {"kind": "structured_error", "budget": list(budget), "message": err.message,
+                              "attempts": err.attempts, "last_output": err.last_output, "hint": err.hint})
+        return err
 
     def _attempt_usage(self, state: _CallState, t0: float) -> CallUsage:
         prompt = sum(p for p, _ in state.usages)

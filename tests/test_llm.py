@@ -223,6 +223,27 @@ def test_cache_makes_a_rerun_free(tmp_path):
     assert len(cache) == 1
 
 
+def test_a_failed_request_is_remembered_for_the_same_budget_only(tmp_path):
+    cache = LLMCache(tmp_path / "cache")
+    bad = '{"metric": "x"}'
+    first, fake1 = make(tmp_path, completion(bad), completion(bad), llm_cache=True)
+    first.cache = cache
+    with pytest.raises(LLMOutputError) as info1:
+        first.structured(Indicator, SENTENCE, template_version="v1", max_retries=1)
+    assert len(fake1.requests) == 2
+    again, fake2 = make(tmp_path, llm_cache=True)  # no outcomes: any request would fail the test
+    again.cache = cache
+    with pytest.raises(LLMOutputError) as info2:
+        again.structured(Indicator, SENTENCE, template_version="v1", max_retries=1)
+    assert fake2.requests == [] and info2.value.message == info1.value.message
+    assert info2.value.last_output == bad and again.usage_total().cached == 1
+    # More retries is a different request budget: asked anew (and this time it validates).
+    third, fake3 = make(tmp_path, completion(bad), completion(bad), completion(GOOD), llm_cache=True)
+    third.cache = cache
+    obj, _ = third.structured(Indicator, SENTENCE, template_version="v1", max_retries=2)
+    assert obj.value == 12.5 and len(fake3.requests) == 3
+
+
 def test_cache_key_covers_template_version_model_and_input(tmp_path):
     cache = LLMCache(tmp_path / "cache")
     llm, fake = make(tmp_path, *[completion(GOOD)] * 4, llm_cache=True)
