@@ -76,6 +76,25 @@ def narrow_documents(question: str, docs: list[dict], *, place: Optional[str] = 
     return [d["doc_id"] for d in chosen]
 
 
+_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})[镇乡县]")
+# A character before 镇/乡/县 that makes the word generic ("全镇", "那个镇", "城镇", "各乡"), not a name.
+_GENERIC_BEFORE = set("全该本我个各城集村乡一每两三四五等的此这那某镇")
+
+
+def names_unknown_place(question: str, docs: list[dict]) -> bool:
+    """Whether the question names a town or county that no indexed document is about (华士镇 in a
+    corpus without it): nothing in the index can answer it, whatever a passage happens to say."""
+    from .normalize import normalize_query
+
+    q = normalize_query(question)
+    names = [q[m.start() - 2 : m.end()] for m in _PLACE_SUFFIX.finditer(q) if q[m.start() - 1] not in _GENERIC_BEFORE]
+    if not names:
+        return False
+    places = [d.get("place") or "" for d in docs]
+    stems = [p[:-1] if len(p) > 2 and p[-1] in "镇乡县区市" else p for p in places if p]
+    return not any(stem and stem in q for stem in stems)
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1) if not any(c in "，。、；：:,.;（）() " for c in text[i : i + 2])}
 
@@ -218,8 +237,11 @@ def ask(
     settings = settings or Settings()
     retriever = retriever or open_retriever(settings)
     k = k or settings.ask_k
+    unknown_place = False
     if doc_ids is None:
-        doc_ids = narrow_documents(question, list_documents(settings), place=place, year=year)
+        docs = list_documents(settings)
+        doc_ids = narrow_documents(question, docs, place=place, year=year)
+        unknown_place = place is None and names_unknown_place(question, docs)
     method = (rerank or settings.rerank or "none").lower()
     if method not in RERANK_METHODS:
         from .errors import ConfigError
@@ -242,7 +264,8 @@ def ask(
         hits = hits[:k]
         if settings.focus_chars:
             hits = focus_passages(question, hits, settings.focus_chars)
-        return _answer(question, hits, llm, usage_total, on_token, settings.second_look)
+        # The second look never answers for a place the index does not hold.
+        return _answer(question, hits, llm, usage_total, on_token, settings.second_look and not unknown_place)
     finally:
         if own_llm:
             llm.close()

@@ -175,3 +175,23 @@ def test_focus_passages_keep_exact_original_slices_around_the_question_words():
         assert before.start <= after.start < after.end <= before.end
         assert ORIGINAL[after.start : after.end] == after.text
     assert "91.8" in focused[0].text and "80.43" not in focused[0].text
+
+
+def test_names_unknown_place():
+    from llm_extract.qa import names_unknown_place
+
+    docs = [{"place": "徐泾镇"}, {"place": "龙港镇"}, {"place": ""}]
+    assert names_unknown_place("华士镇2013年的地区生产总值是多少？", docs)
+    assert not names_unknown_place("徐泾镇2013年的财政收入目标是多少？", docs)
+    assert not names_unknown_place("龍港鎮2003年國內生產總值是多少？", docs)  # traditional spelling of a known town
+    assert not names_unknown_place("以脱贫攻坚为统揽的那个镇，全镇生产总值完成多少？", docs)  # generic words
+    assert not names_unknown_place("该镇2008年财政收入目标是多少？", docs)
+
+
+def test_no_second_look_for_a_town_the_index_does_not_hold(tmp_path, monkeypatch):
+    import llm_extract.api as api
+
+    monkeypatch.setattr(api, "list_documents", lambda settings=None: [{"doc_id": "d1", "place": "徐泾镇", "years": [2013]}])
+    llm = FakeLLM([ABSTAIN_TEXT, "[1]"])
+    ans = ask("华士镇2013年地区生产总值目标？", settings=Settings(index=tmp_path), retriever=FakeRetriever(HITS), llm=llm)
+    assert ans.abstained and len(llm.messages) == 1
