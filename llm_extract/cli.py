@@ -204,7 +204,7 @@ def ask(
         return
     if streamed:
         sys.stdout.write("\n")
-    if ans.abstained or "".join(streamed).strip() != ans.answer.strip():
+    if ans.abstained or not "".join(streamed).strip().endswith(ans.answer.strip()):
         print(("\n" if streamed else "") + ans.answer)
     if ans.citations:
         print("\ncitations:")

@@ -297,7 +297,7 @@ def _answer(question: str, hits: list[Hit], llm, usage_total: dict, on_token, se
         accepted = accept_quote(question, reply, hits)
         if accepted:
             if on_token:
-                on_token("\n" + accepted)
+                on_token("\n[第二次查看：资料原文]\n" + accepted)
             text = accepted
     if ABSTAIN_TEXT in text:
         return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
