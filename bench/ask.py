@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results import save_json  # noqa: E402
 
 from llm_extract.config import Settings  # noqa: E402
 
@@ -194,8 +197,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ask-bench-") as tmp:
         result = bench(args.n, Path(tmp))
     print_table(result)
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    save_json(args.json, result)
     return 0
 
 

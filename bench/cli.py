@@ -12,13 +12,15 @@ default: loads jieba, the embedder and Chroma) and with ``--mode bm25``
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import save_json  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 QUERY = "地区生产总值"
@@ -64,9 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"llm-extract --help: {row['help_s']:.2f} s")
     for name, r in row["search"].items():
         print(f"llm-extract search ({name}): hybrid {r['hybrid_s']:.2f} s, bm25 {r['bm25_s']:.2f} s")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(row, indent=1))
+    save_json(args.json, row)
     return 0
 
 

@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results import save_json  # noqa: E402
 
 from llm_extract.bulk import run_extraction, targets_from_paths  # noqa: E402
 from llm_extract.config import Settings  # noqa: E402
@@ -143,8 +146,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         result = bench(kinds, args.corpus, Path(tmp))
     print(json.dumps(result, ensure_ascii=False), file=sys.stderr)
     print_table(result)
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    save_json(args.json, result)
     return 0
 
 

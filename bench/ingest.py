@@ -22,7 +22,6 @@ search and CLI benchmarks.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+from results import save_json  # noqa: E402
 
 from procstat import peak_rss_mb, rss_mb  # noqa: E402
 
@@ -165,9 +165,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{row['chroma_ms_per_chunk']:.1f}, BM25 {row['bm25_ms_per_chunk']:.1f}, rest {row['other_ms_per_chunk']:.1f}; "
           f"RSS {row['rss_base_mb']:.0f} MB"
           f" with the model loaded, peak {row['rss_peak_mb']:.0f} MB")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(row, indent=1))
+    save_json(args.json, row)
     return 0
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+from results import save_json  # noqa: E402
 
 from procstat import peak_rss_mb  # noqa: E402
 from synth import QUERIES  # noqa: E402
@@ -143,8 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(run(n, Path(tmp)))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     print_table(rows)
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+    save_json(args.json, rows)
     return 0
 
 

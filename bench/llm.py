@@ -25,6 +25,8 @@ from typing import Optional
 from pydantic import BaseModel, Field
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import save_json  # noqa: E402
 
 from llm_extract.config import Settings  # noqa: E402
 from llm_extract.errors import LLMError, LLMOutputError  # noqa: E402
@@ -190,8 +192,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             rows.append(bench_model(name.strip(), [m.strip() for m in args.modes.split(",")], min(args.n, 20), Path(tmp)))
             print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
     print_table(rows)
-    if args.json:
-        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    save_json(args.json, rows)
     return 0
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import save_json  # noqa: E402
 
 from llm_extract.config import Settings  # noqa: E402
 
@@ -92,8 +94,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"{'method':<18}" + "".join(f"{k:>22}" for k in keys))
     for r in rows:
         print(f"{r['method']:<18}" + "".join(f"{r.get(k, ''):>22}" for k in keys))
-    if args.json:
-        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    save_json(args.json, rows)
     return 0
 
 

@@ -32,6 +32,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+from results import save_json  # noqa: E402
 
 from procstat import peak_rss_mb  # noqa: E402
 from synth import QUERIES  # noqa: E402
@@ -180,9 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{index.name}: {row['chunks']} chunks; " + ", ".join(
         f"{m} p50 {row[f'{m}_p50_ms']:.1f} ms / p95 {row[f'{m}_p95_ms']:.1f} ms" for m in MODES)
         + f"; query embedding p50 {row['embed_query_p50_ms']:.1f} ms")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(row, indent=1))
+    save_json(args.json, row)
     return 0
 
 
