@@ -40,19 +40,17 @@ CORPUS = ROOT / "examples" / "corpus"
 
 
 def sent_chars(targets, kinds: list[str]) -> int:
-    """Characters of document text inside the windows the LLM backend would send (as the extractor batches them)."""
-    from llm_extract.candidates import find_candidates, section_context
-    from llm_extract.extractor import _batches
+    """Characters of document text inside the windows the LLM backend sends (the extractor's own batching)."""
+    from llm_extract.extractor import llm_windows, section_candidates
 
     total = 0
     for t in targets:
         norm = t.norm
         for sec in t.doc.sections:
             s0, s1 = norm.from_original(sec.start, sec.end)
-            plan, problem = section_context(sec.path_str, t.doc.report_type)
-            cands = find_candidates(norm.simplified[s0:s1], plan=plan, problem=problem)
+            text = norm.simplified[s0:s1]
             for kind in kinds:
-                total += sum(b - a for a, b in _batches([(c.start, c.end) for c in cands if kind in c.kinds]))
+                total += sum(b - a for a, b in llm_windows(section_candidates(kind, t.doc, sec, text)))
     return total
 
 

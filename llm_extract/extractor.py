@@ -118,6 +118,20 @@ def _batches(spans: Sequence[tuple[int, int]], limit: int = BATCH_CHARS) -> list
     return out
 
 
+def section_candidates(kind: str, doc: Document, section: Section, text: str) -> list:
+    """Candidate sentences for ``kind`` in a section's normalized, simplified ``text``, read in the
+    plan/problem context its headings and the report's type give."""
+    from .candidates import find_candidates, section_context
+
+    plan, problem = section_context(section.path_str, doc.report_type)
+    return [c for c in find_candidates(text, plan=plan, problem=problem) if kind not in KINDS or kind in c.kinds]
+
+
+def llm_windows(cands) -> list[tuple[int, int]]:
+    """The text windows (section-relative) the model is sent for these candidates."""
+    return _batches([(c.start, c.end) for c in cands])
+
+
 def _finish_indicator(draft: IndicatorDraft) -> IndicatorRecord:
     from .numbers import find_placeholder_numbers, parse_change, parse_quantity
     from .vocab import canonical_metric
@@ -222,21 +236,17 @@ class SectionExtractor:
 
     # -------------------------------------------------------------------------------------------
     def extract(self, kind: str, doc: Document, norm: NormalizedText, section: Section) -> SectionResult:
-        from .candidates import find_candidates, section_context
-
         result = SectionResult()
         s0, s1 = norm.from_original(section.start, section.end)
         text = norm.simplified[s0:s1]
-        plan, problem = section_context(section.path_str, doc.report_type)
-        cands = [c for c in find_candidates(text, plan=plan, problem=problem) if kind not in KINDS or kind in c.kinds]
+        cands = section_candidates(kind, doc, section, text)
         if not cands:
             return result
         backend = resolve_backend(self.backend, kind)
         if backend in ("rules", "rules+llm") and kind == "indicator":
             self._rules(doc, norm, section, s0, text, result)
         if backend in ("llm", "rules+llm"):
-            spans = [(c.start, c.end) for c in cands]
-            for b0, b1 in _batches(spans):
+            for b0, b1 in llm_windows(cands):
                 self._llm_batch(kind, doc, norm, section, s0 + b0, s0 + b1, result)
         result.records = _dedupe(result.records)
         return result

@@ -26,3 +26,15 @@ class BigramEmbedder:
 
     def embed_query(self, text):
         return self.embed([text])[0]
+
+
+def hits_from_texts(*texts: str):
+    """Search hits over one made-up file that is the texts laid end to end (spans index into it)."""
+    from llm_extract.types import Hit
+
+    out, pos = [], 0
+    for i, t in enumerate(texts):
+        out.append(Hit(doc_id="d", source="x.txt", start=pos, end=pos + len(t), text=t, section="", score=1.0,
+                       chunk_id=f"d:{i}", search_text=t))
+        pos += len(t)
+    return out

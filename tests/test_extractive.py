@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from llm_extract.extractive import accept_quote, question_terms
-from llm_extract.types import Hit
+
+from fakes import hits_from_texts as _hits
 
 P1 = "全镇完成地区生产总值80.43亿元,同比增长0.25%;规模以上企业工业总产值91.8亿元。过去的一年,我镇圆满完成年度任务。"
 P2 = "2013年全镇經濟社會發展的主要預期目標是:實現地區生產總值(GDP)80.43億元,同比增長0.25%。"
 P3 = "全鎮(zhèn)對符合危房改造政策的96戶實施了危房改造。"
-
-
-def _hits(*texts):
-    out, pos = [], 0
-    for i, t in enumerate(texts):
-        out.append(Hit(doc_id="d", source="x.txt", start=pos, end=pos + len(t), text=t, section="", score=1.0,
-                       chunk_id=f"d:{i}", search_text=t))
-        pos += len(t)
-    return out
 
 
 def test_question_terms_leave_out_question_words():

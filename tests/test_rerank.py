@@ -7,20 +7,15 @@ import pytest
 from llm_extract.errors import ConfigError
 from llm_extract.qa import ask
 from llm_extract.rerank import Relevant, lexical_rerank, llm_rerank, rerank
-from llm_extract.types import Hit
 
+from fakes import hits_from_texts
 from test_qa import FakeLLM, FakeRetriever, Usage, settings  # noqa: F401  (fixture)
 
 TEXTS = ["全镇完成财政收入5000万元。", "新建道路10公里。", "实现地区生产总值80.43亿元，同比增长0.25%。"]
 
 
 def _hits():
-    out, pos = [], 0
-    for i, t in enumerate(TEXTS):
-        out.append(Hit(doc_id="d", source="x.txt", start=pos, end=pos + len(t), text=t, section="", score=1.0,
-                       chunk_id=f"d:{i}", search_text=t))
-        pos += len(t)
-    return out
+    return hits_from_texts(*TEXTS)
 
 
 class ChoosingLLM(FakeLLM):
