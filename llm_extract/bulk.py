@@ -152,8 +152,12 @@ def targets_from_index(settings: Settings, doc_ids: Optional[list[str]] = None) 
         m.close()
 
 
-def _unit_key(t: Target, section_idx: int, kind: str, version: str) -> str:
-    raw = f"{t.doc.doc_id}|{t.doc.sha256}|{t.doc.start}|{section_idx}|{kind}|{version}"
+def _unit_key(t: Target, section_idx: int, kind: str, version: str, producer: str = "") -> str:
+    """What a finished unit's records depend on: the text, the section, the kind, the prompt, and who
+    produced them (the backend resolved for this kind and, for a model, its identity), so that a
+    re-run with ``--backend llm`` never reuses the records of a ``rules+llm`` run, nor one model's
+    records for another's."""
+    raw = f"{t.doc.doc_id}|{t.doc.sha256}|{t.doc.start}|{section_idx}|{kind}|{version}|{producer}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -228,12 +232,19 @@ def run_extraction(
     ckpt = Checkpoint(out.with_name(out.name + ".progress.jsonl"))
     summary = ExtractSummary(documents=len(targets), out=str(out))
 
+    from .extractor import resolve_backend
+
+    def producer(kind: str) -> str:
+        resolved = resolve_backend(backend, kind)
+        model = getattr(llm, "backend_id", "") if resolved != "rules" else ""
+        return f"{resolved}|{model}"
+
     units = []
     for t in targets:
         summary.sections += len(t.doc.sections)
         for si, sec in enumerate(t.doc.sections):
             for kind in kinds:
-                units.append((_unit_key(t, si, kind, extractor.prompt_version(kind)), t, si, sec, kind))
+                units.append((_unit_key(t, si, kind, extractor.prompt_version(kind), producer(kind)), t, si, sec, kind))
     summary.units = len(units)
     todo = [u for u in units if u[0] not in ckpt.done]
     summary.units_resumed = len(units) - len(todo)

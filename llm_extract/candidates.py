@@ -23,7 +23,6 @@ __all__ = ["Candidate", "split_sentences", "find_candidates", "section_context",
 # Sentences
 # ---------------------------------------------------------------------------
 
-_TERMINATORS = "。！？；!?;"
 _SPLIT_RE = re.compile(r"[。！？；!?;]+[”’\"')）]*|\n+")
 # A line ending in one of these continues on the next line (lists after "目标是：").
 _CONTINUES = "：:；;，,、"
@@ -407,23 +406,24 @@ _TASK_CUE_RE = re.compile(
 _STRONG_TASK_RE = re.compile(r"力争|确保|计划(?!生育)|争取|目标")
 _PROJECT_RE = re.compile(r"项目|工程")
 _MONEY_RE = re.compile(r"投资|投入|万元|亿元|资金")
-# A named facility being built is a project even when no money is stated ("促进远大建康城项目开工建设",
-# "打造xx氟化学循环工业园"); the model decides, so the finder errs on the side of reading.
+# A named facility being built is a project even when no money is stated ("推动某某产业园项目开工建设",
+# "打造某某物流园"); the model decides, so the finder errs on the side of reading.
 _BUILD_RE = re.compile(r"建设|新建|扩建|改建|改造|开工|竣工|完工|动工|立项|打造|技改|整治工程|升级")
 _FACILITY_RE = re.compile(
     r"项目|工程|园|基地|厂|中心|小区|广场|公路|道路|国道|省道|大道|轨交|铁路|桥|站|馆|学校|小学|中学|医院|卫生室|"
     r"设施|农庄|景区|楼|宿舍|市场|城|片区|管网|水库|电站"
 )
-# Problems a plan states in passing ("宏观经济形势依然严峻", "土地资源相对紧缺", "乱作为等现象").
+# Problems a plan states in passing ("经济下行压力依然较大", "要素保障相对不足").  The words name
+# lack, difficulty or risk in general terms of the genre; none is there to catch one sentence.
 _PROBLEM_WORD_RE = re.compile(
-    r"严峻|紧缺|短缺|滞后|薄弱|不足|不够|难题|瓶颈|违法|不正之风|迟滞|隐患|不稳定|不确定|压力|矛盾|困难|"
-    r"看病难|难、|乱作为|不作为|拖欠|纠纷|污染|短板|差距|制约"
+    r"严峻|紧缺|短缺|滞后|薄弱|不足|不够|难题|瓶颈|违法|隐患|不稳定|不确定|压力|矛盾|困难|"
+    r"拖欠|纠纷|污染|短板|差距|制约|风险|欠账|突出|弱项"
 )
 # What makes a clause a stated problem rather than a task or an achievement: a word of lack,
 # difficulty or wrongdoing.  Checked on the model's problem records (see states_difficulty).
 _DIFFICULTY_RE = re.compile(
     r"问题|困难|不足|不够|不高|不快|不大|不强|不多|不优|不到位|不平衡|不充分|不完善|不健全|不明显|不稳定|不确定|"
-    r"缓慢|较慢|严峻|紧缺|短缺|有待|亟待|亟需|较多|短板|滞后|薄弱|矛盾|难|乱|不正之风|迟滞|隐患|压力|差距|瓶颈|制约|"
+    r"缓慢|较慢|严峻|紧缺|短缺|有待|亟待|亟需|较多|短板|滞后|薄弱|矛盾|难|乱|隐患|压力|差距|瓶颈|制约|弱项|欠账|"
     r"拖欠|缺乏|落后|偏低|偏弱|下降|减少|尚未|还未|未能|没有|不能|纠纷|违法|污染|风险|还需|仍需"
 )
 _PLAN_HEADING_RE = re.compile(
@@ -441,7 +441,7 @@ def section_context(path: str, report_type: str = "") -> tuple[bool, bool]:
     """(in a plan part, in a problem part) for a section, from its heading path and the report's type.
 
     Candidates are found section by section, so what a parent heading says
-    ("三、20xx年工作打算 > (一)主攻产业转型") must reach the children.
+    ("三、20xx年工作打算 > (一)加快产业升级") must reach the children.
     """
     headings = [h for h in path.split(" > ") if h]
     plan = report_type == "plan" or any(_PLAN_HEADING_RE.search(h) or _PLAN_START_RE.search(h) for h in headings)

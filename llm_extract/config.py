@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     n_ctx: int = Field(4096, ge=512, description="Context window of the embedded model")
     n_threads: Optional[int] = Field(None, description="CPU threads for the embedded model; default all cores")
     server_start_timeout: float = Field(180.0, gt=0, description="Seconds to wait for the embedded server to be healthy")
+    server_restarts: int = Field(
+        1, ge=0, le=5,
+        description="How often one command restarts an embedded model server that died mid-run before giving up",
+    )
 
     def index_path(self) -> Path:
         return Path(self.index)
@@ -93,6 +97,23 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides) -> Settings:
-    """Settings from the environment, with explicit non-None overrides on top."""
+    """Settings from the environment, with explicit non-None overrides on top.
+
+    An invalid value (``LLM_EXTRACT_CHUNK_SIZE=abc``, ``--concurrency 100``) raises a one-line
+    :class:`ConfigError` naming the setting, its environment variable and what it accepts.
+    """
+    from pydantic import ValidationError
+
+    from .errors import ConfigError
+
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(x) for x in first.get("loc", ())) or "?"
+        given = first.get("input")
+        raise ConfigError(
+            f"invalid setting {field}={given!r}: {first.get('msg', 'invalid')}",
+            hint=f"fix the option or the environment variable LLM_EXTRACT_{field.upper()}",
+        ) from None

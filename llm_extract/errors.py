@@ -74,6 +74,10 @@ class ModelError(LlmExtractError):
     exit_code = 5
 
 
+class ModelServerDiedError(ModelError):
+    """The embedded model server process died (a signal or an exit code) while it was needed."""
+
+
 class LLMError(LlmExtractError):
     """A call to the language model failed."""
 
@@ -97,8 +101,6 @@ class PromptError(LlmExtractError):
     exit_code = 2
 
 
-class GroundingError(LlmExtractError):
-    pass
 
 
 class EvalError(LlmExtractError):

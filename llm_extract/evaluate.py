@@ -15,21 +15,51 @@ from .errors import EvalError
 ProgressFn = Callable[[str, int, int], None]
 
 
-def _flatten(d, prefix: str = "") -> dict[str, float]:
-    out: dict[str, float] = {}
+def _flatten(d, prefix: str = "", *, keep_none: bool = False) -> dict[str, Optional[float]]:
+    out: dict[str, Optional[float]] = {}
     if isinstance(d, dict):
         for k, v in d.items():
-            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k), keep_none=keep_none))
     elif isinstance(d, (int, float)) and not isinstance(d, bool):
         out[prefix] = float(d)
+    elif d is None and keep_none and prefix:
+        out[prefix] = None
     return out
 
 
-def load_gold_qa(gold_dir: Path) -> list[dict]:
+SPLITS = ("dev", "test", "all")
+
+
+def load_split(gold_dir: Path, split: str = "all") -> Optional[set[str]]:
+    """The document stems of ``split`` from ``<gold_dir>/splits.json``; None for ``all``.
+
+    ``dev`` is what rules, prompts, weights and thresholds may be designed on; ``test`` is only
+    ever scored.  A gold directory without a splits file has only ``all``.
+    """
+    if split not in SPLITS:
+        raise EvalError(f"unknown split {split!r}", hint="choose " + " | ".join(SPLITS))
+    if split == "all":
+        return None
+    path = Path(gold_dir) / "splits.json"
+    if not path.exists():
+        raise EvalError(f"no splits file for --split {split}", path=str(path), hint="use --split all")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return set(data[split])
+
+
+def _doc_of(source: str) -> str:
+    return Path(source).stem
+
+
+def load_gold_qa(gold_dir: Path, docs: Optional[set[str]] = None) -> list[dict]:
+    """QA gold items, those about a document of ``docs`` only when given (unanswerable ones by their ``doc``)."""
     path = Path(gold_dir) / "gold" / "qa.jsonl"
     if not path.exists():
         raise EvalError("QA gold set not found", path=str(path))
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if docs is not None:
+        items = [it for it in items if it.get("doc") in docs]
+    return items
 
 
 def _gold_root(gold_dir: Path) -> Path:
@@ -37,20 +67,25 @@ def _gold_root(gold_dir: Path) -> Path:
 
 
 def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, llm=None,
-                    kinds: Optional[list[str]] = None, progress: Optional[ProgressFn] = None) -> dict:
+                    kinds: Optional[list[str]] = None, progress: Optional[ProgressFn] = None,
+                    docs: Optional[set[str]] = None) -> dict:
+    """Run each backend over the gold documents (of ``docs`` when given) and score it."""
     from .bulk import run_extraction, targets_from_paths
-    from .metrics import grounding_validity, load_gold_extraction, score_extraction
+    from .metrics import grounding_report, load_gold_extraction, score_extraction
 
     root = _gold_root(gold_dir)
-    gold = load_gold_extraction(Path(gold_dir) / "gold", root)
+    files = sorted((Path(gold_dir) / "gold" / "extraction").glob("*.jsonl"))
+    if docs is not None:
+        files = [f for f in files if f.stem in docs]
+    # Indicators are labeled exhaustively in every gold file (a file may rightly hold none);
+    # the other kinds only in the files that carry labels of that kind.
+    all_sources = sorted({json.loads(line)["source"] for f in files
+                          for line in f.read_text(encoding="utf-8").splitlines()[:1] if line.strip()})
+    gold = load_gold_extraction(Path(gold_dir) / "gold", root, set(all_sources))
     if not gold:
         raise EvalError("no extraction gold records", path=str(gold_dir))
     work = settings.index_path() / "eval"
     work.mkdir(parents=True, exist_ok=True)
-    # Indicators are labeled exhaustively in every gold file (a file may rightly hold none);
-    # the other kinds only in the files that carry labels of that kind.
-    all_sources = sorted({json.loads(line)["source"] for f in (Path(gold_dir) / "gold" / "extraction").glob("*.jsonl")
-                          for line in f.read_text(encoding="utf-8").splitlines()[:1] if line.strip()})
     sources_by_kind: dict[str, set[str]] = {"indicator": set(all_sources)}
     for g in gold:
         sources_by_kind.setdefault(g["record_type"], set()).add(g["source"])
@@ -84,7 +119,7 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
         cost["seconds"] = round(cost["seconds"], 2)
         out[backend] = {
             "by_type": score.by_type,
-            "grounding_validity": round(grounding_validity(records, lambda s: rel_texts.get(s) or texts[s]), 4),
+            "grounding": grounding_report(records, lambda s: rel_texts.get(s) or texts[s]),
             "cost": cost,
             "misses": score.misses,
         }
@@ -92,16 +127,19 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
 
 
 def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, modes=("hybrid", "bm25", "dense"),
-            answer: bool = True, ids: Optional[list[str]] = None, progress: Optional[ProgressFn] = None) -> dict:
+            answer: bool = True, ids: Optional[list[str]] = None, progress: Optional[ProgressFn] = None,
+            docs: Optional[set[str]] = None) -> dict:
     from .api import open_retriever
     from .metrics import first_relevant_rank, gold_evidence_spans
     from .pipeline import ingest
 
     root = _gold_root(gold_dir)
-    items = load_gold_qa(gold_dir)
+    items = load_gold_qa(gold_dir, docs)
     if ids:
         items = [it for it in items if it["id"] in set(ids)]
-    sources = sorted({ev["source"] for it in items for ev in it.get("evidence") or [] if isinstance(ev, dict)})
+    # The index holds every document of the split (also those only unanswerable questions are about).
+    sources = sorted({ev["source"] for it in load_gold_qa(gold_dir, docs) for ev in it.get("evidence") or []
+                      if isinstance(ev, dict)})
     if not sources:
         raise EvalError("QA gold has no evidence sources", path=str(gold_dir))
     qa_settings = settings.model_copy(update={"index": settings.index_path() / "eval" / "qa-index"})
@@ -144,7 +182,7 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
 
 
 def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[list[dict], dict]:
-    from .metrics import answer_correct, gold_evidence_spans
+    from .metrics import answer_correct, gold_evidence_spans, original_text
     from .qa import ask
 
     per_item = []
@@ -158,7 +196,7 @@ def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[l
         spans = gold_evidence_spans(it, root)
         cites = [{"source": str(Path(c.source).resolve().relative_to(root)), "start": c.start, "end": c.end, "quote": c.quote}
                  for c in ans.citations]
-        valid = [(root / c["source"]).read_bytes().decode("utf-8")[c["start"] : c["end"]] == c["quote"] for c in cites]
+        valid = [original_text(root, c["source"])[c["start"] : c["end"]] == c["quote"] for c in cites]
         per_item.append({
             "id": it["id"], "question": it["question"], "gold": it.get("answer"), "answer": ans.answer,
             "answerable": it["answerable"], "abstained": ans.abstained, "type": it.get("type"),
@@ -182,7 +220,11 @@ def _qa_scores(result: dict, per_item: list[dict], tokens: dict, latencies: list
         "answerable_accuracy": round(statistics.fmean(p["correct"] for p in answerable), 4) if answerable else 0.0,
         "abstention_precision": round(sum(1 for p in abst if not p["answerable"]) / len(abst), 4) if abst else 0.0,
         "abstention_recall": round(sum(1 for p in unans if p["abstained"]) / len(unans), 4) if unans else 0.0,
-        "citation_validity": round(sum(p["citations_valid"] for p in per_item) / n_cites, 4) if n_cites else 1.0,
+        # No citation at all measures nothing: None, so a floor on it fails rather than passes.
+        "citation_validity": round(sum(p["citations_valid"] for p in per_item) / n_cites, 4) if n_cites else None,
+        "accuracy_by_type": {t: round(statistics.fmean(p["correct"] for p in per_item if p["type"] == t), 4)
+                             for t in sorted({p["type"] for p in per_item})},
+        "questions": len(per_item),
         "citation_recall": round(sum(1 for p in answerable if p["citation_hits_gold"]) / len(answerable), 4) if answerable else 0.0,
         "cost": {k: round(v, 2) for k, v in tokens.items()},
         "items": per_item,
@@ -194,14 +236,32 @@ def _qa_scores(result: dict, per_item: list[dict], tokens: dict, latencies: list
     return result
 
 
+# Top-level parts a floor may name: what `eval` produces, and the CI subsets tests/test_eval.py scores.
+KNOWN_SECTIONS = {"extraction", "qa", "documents", "ci_qa", "ci_extraction"}
+
+
 def check_thresholds(result: dict, thresholds: dict[str, float]) -> list[str]:
-    """Metrics below their floor (``thresholds`` maps dotted paths to minimum values)."""
-    flat = _flatten({k: v for k, v in result.items() if k != "items"})
+    """Metrics below their floor (``thresholds`` maps dotted paths to minimum values).
+
+    A floor of a part that was not run (``--only qa`` skips ``extraction.*``) is not checked; a
+    floor whose metric the run should have produced but did not (a renamed metric, a typo, a
+    score of None because nothing was measured) fails, so a gate can never pass by going missing.
+    """
+    flat = _flatten({k: v for k, v in result.items() if k != "items"}, keep_none=True)
+    ran = {k for k, v in result.items() if isinstance(v, dict)}
     failures = []
     for key, floor in thresholds.items():
+        section = key.split(".")[0]
+        if section not in KNOWN_SECTIONS:
+            failures.append(f"{key}: unknown section {section!r} (expected one of {', '.join(sorted(KNOWN_SECTIONS))})")
+            continue
+        if section not in ran:
+            continue
         if key not in flat:
-            continue  # that part was not run (e.g. --only qa)
-        if flat[key] + 1e-9 < floor:
+            failures.append(f"{key}: no such metric in this run (renamed or misspelt floor?)")
+        elif flat[key] is None:
+            failures.append(f"{key}: not measured (nothing to score)")
+        elif flat[key] + 1e-9 < floor:
             failures.append(f"{key} = {flat[key]:.4f} < {floor}")
     return failures
 
@@ -261,15 +321,69 @@ def write_html(result: dict, path: Path) -> None:
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
+_TYPE_NAMES = {"government_work_report": "government_work_report", "review": "work_summary", "plan": "work_plan",
+               "review_and_plan": "work_summary", "statistical_communique": "statistical_communique"}
+
+
+def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str]] = None) -> dict:
+    """Document understanding: title, place, level, report year and type against ``gold/documents.jsonl``.
+
+    A field the tool does not produce counts as wrong (it is what a user would miss).
+    """
+    from .bulk import targets_from_paths
+    from .metrics import _simp
+
+    path = Path(gold_dir) / "gold" / "documents.jsonl"
+    if not path.exists():
+        raise EvalError("document metadata gold not found", path=str(path))
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if docs is not None:
+        gold = [g for g in gold if g["doc"] in docs]
+    root = _gold_root(gold_dir)
+    skipped: list[str] = []
+    targets = targets_from_paths([root / g["source"] for g in gold], settings, skipped)
+    by_source = {str(Path(t.doc.source).resolve()): t.doc for t in targets}
+    fields = ("title", "place", "level", "report_year", "type")
+    hits = {f: 0 for f in fields}
+    items = []
+    for g in gold:
+        doc = by_source.get(str((root / g["source"]).resolve()))
+        got = {
+            "title": getattr(doc, "title", "") or "",
+            "place": getattr(doc, "place", "") or "",
+            "level": getattr(doc, "level", "") or "",
+            "report_year": str(getattr(doc, "report_year", "") or ""),
+            "type": _TYPE_NAMES.get(getattr(doc, "report_type", "") or "", getattr(doc, "report_type", "") or ""),
+        }
+        ok = {
+            "title": bool(got["title"]) and _simp(got["title"]).strip("-—") == _simp(g.get("title")).strip("-—"),
+            "place": _simp(got["place"]) == _simp(g.get("place")),
+            "level": got["level"] == (g.get("level") or ""),
+            "report_year": got["report_year"] == str(g.get("report_year") or ""),
+            "type": got["type"] == (g.get("type") or ""),
+        }
+        for f in fields:
+            hits[f] += ok[f]
+        items.append({"doc": g["doc"], "gold": {f: g.get(f) for f in fields}, "got": got, "ok": ok})
+    n = max(1, len(gold))
+    return {"documents": len(gold), "accuracy": {f: round(hits[f] / n, 4) for f in fields}, "items": items}
+
+
 def run_eval(gold_dir: Path | str = "eval", *, only: Optional[str] = None, backends: Optional[list[str]] = None,
-             settings: Optional[Settings] = None, llm=None, embedder=None, progress: Optional[ProgressFn] = None) -> dict:
+             settings: Optional[Settings] = None, llm=None, embedder=None, progress: Optional[ProgressFn] = None,
+             split: str = "test") -> dict:
+    """Score extraction and QA on the documents of ``split`` (``test`` by default: never designed on)."""
     settings = settings or Settings()
     gold_dir = Path(gold_dir)
     if not (gold_dir / "gold").is_dir():
         raise EvalError("gold set not found (expected <dir>/gold/)", path=str(gold_dir))
-    result: dict = {"gold": str(gold_dir)}
+    docs = load_split(gold_dir, split)
+    result: dict = {"gold": str(gold_dir), "split": split}
     if only in (None, "extraction"):
-        result["extraction"] = eval_extraction(gold_dir, backends or ["rules", "llm"], settings, llm=llm, progress=progress)
+        result["extraction"] = eval_extraction(gold_dir, backends or ["rules", "llm"], settings, llm=llm,
+                                               progress=progress, docs=docs)
     if only in (None, "qa"):
-        result["qa"] = eval_qa(gold_dir, settings, llm=llm, embedder=embedder, progress=progress)
+        result["qa"] = eval_qa(gold_dir, settings, llm=llm, embedder=embedder, progress=progress, docs=docs)
+    if only in (None, "documents") and (gold_dir / "gold" / "documents.jsonl").exists():
+        result["documents"] = eval_documents(gold_dir, settings, docs=docs)
     return result

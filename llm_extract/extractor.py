@@ -15,7 +15,7 @@ from typing import Literal, Optional, Sequence
 
 from pydantic import BaseModel, Field, create_model
 
-from .errors import LLMError
+from .errors import LLMOutputError
 from .types import (
     Document, Grounded, IndicatorRecord, NormalizedText, ProblemRecord, ProjectRecord, RECORD_TYPES, Section,
     TaskRecord,
@@ -189,7 +189,7 @@ def custom_list_model(record_cls: type[BaseModel]) -> type[BaseModel]:
         "evidence": (str, Field(description="逐字复制的原文小句")),
         "record_type": (str, record_cls.__name__),
         "doc_id": (str, ""), "source": (str, ""), "start": (int, -1), "end": (int, -1),
-        "section": (str, ""), "prompt_version": (str, ""),
+        "section": (str, ""), "prompt_version": (str, ""), "grounding": (str, ""),
     }
     fields = {k: v for k, v in extra.items() if k not in record_cls.model_fields}
     grounded = create_model(record_cls.__name__ + "Record", __base__=record_cls, **fields)
@@ -202,6 +202,24 @@ BACKENDS = ("auto", "rules", "llm", "rules+llm")
 # rules+llm (the model adds recall 0.69 -> 0.70 at a large cost in precision); the other kinds have no
 # rules, so they need a model.
 AUTO_BACKEND = {"indicator": "rules"}
+
+
+def _not_corrected(failed: list[tuple[BaseModel, str]], corrected: list[BaseModel]) -> list[tuple[BaseModel, str]]:
+    """The failed drafts no corrected draft stands for: each correction is paired, greedily, with the
+    failed draft it resembles most (character bigrams of the whole record), and the rest remain."""
+
+    def grams(m: BaseModel) -> set[str]:
+        t = m.model_dump_json()
+        return {t[i : i + 2] for i in range(len(t) - 1)}
+
+    left = list(range(len(failed)))
+    for c in corrected:
+        if not left:
+            break
+        gc = grams(c)
+        best = max(left, key=lambda i: len(gc & grams(failed[i][0])) / (len(gc | grams(failed[i][0])) or 1))
+        left.remove(best)
+    return [failed[i] for i in left]
 
 
 def resolve_backend(backend: str, kind: str) -> str:
@@ -292,23 +310,19 @@ class SectionExtractor:
             f"- {d.model_dump_json()} 原因：{r}" for d, r in failed
         ) + f"\n原文：\n{window}"
         retry = self._ask(list_model, messages + [{"role": "user", "content": feedback}], prompt.version + "+retry", result)
-        for d in retry:
-            reason = self._try(kind, d, doc, norm, section, hint_span, result, prompt.version)
-            if reason:
-                result.dropped.append({"reason": reason, "record": d.model_dump()})
-        if not retry:
-            for d, r in failed:
-                result.dropped.append({"reason": r, "record": d.model_dump()})
+        corrected = [d for d in retry if not self._try(kind, d, doc, norm, section, hint_span, result, prompt.version)]
+        # Every failed record is either corrected by the re-ask or dropped and counted once, also
+        # when the model leaves it out of its answer (a failed re-sent version is the same record).
+        for d, r in _not_corrected(failed, corrected):
+            result.dropped.append({"reason": r, "record": d.model_dump()})
 
     def _ask(self, list_model, messages, version, result: SectionResult) -> list[BaseModel]:
         try:
             obj, usage = self.llm.structured(list_model, messages, template_version=version)
-        except LLMError as exc:
+        except LLMOutputError as exc:
             # A junk answer after every retry loses this batch only; the run goes on and reports it.
-            if type(exc).__name__ == "LLMOutputError":
-                result.dropped.append({"reason": f"model output invalid: {exc.message}", "record": None})
-                return []
-            raise
+            result.dropped.append({"reason": f"model output invalid: {exc.message}", "record": None})
+            return []
         result.calls += 1
         result.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
         result.completion_tokens += getattr(usage, "completion_tokens", 0) or 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from typing import Optional
 
 from pydantic import BaseModel
@@ -83,15 +84,23 @@ class _View:
         return bisect.bisect_left(self.idx, n0), bisect.bisect_left(self.idx, n1)
 
 
-_LAST_VIEW: list[_View] = []  # one entry: a section's records are grounded against one text
+_VIEWS_LOCK = threading.Lock()
 
 
 def _view_of(norm: NormalizedText) -> _View:
-    """The search view of ``norm``, reused while the same text is being grounded."""
-    if _LAST_VIEW and _LAST_VIEW[0].norm is norm and len(_LAST_VIEW[0].idx) <= len(norm.simplified):
-        return _LAST_VIEW[0]
-    view = _View(norm)
-    _LAST_VIEW[:] = [view]
+    """The search view of ``norm``, built once per text and shared by every thread grounding in it.
+
+    Kept on the text object itself (so it lives exactly as long as the document being grounded
+    and never belongs to another one), built under a lock (bulk workers ground concurrently).
+    """
+    view = getattr(norm, "_search_view", None)
+    if view is not None and view.norm is norm:
+        return view
+    with _VIEWS_LOCK:
+        view = getattr(norm, "_search_view", None)
+        if view is None or view.norm is not norm:
+            view = _View(norm)
+            norm._search_view = view  # type: ignore[attr-defined]
     return view
 
 
@@ -212,7 +221,20 @@ def ground(
     hint: tuple[int, int] | None = None,
     max_fuzzy_len: int = 400,
 ) -> Span | None:
-    """Where ``quote`` stands in ``original``, or None.
+    """Where ``quote`` stands in ``original``, or None (see :func:`locate`, which also says how)."""
+    found = locate(quote, original, norm=norm, hint=hint, max_fuzzy_len=max_fuzzy_len)
+    return found[0] if found else None
+
+
+def locate(
+    quote: str,
+    original: str,
+    *,
+    norm: NormalizedText | None = None,
+    hint: tuple[int, int] | None = None,
+    max_fuzzy_len: int = 400,
+) -> tuple[Span, str] | None:
+    """``(span, how)`` of ``quote`` in ``original``, ``how`` being ``exact``, ``normalized`` or ``fuzzy``.
 
     Tries, in order: the quote as is; the quote normalized like the text
     (full-width fold, glosses dropped, traditional -> simplified, whitespace
@@ -227,7 +249,7 @@ def ground(
         occ = _occurrences(original, v)
         if occ:
             pos = min(occ, key=lambda p: (_gap(p, p + len(v), hint), p))
-            return Span(pos, pos + len(v))
+            return Span(pos, pos + len(v)), "exact"
 
     from llm_extract.normalize import normalize, normalize_query
 
@@ -243,7 +265,7 @@ def ground(
         occ = _occurrences(view.text, v)
         if occ:
             pos = min(occ, key=lambda p: (_gap(p, p + len(v), hint_view), p))
-            return view.to_original(pos, pos + len(v))
+            return view.to_original(pos, pos + len(v)), "normalized"
 
     q = _squash(nq.strip(_EDGE_PUNCT))
     if len(q) < 4 or len(q) > max_fuzzy_len:
@@ -251,7 +273,7 @@ def ground(
     found = _fuzzy(view, q, hint_view)
     if found is None:
         return None
-    return view.to_original(*found)
+    return view.to_original(*found), "fuzzy"
 
 
 # Number fields of the built-in records and the unit field each is printed with.
@@ -262,7 +284,7 @@ _NUMBER_FIELDS: dict[str, list[tuple[str, Optional[str]]]] = {
     "problem": [],
 }
 _DERIVED = {"value_base": ("value", "unit"), "investment_base": ("investment_value", "investment_unit")}
-_GROUNDING_FIELDS = {"start", "end", "doc_id", "source", "evidence", "section", "prompt_version"}
+_GROUNDING_FIELDS = {"start", "end", "doc_id", "source", "evidence", "section", "prompt_version", "grounding"}
 
 
 def _number_fields(record: BaseModel) -> list[tuple[str, Optional[str]]]:
@@ -352,9 +374,10 @@ def ground_record(
         from llm_extract.normalize import normalize
 
         norm = normalize(original)
-    span = ground(quote, original, norm=norm, hint=hint)
-    if span is None or span.end <= span.start:
+    found = locate(quote, original, norm=norm, hint=hint)
+    if found is None or found[0].end <= found[0].start:
         return None, "evidence not found in the original text"
+    span, how = found
     evidence = original[span.start : span.end]
     reasons = check_numbers(record, evidence)
     if reasons:
@@ -366,6 +389,6 @@ def ground_record(
     if reasons:
         return None, "; ".join(reasons)
     updates = {"evidence": evidence, "start": span.start, "end": span.end, "doc_id": doc_id, "source": source,
-               "section": section}
+               "section": section, "grounding": how}
     fields = type(record).model_fields
     return record.model_copy(update={k: v for k, v in updates.items() if k in fields}), None

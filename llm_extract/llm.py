@@ -25,7 +25,7 @@ from typing import Any, Callable, Optional, TypeVar
 from pydantic import BaseModel
 
 from .config import Settings
-from .errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError
+from .errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError, ModelError
 from .llm_cache import LLMCache, cache_key  # re-exported: callers import them from here
 
 logger = logging.getLogger(__name__)
@@ -157,6 +157,20 @@ def _usage_of(response: Any) -> tuple[int, int]:
     return getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0
 
 
+def _stream_errors() -> tuple[type[BaseException], ...]:
+    """What reading a streamed answer raises when the connection breaks (openai's HTTP layer is
+    ``httpx`` or, in newer releases, ``httpx2``; both are caught)."""
+    import openai
+
+    found: list[type[BaseException]] = [openai.APIConnectionError]
+    for name in ("httpx", "httpx2"):
+        try:
+            found.append(__import__(name).HTTPError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(found)
+
+
 class LLMClient:
     """Typed and plain calls against the configured backend; use as a context manager."""
 
@@ -191,6 +205,8 @@ class LLMClient:
         self._client = client
         self._endpoint: Optional[str] = str(getattr(client, "base_url", "")) or None if client is not None else None
         self._server = None
+        self._restarts = 0
+        self._tokenizer: Any = None  # PromptTokenizer | False once tried
         self._patched: Optional[Callable[..., Any]] = None
         self._lock = threading.Lock()  # guards the lazy backend start
         self._usage_lock = threading.Lock()
@@ -276,6 +292,9 @@ class LLMClient:
                 response = client.chat.completions.create(**kwargs)
                 break
             except (openai.APIConnectionError, openai.APIStatusError) as exc:
+                if self._server_died(kwargs):
+                    client = self._openai()  # restarted: send the same request to the new server
+                    continue
                 status = getattr(exc, "status_code", None)
                 retryable = status is None or status in RETRYABLE_STATUS
                 if not retryable or attempt == self.transport_retries:
@@ -291,6 +310,35 @@ class LLMClient:
             state.responses.append(response)
             state.usages.append(_usage_of(response))
         return response
+
+    def _server_died(self, request: dict) -> bool:
+        """After a failed request: raise if the embedded server we started died and may not restart.
+
+        Returns True when it died and was restarted (the caller sends the request again); False
+        when it is alive (an ordinary transport error) or this client started no server.  One
+        crashing request must not lose a long bulk run, so each client restarts a dead server up
+        to ``settings.server_restarts`` times; a runtime that crashes on every call still ends
+        in one clear error.
+        """
+        server = self._server
+        if server is None:
+            return False
+        died = server.death_error("a streamed completion" if request.get("stream") else "a completion")
+        if died is None:
+            return False
+        if self._restarts >= self.settings.server_restarts:
+            self._server = None
+            self._client = None
+            self._patched = None
+            raise died
+        self._restarts += 1
+        logger.warning("%s; restarting it (%d of %d)", died.message.split(";")[0], self._restarts, self.settings.server_restarts)
+        server.stop()
+        with self._lock:
+            self._client = None
+            self._server = None
+        self._openai()
+        return True
 
     def _transport_error(self, exc: Exception, tries: int) -> LLMError:
         status = getattr(exc, "status_code", None)
@@ -384,7 +432,7 @@ class LLMClient:
                 model=self.model,
                 **self._request_params(),
             )
-        except LLMError:
+        except (LLMError, ModelError):
             raise
         except IncompleteOutputException:
             usage = self._attempt_usage(state, t0)
@@ -396,7 +444,7 @@ class LLMClient:
             )) from None
         except InstructorRetryException as exc:
             cause = exc.__cause__ or exc.__context__
-            if isinstance(cause, LLMError):
+            if isinstance(cause, (LLMError, ModelError)):  # a dead server is no validation failure
                 raise cause from None
             usage = self._attempt_usage(state, t0)
             last = _raw_text(exc.last_completion) if exc.last_completion is not None else None
@@ -470,8 +518,18 @@ class LLMClient:
         self._cache_put(key, {"kind": "text", "text": text, "usage": usage.to_dict()})
         return text, usage
 
+    def raw_completion(self, messages: Messages, *, max_tokens: int) -> dict:
+        """One uncached, unstreamed request: its text, token counts and wall time (smoke checks, benches)."""
+        params = dict(model=self.model, messages=[dict(m) for m in messages], **self._request_params())
+        params["max_tokens"] = max_tokens
+        t0 = time.perf_counter()
+        response = self._send(**params)
+        seconds = time.perf_counter() - t0
+        prompt, completion = _usage_of(response)
+        return {"text": _raw_text(response) or "", "prompt_tokens": prompt, "completion_tokens": completion,
+                "seconds": seconds}
+
     def _stream(self, params: dict, on_token: Optional[Callable[[str], None]], t0: float) -> tuple[str, CallUsage]:
-        import openai
 
         pieces: list[str] = []
         chunks = 0
@@ -488,15 +546,35 @@ class LLMClient:
                         pieces.append(delta)
                         if on_token:
                             on_token(delta)
-        except openai.APIConnectionError as exc:
-            raise self._transport_error(exc, 1) from None
+        except _stream_errors() as exc:
+            # A server that dies mid-answer drops the stream (RemoteProtocolError): say how it died.
+            died = self._server.death_error("a streamed completion") if self._server is not None else None
+            if died is not None:
+                raise died from None
+            raise LLMConnectionError(
+                f"{self.endpoint} (model {self.model}) dropped the answer after {chunks} pieces: "
+                f"{type(exc).__name__}: {self._scrub(str(exc))[:200]}",
+                hint="run the command again; if it keeps happening, check the server's log or endpoint",
+            ) from None
         if server_usage is not None:
             usage = CallUsage(server_usage.prompt_tokens or 0, server_usage.completion_tokens or 0)
         else:
-            # llama-cpp-python sends no usage chunk; it streams one token per chunk.
-            usage = CallUsage(completion_tokens=chunks, estimated=True)
+            # llama-cpp-python sends no usage chunk; it streams one token per chunk.  Count the
+            # prompt with the model's own tokenizer and chat template where we have them.
+            prompt = self._count_prompt_tokens(params["messages"])
+            usage = CallUsage(prompt or 0, chunks, estimated=prompt is None)
         usage.wall_time, usage.calls, usage.attempts = time.perf_counter() - t0, 1, 1
         return "".join(pieces), self._account(usage)
+
+    def _count_prompt_tokens(self, messages: list[dict]) -> Optional[int]:
+        """Prompt tokens of a chat request to the embedded model, or None where it cannot be counted."""
+        if self.backend != "embedded":
+            return None
+        if self._tokenizer is None:
+            from .tokens import PromptTokenizer
+
+            self._tokenizer = PromptTokenizer.for_settings(self.settings)
+        return self._tokenizer.count(messages) if self._tokenizer else None
 
     # -- cache and accounting ------------------------------------------------
 

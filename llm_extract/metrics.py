@@ -32,7 +32,20 @@ def _find_nth(text: str, quote: str, n: int) -> int:
     return pos
 
 
-def load_gold_extraction(gold_dir: Path, root: Path) -> list[dict]:
+_TEXTS: dict[str, str] = {}
+
+
+def original_text(root: Path, source: str) -> str:
+    """The text gold quotes and citations point into: the loader's text of ``root/source`` (cached)."""
+    path = str((Path(root) / source).resolve())
+    if path not in _TEXTS:
+        from .loading import load_text
+
+        _TEXTS[path] = load_text(path)
+    return _TEXTS[path]
+
+
+def load_gold_extraction(gold_dir: Path, root: Path, sources: Optional[set[str]] = None) -> list[dict]:
     """Gold records with ``start``/``end`` located in their source files."""
     out = []
     for f in sorted((Path(gold_dir) / "extraction").glob("*.jsonl")):
@@ -40,7 +53,9 @@ def load_gold_extraction(gold_dir: Path, root: Path) -> list[dict]:
             if not line.strip():
                 continue
             rec = json.loads(line)
-            text = (root / rec["source"]).read_bytes().decode("utf-8")
+            if sources is not None and rec["source"] not in sources:
+                continue
+            text = original_text(root, rec["source"])
             start = _find_nth(text, rec["evidence"], rec.get("occurrence", 1))
             if start < 0:
                 raise ValueError(f"{f.name}: evidence not in {rec['source']}: {rec['evidence'][:40]}")
@@ -83,11 +98,33 @@ def _metric_eq(pred: dict, gold: dict) -> bool:
     return p == g or _simp(canonical_metric(p)) == _simp(canonical_metric(g))
 
 
+_MONEY_UNITS = ("元", "美元")
+
+
+def unit_class(unit) -> str:
+    """``percent``, ``money``, ``points`` (个百分点) or the simplified unit itself; "" when none."""
+    u = _simp(unit)
+    if not u:
+        return ""
+    if u == "%" or u == "百分点" or u.endswith("个百分点"):
+        return "points" if "百分点" in u else "percent"
+    if u.endswith("美元"):
+        return "money-usd"
+    if u.endswith("元"):
+        return "money"
+    return u.lstrip("万亿千百")  # 万吨 ~ 吨, 亿斤 ~ 斤: the base quantity
+
+
 def _value_eq(pred: dict, gold: dict) -> bool:
+    """Same figure in a compatible unit (亿元 = 10,000 万元; % only with %)."""
     if gold.get("placeholder") or pred.get("placeholder"):
         return bool(gold.get("placeholder")) == bool(pred.get("placeholder"))
+    if unit_class(pred.get("unit")) != unit_class(gold.get("unit")):
+        return False
     if gold.get("value_base") is not None and pred.get("value_base") is not None:
         return _num_eq(pred["value_base"], gold["value_base"])
+    if _simp(pred.get("unit")) != _simp(gold.get("unit")):
+        return False
     return _num_eq(pred.get("value"), gold.get("value"))
 
 
@@ -150,6 +187,18 @@ class ExtractionScore:
     misses: list[dict] = field(default_factory=list)  # {"kind", "type": fn|fp|field, "pred", "gold", "fields"}
 
 
+def growth_only_as_rate(rec: dict) -> dict:
+    """One form for a growth rate printed without a level (``全县粮食总产量增长2.3%``).
+
+    The gold writes it as ``value=2.3, unit=%``; an extractor may write ``value=None, yoy_pct=2.3``.
+    Both state the same fact, so both are compared as the former.  Nothing else is rewritten.
+    """
+    if (rec.get("record_type") == "indicator" and rec.get("value") is None and not rec.get("placeholder")
+            and rec.get("yoy_pct") is not None):
+        return {**rec, "value": rec["yoy_pct"], "unit": "%", "value_base": None, "yoy_pct": None}
+    return rec
+
+
 def score_extraction(preds: Iterable[dict], gold: list[dict], *, kinds: Optional[list[str]] = None,
                      sources_by_kind: Optional[dict[str, set[str]]] = None) -> ExtractionScore:
     """P/R/F1 strict and relaxed and per-field accuracy, per record type.
@@ -157,7 +206,8 @@ def score_extraction(preds: Iterable[dict], gold: list[dict], *, kinds: Optional
     ``sources_by_kind`` names the files labeled for each type (a type may be labeled for some files only,
     and a labeled file may rightly hold no record); default: the files its gold records come from.
     """
-    preds = list(preds)
+    preds = [growth_only_as_rate(p) for p in preds]
+    gold = [growth_only_as_rate(g) for g in gold]
     score = ExtractionScore()
     kinds = kinds or sorted({g["record_type"] for g in gold})
     for kind in kinds:
@@ -208,27 +258,96 @@ def score_extraction(preds: Iterable[dict], gold: list[dict], *, kinds: Optional
     return score
 
 
-def grounding_validity(preds: Iterable[dict], read_original) -> float:
-    """Share of records with ``original[start:end] == evidence``; ``read_original(source) -> str``."""
+def grounding_report(preds: Iterable[dict], read_original) -> dict:
+    """How the records' evidence stands in the original, measured, never assumed.
+
+    ``valid``: share with ``original[start:end] == evidence`` and every number of the record
+    printed in that evidence; ``exact`` / ``normalized`` / ``fuzzy``: how the span was found (the
+    model's quote verbatim, only after script/width/gloss normalisation, or by bounded fuzzy
+    matching).  An empty run measures nothing: every share is None, so a floor on it fails.
+    """
+    from .numbers import fold
+
     preds = list(preds)
-    if not preds:
-        return 1.0
-    ok = 0
+    n = len(preds)
+    counts = {"valid": 0, "exact": 0, "normalized": 0, "fuzzy": 0, "unknown": 0}
     for p in preds:
         try:
-            ok += read_original(p["source"])[p["start"] : p["end"]] == p["evidence"]
+            text = read_original(p["source"])
         except (OSError, KeyError):
-            pass
-    return ok / len(preds)
+            text = None
+        span_ok = text is not None and 0 <= p.get("start", -1) < p.get("end", -1) and text[p["start"] : p["end"]] == p.get("evidence")
+        evidence = fold(re.sub(r"\s+", "", p.get("evidence") or ""))
+        nums_ok = all(_number_printed(v, evidence) for v in _record_numbers(p))
+        counts["valid"] += bool(span_ok and nums_ok)
+        how = p.get("grounding") or "unknown"
+        counts[how if how in counts else "unknown"] += 1
+    return {"records": n, **{k: (round(v / n, 4) if n else None) for k, v in counts.items()}}
+
+
+def _record_numbers(rec: dict) -> list[float]:
+    return [rec[k] for k in ("value", "yoy_pct", "investment_value") if isinstance(rec.get(k), (int, float))]
+
+
+def _number_printed(value: float, evidence: str) -> bool:
+    """``value`` is printed in ``evidence`` (sign ignored: 下降3.4% prints 3.4; 三 prints 3)."""
+    from .numbers import numbers_in
+
+    v = abs(float(value))
+    found = [float(d.replace(",", "")) for d in re.findall(r"\d[\d,]*(?:\.\d+)?", evidence)]
+    try:
+        found += [abs(x) for x in numbers_in(evidence)]
+    except Exception:  # a scorer must not die on odd text; digits above still count
+        pass
+    return any(_num_eq(x, v) for x in found)
 
 
 # --- QA ---------------------------------------------------------------------------------------
-_NOT_DISCLOSED = ("未披露", "没有披露", "未公布", "没有公布", "未给出", "没有给出", "xx", "占位", "未列明", "未明确")
+# Words by which an answer says a figure is left blank or not given (placeholder questions).
+_NOT_DISCLOSED = ("未披露", "没有披露", "未公布", "没有公布", "未给出", "没有给出", "未列明", "未明确", "空白", "占位",
+                  "未填", "没有填", "未写明", "没有写明", "以xx", "用xx", "xx代替")
+_DECLINE = re.compile(r"下降|减少|下滑|回落|降低|负增长|[-－−]\s*\d")
+
+
+def _answer_quantities(answer: str) -> list:
+    from .numbers import find_quantities
+
+    return [q for q in find_quantities(answer) if q.value == q.value]  # NaN = placeholder
+
+
+def number_answer_correct(item: dict, answer: str) -> bool:
+    """The first figure of the gold unit's class in the answer is the gold figure.
+
+    亿元 and 万元 are converted; a percentage only matches a percentage (a growth rate is no
+    answer to a question about a total, and the reverse); a decline must be worded as one.
+    Figures of other unit classes (a growth rate beside the asked total) are context.
+    """
+    from .numbers import find_quantities
+
+    gold_unit = item.get("unit") or ""
+    gold_q = find_quantities(f"{abs(float(item['value'])):g}{gold_unit}")
+    want = unit_class(gold_unit)
+    same_class = [q for q in _answer_quantities(answer) if unit_class(q.unit) == want]
+    if not same_class:
+        return False
+    first = same_class[0]
+    if want in ("percent", "points"):
+        if not _num_eq(abs(first.value), abs(float(item["value"]))):
+            return False
+        declined = bool(_DECLINE.search(answer[: first.start + 1]))
+        return declined == (float(item["value"]) < 0) or float(item["value"]) == 0
+    if gold_q and gold_q[0].value_base is not None and first.value_base is not None:
+        return _num_eq(first.value_base, gold_q[0].value_base)
+    return _num_eq(first.value, item["value"]) and _simp(first.unit) == _simp(gold_unit)
 
 
 def answer_correct(item: dict, answer: str, abstained: bool) -> float:
-    """1/0 for numbers, text, placeholders and abstentions; coverage in [0, 1] for lists."""
-    from .numbers import find_quantities, numbers_in
+    """1/0 for numbers, text, placeholders and abstentions; recall of the gold items for lists.
+
+    Strict: see ``number_answer_correct``; a placeholder question is right only when the answer
+    says the figure is not given *and* states no figure; an unanswerable one only by abstaining.
+    """
+    from .numbers import numbers_in
 
     if not item["answerable"]:
         return float(abstained)
@@ -238,25 +357,21 @@ def answer_correct(item: dict, answer: str, abstained: bool) -> float:
     kind = item.get("type", "text")
     simp = _simp(answer)
     if kind == "placeholder":
-        return float(any(w in simp for w in _NOT_DISCLOSED))
+        says_blank = any(w in simp for w in _NOT_DISCLOSED) or bool(re.search(r"[xX×＊*]{2,}", answer))
+        return float(says_blank and not _answer_quantities(answer))
     if kind == "number" and item.get("value") is not None:
-        gold_q = find_quantities(f"{item['value']:g}{item.get('unit') or ''}")
-        gold_base = gold_q[0].value_base if gold_q else None
-        for q in find_quantities(answer):
-            if gold_base is not None and q.value_base is not None and _num_eq(q.value_base, gold_base):
-                return 1.0
-        return float(any(_num_eq(v, item["value"]) for v in numbers_in(answer)))
+        return float(number_answer_correct(item, answer))
     if kind == "list":
         items = item.get("items") or []
         if not items:
             return 0.0
-        return sum(1 for it in items if _char_sim(it, answer) > 0 and _covered(it, simp)) / len(items)
-    gold = _simp(item.get("answer", ""))
+        return sum(1 for it in items if _covered(it, simp)) / len(items)
+    gold = _simp(item.get("answer", "")).split("（")[0]
     gold_nums = numbers_in(gold)
     if gold_nums:
         have = numbers_in(answer)
         return float(all(any(_num_eq(g, h) for h in have) for g in gold_nums))
-    return float(_covered(item.get("answer", ""), simp))
+    return float(_covered(item.get("answer", "").split("（")[0], simp))
 
 
 def _covered(phrase: str, answer_simp: str, threshold: float = 0.6) -> bool:
@@ -272,7 +387,7 @@ def gold_evidence_spans(item: dict, root: Path) -> list[dict]:
     for ev in item.get("evidence") or []:
         if isinstance(ev, str):
             ev = {"source": item.get("source", ""), "quote": ev}
-        text = (root / ev["source"]).read_bytes().decode("utf-8")
+        text = original_text(root, ev["source"])
         s = text.find(ev["quote"])
         if s >= 0:
             out.append({"source": ev["source"], "start": s, "end": s + len(ev["quote"])})

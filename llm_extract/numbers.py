@@ -1,7 +1,7 @@
 """Deterministic number parsing for Chinese report text.
 
 Reports print figures as ``80.43亿元``, ``1,234.5万元``, ``三亿元``, ``120余盏``,
-``0.5个百分点`` and growth clauses such as ``同比下降17.7%``.  Templates leave
+``0.5个百分点`` and growth clauses such as ``同比下降3.4%``.  Templates leave
 placeholders (``xxxxx万元``, ``x.xxx亿元``, ``××``).  Everything here is pure
 string work: offsets always point into the text that was passed in, because
 the only folding done (:func:`fold`) maps one character to one character.
@@ -119,7 +119,6 @@ _ATOMIC = [
     "场", "次", "名", "位", "篇", "期", "届", "支", "队", "栋", "幢", "艘", "架", "宗", "起", "间", "盏", "眼",
     "口", "道", "个月", "年", "天", "小时", "种", "类", "对", "组", "块", "片", "级", "层", "分钟", "周",
 ]
-_NO_SCALE = {"%", "‰", "个百分点", "百分点", "倍", "个月", "年", "天", "小时", "分钟", "周"}
 
 _UNITS: dict[str, tuple[float, str | None]] = {}
 for _u in _SCALABLE + _ATOMIC:
@@ -538,7 +537,7 @@ def _close(a: float, b: float) -> bool:
 def number_in_text(value: float, text: str, *, unit: str | None = None) -> bool:
     """Whether ``text`` prints ``value`` in some equivalent form.
 
-    Accepted: the number itself (sign ignored, since 下降17.7% prints 17.7),
+    Accepted: the number itself (sign ignored, since 下降3.4% prints 3.4),
     a quantity whose base value equals it (8043000000 for ``80.43亿``), and,
     when ``unit`` is given, the same amount in another magnitude (``80.43`` 亿元
     for ``804300万元``).

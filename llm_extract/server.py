@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .config import Settings
-from .errors import ModelError
+from .errors import ModelError, ModelServerDiedError
 from .models import ensure_model, get_spec
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,9 @@ class EmbeddedServer:
                 "the embedded model needs llama-cpp-python, which is not installed",
                 hint='pip install "llama-cpp-python[server]", or set LLM_EXTRACT_LLM_BASE_URL',
             )
+        from .runtime import check_cpu
+
+        check_cpu()  # a runtime built for other CPUs fails here in one line, not with SIGILL later
         model_file = ensure_model(self.settings)
         if self.port is None:
             self.port = free_port(self.host)
@@ -229,6 +232,41 @@ class EmbeddedServer:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def exit_code(self, wait: float = 0.0) -> Optional[int]:
+        """The guard's exit code once the server has ended (waiting up to ``wait`` s), else None."""
+        if self.proc is None:
+            return None
+        try:
+            return self.proc.wait(timeout=wait) if wait > 0 else self.proc.poll()
+        except subprocess.TimeoutExpired:
+            return None
+
+    def death_error(self, during: str, wait: float = 1.5) -> Optional[ModelServerDiedError]:
+        """A one-line error naming how the server died, its log and the fix; None while it still runs.
+
+        A dropped connection arrives a moment before the process is reaped, so wait briefly.
+        """
+        code = self.exit_code(wait)
+        if code is None:
+            return None
+        from .server_guard import describe_exit
+
+        how = describe_exit(code)
+        tail = " | ".join(line.strip() for line in _tail(self.log_file, 4).splitlines() if line.strip())
+        crash = code > 128 and code - 128 in (signal.SIGSEGV, signal.SIGILL, signal.SIGBUS, signal.SIGFPE, signal.SIGABRT)
+        hint = (
+            "the llama.cpp runtime crashed on this CPU: rebuild it portably with `make setup` "
+            "(scripts/build_runtime.py; `llm-extract model status --check` tests it), "
+            "or point LLM_EXTRACT_LLM_BASE_URL/LLM_EXTRACT_LLM_MODEL at another OpenAI-compatible endpoint"
+            if crash else
+            "see the log; too little memory (the OOM killer) is the usual cause, or point "
+            "LLM_EXTRACT_LLM_BASE_URL at another endpoint"
+        )
+        return ModelServerDiedError(
+            f"embedded model server died with {how} during {during}; log {self.log_file}: {tail[-300:]}",
+            hint=hint,
+        )
 
     def __enter__(self) -> "EmbeddedServer":
         return self.start()

@@ -8,6 +8,10 @@ would be left behind.  This guard sits between the two: it notices that its
 parent changed (it was re-parented) and stops the server within a second.
 
     python -m llm_extract.server_guard <parent pid> -- <server command...>
+
+When the server dies on its own (a crash inside llama.cpp, the OOM killer), the guard
+writes one line naming the signal or exit code into the shared log and exits with
+``128 + signal`` (or the server's code), so the client can say *how* it died.
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     parent, cmd = int(argv[0]), argv[2:]
     child = subprocess.Popen(cmd)  # same process group and log as us: a killpg reaches both
 
+    stopping = []
+
     def forward(signum, _frame) -> None:
+        stopping.append(signum)
         if child.poll() is None:
             child.send_signal(signum)
 
@@ -37,9 +44,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         signal.signal(sig, forward)
     while True:
         try:
-            return child.wait(timeout=POLL_SECONDS)
+            code = child.wait(timeout=POLL_SECONDS)
         except subprocess.TimeoutExpired:
             pass
+        else:
+            return _report_exit(code, quiet=bool(stopping))
         if os.getppid() != parent:
             child.terminate()
             try:
@@ -48,6 +57,24 @@ def main(argv: Optional[list[str]] = None) -> int:
                 child.kill()
                 child.wait()
             return 0
+
+
+def describe_exit(code: int) -> str:
+    """``signal 11 (SIGSEGV)`` for a negative Popen code or a ``128 + n`` shell-style code, else ``exit code N``."""
+    signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
+    if signum:
+        try:
+            return f"signal {signum} ({signal.Signals(signum).name})"
+        except ValueError:
+            return f"signal {signum}"
+    return f"exit code {code}"
+
+
+def _report_exit(code: int, *, quiet: bool = False) -> int:
+    """Log how the server ended and pass it on: ``128 + signal`` for a signal, else its own code."""
+    if code != 0 and not quiet:
+        print(f"=== model server ended with {describe_exit(code)}", file=sys.stderr, flush=True)
+    return 128 + (-code) if code < 0 else code
 
 
 if __name__ == "__main__":

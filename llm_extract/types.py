@@ -187,6 +187,9 @@ class Grounded(BaseModel):
     evidence: str = Field("", description="Exact quote of the original text that states the record")
     section: str = ""
     prompt_version: str = ""
+    grounding: str = Field(
+        "", description="How the evidence was found in the original: exact, normalized (script/width/glosses) or fuzzy"
+    )
 
 
 class IndicatorRecord(Grounded):

@@ -127,3 +127,34 @@ def test_unknown_backend_is_a_config_error(tmp_path, targets):
     with pytest.raises(ConfigError):
         run_extraction(targets, kinds=["indicator"], out=tmp_path / "x.jsonl", backend="magic",
                        settings=Settings(index=tmp_path))
+
+
+class _NoItemsLLM:
+    """A model that finds nothing; ``backend_id`` names it, as the real client does."""
+
+    def __init__(self, backend_id: str):
+        self.backend_id = backend_id
+
+    def structured(self, model, messages, *, template_version, max_retries=None):
+        return model(items=[]), type("U", (), {"prompt_tokens": 1, "completion_tokens": 1, "wall_time": 0.0})()
+
+    def close(self):
+        pass
+
+
+def test_a_rerun_with_another_backend_or_model_does_not_reuse_the_old_records(tmp_path, targets):
+    out = tmp_path / "r.jsonl"
+    settings = Settings(index=tmp_path)
+    one = targets[:1]
+    first = run_extraction(one, kinds=["indicator"], out=out, backend="rules+llm", settings=settings,
+                           llm=_NoItemsLLM("embedded:a"))
+    assert first.records.get("indicator", 0) > 0  # the rules' records
+    other_backend = run_extraction(one, kinds=["indicator"], out=out, backend="llm", settings=settings,
+                                   llm=_NoItemsLLM("embedded:a"))
+    assert other_backend.units_resumed == 0 and other_backend.records.get("indicator", 0) == 0
+    other_model = run_extraction(one, kinds=["indicator"], out=out, backend="llm", settings=settings,
+                                 llm=_NoItemsLLM("remote:b"))
+    assert other_model.units_resumed == 0
+    same = run_extraction(one, kinds=["indicator"], out=out, backend="llm", settings=settings,
+                          llm=_NoItemsLLM("remote:b"))
+    assert same.units_resumed == same.units

@@ -199,6 +199,4 @@ def test_cli_uses_the_server_named_by_the_environment(ingested, chroma_url, monk
 def test_cli_chroma_url_option(ingested, chroma_url, monkeypatch):
     settings, _, _ = ingested
     result = _cli_search(monkeypatch, settings, "--chroma-url", chroma_url)
-    if result.exit_code == 2 and "--chroma-url" in result.output:
-        pytest.skip("llm-extract search has no --chroma-url option yet")
     _check_cli_hits(result, settings)

@@ -97,3 +97,17 @@ def test_model_status_json_reports_the_embedded_model(tmp_path):
 
 def test_model_serve_help(tmp_path):
     assert "--port" in run("model", "serve", "--help", index=tmp_path).stdout
+
+
+@pytest.mark.parametrize("args,env", [
+    (("search", "GDP"), {"LLM_EXTRACT_CHUNK_SIZE": "abc"}),
+    (("extract", "examples/corpus", "--concurrency", "100", "--out", "x.jsonl"), {}),
+])
+def test_a_bad_setting_is_one_line_and_exit_2(tmp_path, args, env):
+    full = dict(os.environ, LLM_EXTRACT_INDEX=str(tmp_path / "i"), **env)
+    proc = subprocess.run([sys.executable, "-m", "llm_extract.cli", *args], capture_output=True, text=True,
+                          env=full, cwd=tmp_path if args[0] == "search" else ROOT, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.strip().splitlines() if line]
+    assert len(lines) == 1 and lines[0].startswith("error: invalid setting"), proc.stderr

@@ -67,7 +67,7 @@ def test_llm_record_is_grounded_to_the_original_span():
     r = gdp[0]
     assert raw[r.start : r.end] == r.evidence and "80.43" in r.evidence
     assert r.metric == "地区生产总值" and r.value_base == pytest.approx(8.043e9) and r.yoy_basis == "同比"
-    assert r.prompt_version == "extract_indicator@1" and r.doc_id == doc.doc_id
+    assert r.prompt_version == "extract_indicator@2" and r.doc_id == doc.doc_id
     assert res.calls >= 1 and res.prompt_tokens >= 100
 
 
@@ -90,6 +90,20 @@ def test_reask_can_fix_a_record():
     llm = FakeLLM([[bad], [IndicatorDraft(**GDP)]] + [[]] * 20)
     res = SectionExtractor(backend="llm", llm=llm).extract("indicator", doc, norm, sec)
     assert [r.value for r in res.records if r.value == 80.43] == [80.43] and not res.dropped
+
+
+def test_failed_records_the_reask_leaves_out_are_counted_as_dropped():
+    doc, norm, raw = _doc(XUJING)
+    sec = _section_with(doc, raw, "80.43亿元")
+    fixable = IndicatorDraft(**{**GDP, "value": 99.9})
+    lost = IndicatorDraft(**{**GDP, "evidence": "规模以上企业工业总产值91.8亿元", "metric_raw": "工业总产值", "value": 77.7,
+                             "yoy_pct": None})
+    # The re-ask corrects one record and silently leaves out the other.
+    llm = FakeLLM([[fixable, lost], [IndicatorDraft(**GDP)]] + [[]] * 20)
+    res = SectionExtractor(backend="llm", llm=llm).extract("indicator", doc, norm, sec)
+    assert [r.value for r in res.records if r.value == 80.43] == [80.43]
+    dropped = [str(d["record"]) for d in res.dropped]
+    assert len(dropped) == 1 and "77.7" in dropped[0]
 
 
 def test_simplified_quote_is_grounded_in_traditional_file_with_glosses():

@@ -276,3 +276,25 @@ def test_ground_fuzzy_prefers_hint_among_equal_matches():
     second = ground(quote, original, hint=(len(original) - len(sentence), len(original)))
     assert second.start == len(original) - len(sentence)
     assert original[second.start : second.end].startswith("全镇固定资产投资完成6.21亿元")
+
+
+def test_grounding_in_many_documents_from_many_threads_gives_each_its_own_spans():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from llm_extract.grounding import ground
+    from llm_extract.normalize import normalize
+
+    docs = []
+    for i in range(12):
+        original = f"第{i}份報告。" + "前言文字。" * (i + 1) + f"全縣實現財政收入{i + 3}.5億元，增長{i}%。結語。"
+        docs.append((original, normalize(original), f"全县实现财政收入{i + 3}.5亿元"))
+
+    def one(job):
+        original, norm, quote = job
+        span = ground(quote, original, norm=norm)
+        return original[span.start : span.end] if span else None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _round in range(5):
+            got = list(pool.map(one, docs))
+            assert got == [f"全縣實現財政收入{i + 3}.5億元" for i in range(12)]

@@ -49,3 +49,20 @@ def test_embedded_model_returns_a_typed_object(tmp_path):
     assert "财政收入" in obj.metric and obj.value == 8650 and obj.unit == "万元"
     assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
     assert time.monotonic() - t0 < 120
+
+
+@pytest.mark.integration
+def test_smoke_check_generates_tokens_and_a_streamed_answer_counts_its_prompt(tmp_path):
+    from llm_extract.runtime import smoke_check
+
+    settings = Settings(index=tmp_path / "index", llm_cache=False, server_start_timeout=120)
+    with LLMClient(settings) as llm:
+        report = smoke_check(settings, llm=llm, gen_tokens=8)
+        assert report["generated_tokens"] > 0 and report["generation_tokens_per_second"] > 0
+        assert report["prompt_tokens"] > 20 and report["prompt_tokens_per_second"] > 0
+        # Streamed answers carry no usage from llama-cpp-python: the prompt is counted with the
+        # model's own tokenizer and chat template, and must agree with the server's own count.
+        messages = [{"role": "user", "content": "用一句话说明什么是地区生产总值。"}]
+        served = llm.raw_completion(messages, max_tokens=1)["prompt_tokens"]
+        _text, usage = llm.complete(messages, template_version="integration-stream", stream=True)
+        assert usage.prompt_tokens == served and not usage.estimated

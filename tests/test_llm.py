@@ -317,10 +317,22 @@ def test_complete_streams_tokens(tmp_path):
     assert fake.requests[0]["stream"] is True
 
 
-def test_stream_without_usage_counts_chunks(tmp_path):
+def test_stream_without_usage_counts_chunks_and_the_prompt_with_the_models_tokenizer(tmp_path):
+    class Tokenizer:
+        def count(self, messages):
+            return 17 * len(messages)
+
     llm, _ = make(tmp_path, iter([chunk("a"), chunk("b")]))
+    llm._tokenizer = Tokenizer()
     _, usage = llm.complete(SENTENCE, template_version="qa-v1", stream=True)
-    assert (usage.completion_tokens, usage.estimated) == (2, True)
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.estimated) == (17 * len(SENTENCE), 2, False)
+
+
+def test_stream_without_usage_or_tokenizer_is_marked_estimated(tmp_path):
+    llm, _ = make(tmp_path, iter([chunk("a"), chunk("b")]))
+    llm._tokenizer = False  # the model's vocabulary could not be loaded
+    _, usage = llm.complete(SENTENCE, template_version="qa-v1", stream=True)
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.estimated) == (0, 2, True)
 
 
 def test_cached_stream_replays_the_text_once(tmp_path):

@@ -67,10 +67,49 @@ def test_a_labeled_file_without_gold_of_a_kind_counts_false_positives():
         ({"answerable": True, "type": "placeholder"}, "文件未披露具体数字[1]", False, 1.0),
         ({"answerable": True, "type": "placeholder"}, "为12345万元[1]", False, 0.0),
         ({"answerable": True, "type": "list", "items": ["产业层次不高", "农民收入增长较慢"]}, "产业层次不高[1]", False, 0.5),
+        # Strict: a growth rate is no answer to a question about a total, and the reverse.
+        ({"answerable": True, "type": "number", "value": 48.7, "unit": "亿元"}, "增长48.7%[1]", False, 0.0),
+        ({"answerable": True, "type": "number", "value": 8.5, "unit": "%"}, "达到8.5亿元[1]", False, 0.0),
+        # The first figure of the asked unit class counts; a growth rate beside it is context.
+        ({"answerable": True, "type": "number", "value": 48.7, "unit": "亿元"}, "增长8.5%，达到48.7亿元[1]", False, 1.0),
+        ({"answerable": True, "type": "number", "value": 48.7, "unit": "亿元"}, "为3.2亿元，另有48.7亿元[1]", False, 0.0),
+        # A decline must be worded as one.
+        ({"answerable": True, "type": "number", "value": -17.7, "unit": "%"}, "同比增长17.7%[1]", False, 0.0),
+        # A placeholder answer that still names a figure is wrong.
+        ({"answerable": True, "type": "placeholder"}, "未披露，约为5亿元[1]", False, 0.0),
+        ({"answerable": True, "type": "placeholder"}, "地区生产总值印为xxxxx万元[1]", False, 1.0),
     ],
 )
 def test_answer_correct(item, answer, abstained, expected):
     assert answer_correct(item, answer, abstained) == pytest.approx(expected)
+
+
+def test_a_percentage_never_matches_a_money_value_in_extraction():
+    p = pred(value=80.43, unit="%", value_base=None, start=12, end=38)
+    s = score_extraction([p], GOLD).by_type["indicator"]
+    assert s["relaxed"]["tp"] == 0
+
+
+def test_grounding_is_measured_not_assumed():
+    from llm_extract.metrics import grounding_report
+
+    text = "全县地区生产总值52.1亿元，增长6%。"
+    ok = {"source": "a", "start": 2, "end": 13, "evidence": text[2:13], "value": 52.1, "grounding": "exact"}
+    shifted = dict(ok, start=3, end=14, grounding="fuzzy")
+    no_number = dict(ok, value=99.0, grounding="normalized")
+    rep = grounding_report([ok, shifted, no_number], lambda s: text)
+    assert rep["records"] == 3 and rep["valid"] == pytest.approx(1 / 3, abs=1e-3)
+    assert rep["exact"] == rep["fuzzy"] == rep["normalized"] == pytest.approx(1 / 3, abs=1e-3)
+    empty = grounding_report([], lambda s: text)
+    assert empty["valid"] is None  # an empty run measures nothing; a floor on it fails
+    assert check_thresholds({"extraction": {"rules": {"grounding": empty}}}, {"extraction.rules.grounding.valid": 1.0})
+
+
+def test_a_floor_naming_a_missing_or_unknown_metric_fails():
+    cur = {"qa": {"answer_accuracy": 0.5}}
+    assert check_thresholds(cur, {"qa.answer_acuracy": 0.4})  # misspelt: fails, is not skipped
+    assert check_thresholds(cur, {"extracton.rules.f1": 0.4})  # unknown section
+    assert not check_thresholds(cur, {"extraction.rules.by_type.indicator.relaxed.f1": 0.4})  # part not run
 
 
 def test_first_relevant_rank():

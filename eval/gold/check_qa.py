@@ -61,7 +61,10 @@ def check(path: Path) -> list[str]:
             src = REPO / ev["source"]
             if Path(ev["source"]).stem != e["doc"]:
                 problems.append(f"{qid}: evidence source {ev['source']} is not doc {e['doc']}")
-            text = src.read_text(encoding="utf-8")
+            sys.path.insert(0, str(REPO))
+            from llm_extract.loading import load_text  # the text gold quotes point into (.docx/.pdf/.html too)
+
+            text = load_text(src)
             q = ev["quote"]
             pos = text.find(q)
             if pos < 0:
