@@ -10,7 +10,7 @@ The sample corpus is ingested into a temp index first (not timed).  Then:
   p50/p95 in milliseconds;
 * **end to end** with the embedded model (response cache off, server already
   warm; its cold start is timed on its own): for ``n`` answerable questions
-  spread over the gold set, the wall time of :func:`llm_extract.qa.ask`, split
+  spread over the gold set, the wall time of :func:`llm_extract.qa.ask.ask`, split
   into retrieval (document narrowing + search + passage focusing), prompt
   processing (request sent → first streamed token) and generation (first
   token → last), summed over the calls (a failed check re-asks once).
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from results import save_json  # noqa: E402
 
-from llm_extract.config import Settings  # noqa: E402
+from llm_extract.core.config import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,9 +105,9 @@ def retrieval_latency(retriever, questions: list[dict], k: int) -> dict:
 
 
 def end_to_end(settings: Settings, retriever, questions: list[dict]) -> dict:
-    from llm_extract.llm import LLMClient
-    from llm_extract.metrics import answer_correct
-    from llm_extract.qa import ask
+    from llm_extract.llm.client import LLMClient
+    from llm_extract.evaluation.metrics import answer_correct
+    from llm_extract.qa.ask import ask
 
     t0 = time.perf_counter()
     llm = LLMClient(settings.model_copy(update={"llm_cache": False})).start()

@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from results import save_json  # noqa: E402
 
-from llm_extract.bulk import run_extraction, targets_from_paths  # noqa: E402
-from llm_extract.config import Settings  # noqa: E402
+from llm_extract.extract.bulk import run_extraction, targets_from_paths  # noqa: E402
+from llm_extract.core.config import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "corpus"
@@ -41,7 +41,7 @@ CORPUS = ROOT / "examples" / "corpus"
 
 def sent_chars(targets, kinds: list[str]) -> int:
     """Characters of document text inside the windows the LLM backend sends (the extractor's own batching)."""
-    from llm_extract.extractor import llm_windows, section_candidates
+    from llm_extract.extract.extractor import llm_windows, section_candidates
 
     total = 0
     for t in targets:
@@ -61,7 +61,7 @@ def _run(targets, kinds, out: Path, backend: str, settings: Settings, llm=None) 
 
 
 def bench(kinds: list[str], corpus: Path, work: Path) -> dict:
-    from llm_extract.llm import LLMClient
+    from llm_extract.llm.client import LLMClient
 
     settings = Settings(index=work / "index", cache_dir=work / "llm-cache", llm_cache=True)
     skipped: list[str] = []

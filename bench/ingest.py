@@ -44,7 +44,7 @@ def dir_mb(path: Path) -> float:
 
 def chunk_texts(settings, embedder) -> list[str]:
     """Search texts of every chunk in the store, in pages (what the pipeline embedded)."""
-    from llm_extract.store import open_store
+    from llm_extract.index.store import open_store
 
     coll = open_store(settings, embedder).collection
     out: list[str] = []
@@ -88,11 +88,11 @@ def bare_embedder(sample: list[str], embedder) -> tuple[float, float]:
 
 
 def run(corpus: Path, index: Path, embedder_spec: str) -> dict:
-    from llm_extract.config import Settings
-    from llm_extract.embedding import get_embedder
-    from llm_extract.keyword import KeywordIndex, tokenize
-    from llm_extract.pipeline import ingest
-    from llm_extract.store import open_store
+    from llm_extract.core.config import Settings
+    from llm_extract.index.embedding import get_embedder
+    from llm_extract.index.keyword import KeywordIndex, tokenize
+    from llm_extract.index.ingest import ingest
+    from llm_extract.index.store import open_store
 
     shutil.rmtree(index, ignore_errors=True)
     settings = Settings(index=index, embedder=embedder_spec)

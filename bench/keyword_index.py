@@ -35,8 +35,8 @@ FLUSH_DOCS = 25
 
 def make_chunks(n: int, seed: int = 13):
     """``n`` synthetic keyword-index chunks, 30 per document, generated lazily."""
-    from llm_extract.normalize import to_simplified
-    from llm_extract.types import Chunk
+    from llm_extract.text.normalize import to_simplified
+    from llm_extract.core.types import Chunk
     from synth import synth_chunks, synth_paragraph
 
     bases = [synth_paragraph(i) for i in range(2000)]
@@ -51,7 +51,7 @@ def make_chunks(n: int, seed: int = 13):
 
 def build(path: Path, n: int) -> dict:
     """Add ``n`` chunks document by document with periodic saves; time adds and saves apart."""
-    from llm_extract.keyword import KeywordIndex
+    from llm_extract.index.keyword import KeywordIndex
 
     kw = KeywordIndex.open(path)
     t_add = t_save = 0.0
@@ -84,7 +84,7 @@ def build(path: Path, n: int) -> dict:
 def cold(path: Path, repeat: int = 3) -> dict:
     """Open + first search + warm searches in this (fresh) process."""
     t0 = time.perf_counter()
-    from llm_extract.keyword import KeywordIndex, tokenize
+    from llm_extract.index.keyword import KeywordIndex, tokenize
 
     tokenize("预热")  # jieba's dictionary load is a process cost, not the index's
     t_import = time.perf_counter() - t0

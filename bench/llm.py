@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from results import save_json  # noqa: E402
 
-from llm_extract.config import Settings  # noqa: E402
-from llm_extract.errors import LLMError, LLMOutputError  # noqa: E402
-from llm_extract.llm import MODES, LLMClient  # noqa: E402
-from llm_extract.models import MODELS, ensure_model  # noqa: E402
-from llm_extract.server import EmbeddedServer  # noqa: E402
+from llm_extract.core.config import Settings  # noqa: E402
+from llm_extract.core.errors import LLMError, LLMOutputError  # noqa: E402
+from llm_extract.llm.client import MODES, LLMClient  # noqa: E402
+from llm_extract.llm.weights import MODELS, ensure_model  # noqa: E402
+from llm_extract.llm.server import EmbeddedServer  # noqa: E402
 
 
 class Indicator(BaseModel):

@@ -26,15 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from results import save_json  # noqa: E402
 
-from llm_extract.config import Settings  # noqa: E402
+from llm_extract.core.config import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def score(method: str, items: list[dict], retriever, docs, settings: Settings, llm=None) -> dict:
-    from llm_extract.metrics import first_relevant_rank, gold_evidence_spans
-    from llm_extract.qa import focus_passages, narrow_documents
-    from llm_extract.rerank import rerank
+    from llm_extract.evaluation.metrics import first_relevant_rank, gold_evidence_spans
+    from llm_extract.qa.ask import focus_passages, narrow_documents
+    from llm_extract.qa.rerank import rerank
 
     k = settings.ask_k
     r1 = rk = fk = 0
@@ -82,7 +82,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             rows.append(score(method, items, retriever, docs, settings))
         n_llm = len(items) if args.llm_n is None else args.llm_n
         if n_llm:
-            from llm_extract.llm import LLMClient
+            from llm_extract.llm.client import LLMClient
 
             with LLMClient(settings).start() as llm:
                 sub = items[:n_llm]

@@ -72,8 +72,8 @@ def machine() -> dict:
 
 def model_installed() -> tuple[bool, str]:
     sys.path.insert(0, str(ROOT))
-    from llm_extract.config import Settings
-    from llm_extract.models import MODELS, missing_packages
+    from llm_extract.core.config import Settings
+    from llm_extract.llm.weights import MODELS, missing_packages
 
     settings = Settings()
     spec = MODELS.get(settings.embedded_model)

@@ -49,8 +49,8 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 
 
 def measure(settings, rounds: int, k: int = 5) -> dict:
-    from llm_extract.embedding import get_embedder
-    from llm_extract.retrieval import Retriever
+    from llm_extract.index.embedding import get_embedder
+    from llm_extract.index.retrieval import Retriever
 
     t0 = time.perf_counter()
     retriever = Retriever(settings, embedder=get_embedder(settings))
@@ -95,13 +95,13 @@ def build_synthetic(workdir: Path, n: int, embedder_spec: str) -> tuple[Path, di
     """An index of ``n`` synthetic chunks under ``workdir`` (reused when already complete)."""
     import shutil
 
-    from llm_extract.config import Settings
-    from llm_extract.embedding import get_embedder
-    from llm_extract.keyword import KeywordIndex
-    from llm_extract.manifest import Manifest
-    from llm_extract.normalize import normalize
-    from llm_extract.store import open_store
-    from llm_extract.types import Chunk
+    from llm_extract.core.config import Settings
+    from llm_extract.index.embedding import get_embedder
+    from llm_extract.index.keyword import KeywordIndex
+    from llm_extract.index.manifest import Manifest
+    from llm_extract.text.normalize import normalize
+    from llm_extract.index.store import open_store
+    from llm_extract.core.types import Chunk
     from synth import recombine, synth_paragraph
 
     index = workdir / f"index-chunks-{n}"
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    from llm_extract.config import Settings
+    from llm_extract.core.config import Settings
 
     build: dict = {}
     if args.synthetic:

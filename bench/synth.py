@@ -51,9 +51,9 @@ class Pool:
 @lru_cache(maxsize=4)
 def sample_pool(corpus: Path = SAMPLE_CORPUS) -> Pool:
     """Chunk the sample corpus with the real pipeline and pool its sentences."""
-    from llm_extract.config import Settings
-    from llm_extract.loading import load_file
-    from llm_extract.pipeline import build_documents
+    from llm_extract.core.config import Settings
+    from llm_extract.text.loading import load_file
+    from llm_extract.index.ingest import build_documents
 
     settings = Settings()
     groups: dict[str, list[str]] = {}

@@ -6,9 +6,9 @@ Public API (imports stay light; heavy libraries load on first use)::
 """
 
 from .api import ask, evaluate, extract, ingest, list_documents, load_original, open_retriever, search
-from .config import Settings
-from .errors import LlmExtractError
-from .types import Chunk, Citation, Document, Hit, IndicatorRecord, ProblemRecord, ProjectRecord, Section, Span, TaskRecord
+from .core.config import Settings
+from .core.errors import LlmExtractError
+from .core.types import Chunk, Citation, Document, Hit, IndicatorRecord, ProblemRecord, ProjectRecord, Section, Span, TaskRecord
 
 __version__ = "0.1.0"
 

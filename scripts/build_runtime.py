@@ -68,10 +68,10 @@ REQUIRED_FLAGS: dict[str, tuple[str, ...]] = {
 
 
 def _load_cpu_module():
-    """``llm_extract/cpu.py`` by path: it imports nothing, and the package's dependencies may not be installed yet."""
+    """``llm_extract/core/cpu.py`` by path: it imports nothing, and the package's dependencies may not be installed yet."""
     import importlib.util
 
-    path = Path(__file__).resolve().parent.parent / "llm_extract" / "cpu.py"
+    path = Path(__file__).resolve().parent.parent / "llm_extract" / "core" / "cpu.py"
     spec = importlib.util.spec_from_file_location("_llm_extract_cpu", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]

@@ -20,7 +20,7 @@ unset LLM_EXTRACT_LLM_BASE_URL LLM_EXTRACT_LLM_MODEL LLM_EXTRACT_LLM_API_KEY LLM
       LLM_EXTRACT_EMBEDDED_MODEL LLM_EXTRACT_SERVER_URL OPENAI_API_KEY || true
 
 "$PYTHON" - <<'PY'
-from llm_extract.models import ensure_model
+from llm_extract.llm.weights import ensure_model
 print("weights:", ensure_model())
 PY
 

@@ -90,8 +90,8 @@ def llm_endpoint(tmp_path_factory: pytest.TempPathFactory):
     if RECORD_MODE == "none":
         yield REPLAY_URL
         return
-    from llm_extract.config import Settings
-    from llm_extract.server import EmbeddedServer
+    from llm_extract.core.config import Settings
+    from llm_extract.llm.server import EmbeddedServer
 
     settings = Settings(index=tmp_path_factory.mktemp("record-index"), llm_cache=False)
     with EmbeddedServer(settings) as server:
@@ -103,8 +103,8 @@ def cassette_llm(llm_cassette, llm_endpoint, tmp_path):
     """Factory of ``LLMClient`` objects for the embedded model whose traffic goes through the cassette."""
     import openai
 
-    from llm_extract.config import Settings
-    from llm_extract.llm import LLMClient
+    from llm_extract.core.config import Settings
+    from llm_extract.llm.client import LLMClient
 
     made = []
 

@@ -6,6 +6,7 @@
 * ``drop``: a streamed completion sends one piece, then the connection is closed mid-answer;
 * ``segv``: the process kills itself with SIGSEGV when a completion arrives (a crashing runtime);
 * ``segv-once``: like ``segv`` the first time (remembered in ``--state``), ``ok`` after a restart;
+* ``segv-start``: dies with SIGSEGV before it ever answers (a runtime that cannot load);
 * ``500``: every completion gets HTTP 500.
 
 ``GET /v1/models`` always answers, so the process looks healthy until it is asked for work.
@@ -111,9 +112,13 @@ def serve_in_thread(mode: str) -> tuple[ThreadingHTTPServer, str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--mode", default="ok", choices=["ok", "drop", "segv", "segv-once", "500"])
+    ap.add_argument("--mode", default="ok", choices=["ok", "drop", "segv", "segv-once", "segv-start", "500"])
     ap.add_argument("--state", type=Path, default=None)
     args, _unknown = ap.parse_known_args()
+    if args.mode == "segv-start":  # a runtime that cannot even load the model on this CPU
+        sys.stderr.write("fake server: crashing while loading\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGSEGV)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.mode, args.state))
     server.serve_forever()
 

@@ -30,7 +30,7 @@ class BigramEmbedder:
 
 def hits_from_texts(*texts: str):
     """Search hits over one made-up file that is the texts laid end to end (spans index into it)."""
-    from llm_extract.types import Hit
+    from llm_extract.core.types import Hit
 
     out, pos = [], 0
     for i, t in enumerate(texts):

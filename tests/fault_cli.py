@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE.parent))
 
 
 def _patch() -> None:
-    from llm_extract import server
+    from llm_extract.llm import server
 
     mode = os.environ.get("FAKE_LLM_MODE", "ok")
     state = os.environ.get("FAKE_LLM_STATE", "")

@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from llm_extract.pipeline import PART_CHARS, split_parts
+from llm_extract.index.ingest import PART_CHARS, split_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "corpus"
@@ -33,11 +33,11 @@ MAX_GROWTH_MB = 1024
 DRIVER = r"""
 import json, resource, sys, time
 import numpy as np
-from llm_extract.config import Settings
-from llm_extract.manifest import Manifest
-from llm_extract.pipeline import ingest
-import llm_extract.chunking, llm_extract.loading, llm_extract.metadata, llm_extract.outline
-from llm_extract.normalize import normalize
+from llm_extract.core.config import Settings
+from llm_extract.index.manifest import Manifest
+from llm_extract.index.ingest import ingest
+import llm_extract.text.chunking, llm_extract.text.loading, llm_extract.text.metadata, llm_extract.text.outline
+from llm_extract.text.normalize import normalize
 normalize("預熱")  # load OpenCC before the baseline
 
 

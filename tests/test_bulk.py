@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.bulk import Checkpoint, run_extraction, targets_from_paths
-from llm_extract.config import Settings
+from llm_extract.extract.bulk import Checkpoint, run_extraction, targets_from_paths
+from llm_extract.core.config import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -49,8 +49,7 @@ class Boom(RuntimeError):
 
 
 def test_failure_mid_run_keeps_finished_units_and_the_next_run_completes(tmp_path, targets, monkeypatch):
-    from llm_extract import extractor
-
+    from llm_extract.extract import extractor
     out = tmp_path / "r.jsonl"
     real = extractor.SectionExtractor.extract
     calls = {"n": 0}
@@ -102,14 +101,14 @@ def test_other_formats(tmp_path, targets, fmt):
 
 
 def test_unknown_format_is_a_config_error(tmp_path, targets):
-    from llm_extract.errors import ConfigError
+    from llm_extract.core.errors import ConfigError
 
     with pytest.raises(ConfigError):
         run_extraction(targets, kinds=["indicator"], out=tmp_path / "x", fmt="xml", backend="rules")
 
 
 def test_auto_backend_takes_the_measured_choice_per_kind(tmp_path, targets):
-    from llm_extract.extractor import needs_llm, resolve_backend
+    from llm_extract.extract.extractor import needs_llm, resolve_backend
 
     assert resolve_backend("auto", "indicator") == "rules"
     assert resolve_backend("auto", "task") == "llm" and resolve_backend("rules+llm", "indicator") == "rules+llm"
@@ -122,7 +121,7 @@ def test_auto_backend_takes_the_measured_choice_per_kind(tmp_path, targets):
 
 
 def test_unknown_backend_is_a_config_error(tmp_path, targets):
-    from llm_extract.errors import ConfigError
+    from llm_extract.core.errors import ConfigError
 
     with pytest.raises(ConfigError):
         run_extraction(targets, kinds=["indicator"], out=tmp_path / "x.jsonl", backend="magic",

@@ -1,4 +1,4 @@
-"""Tests of llm_extract.candidates (sentences, candidates, rules extractor) and llm_extract.vocab."""
+"""Tests of llm_extract.extract.candidates (sentences, candidates, rules extractor) and llm_extract.extract.vocab."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.candidates import find_candidates, rules_extract_indicators, split_sentences
-from llm_extract.errors import ConfigError
-from llm_extract.vocab import MetricIndex, canonical_metric, load_vocab
+from llm_extract.extract.candidates import find_candidates, rules_extract_indicators, split_sentences
+from llm_extract.core.errors import ConfigError
+from llm_extract.extract.vocab import MetricIndex, canonical_metric, load_vocab
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -21,7 +21,7 @@ def _corpus(prefix: str) -> str:
 
 @pytest.fixture(scope="module")
 def norms():
-    from llm_extract.normalize import normalize
+    from llm_extract.text.normalize import normalize
 
     cache: dict[str, object] = {}
 
@@ -80,7 +80,7 @@ def test_rules_004_six_targets_for_2013():
 
 
 def test_rules_003_traditional_through_normalization(norms):
-    from llm_extract.grounding import ground_record
+    from llm_extract.extract.grounding import ground_record
 
     norm = norms("003")
     recs = rules_extract_indicators(norm.simplified, period_hint="2019")

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.errors import IndexStoreError
-from llm_extract.pipeline import ingest
-from llm_extract.retrieval import Retriever
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import IndexStoreError
+from llm_extract.index.ingest import ingest
+from llm_extract.index.retrieval import Retriever
 
 from fakes import BigramEmbedder
 
@@ -107,7 +107,7 @@ def ingested(chroma_url, tmp_path_factory):
 def test_ingest_writes_vectors_to_the_server_not_the_index_dir(ingested, chroma_url):
     import chromadb
 
-    from llm_extract.store import collection_name_for
+    from llm_extract.index.store import collection_name_for
 
     settings, summary, _ = ingested
     assert summary.files_indexed == 5 and summary.chunks > 100 and not summary.skipped
@@ -136,8 +136,8 @@ def test_second_process_sees_the_same_index(ingested, chroma_url):
     code = (
         "import sys; sys.path.insert(0, %r)\n"
         "from fakes import BigramEmbedder\n"
-        "from llm_extract.config import Settings\n"
-        "from llm_extract.store import open_store\n"
+        "from llm_extract.core.config import Settings\n"
+        "from llm_extract.index.store import open_store\n"
         "s = Settings()\n"
         "print(s.chroma_url, open_store(s, BigramEmbedder()).count())\n"
     ) % str(Path(__file__).parent)
@@ -152,13 +152,13 @@ def test_reingest_through_the_server_is_idempotent(ingested, chroma_url):
     settings, summary, corpus = ingested
     again = ingest([corpus], settings, embedder=BigramEmbedder())
     assert again.files_unchanged == 5 and again.files_indexed == 0
-    from llm_extract.store import open_store
+    from llm_extract.index.store import open_store
 
     assert open_store(settings, BigramEmbedder()).count() == summary.chunks
 
 
 def test_unreachable_server_is_a_typed_error(tmp_path):
-    from llm_extract.store import open_store
+    from llm_extract.index.store import open_store
 
     settings = Settings(index=tmp_path / "index", chroma_url=f"http://127.0.0.1:{_free_port()}")
     t0 = time.monotonic()
@@ -171,10 +171,10 @@ def _cli_search(monkeypatch, settings, *extra, env=None):
     """``llm-extract search --mode dense --json`` in-process, with the test embedder."""
     from typer.testing import CliRunner
 
-    import llm_extract.embedding
+    import llm_extract.index.embedding
     from llm_extract.cli import app
 
-    monkeypatch.setattr(llm_extract.embedding, "get_embedder", lambda settings=None: BigramEmbedder())
+    monkeypatch.setattr(llm_extract.index.embedding, "get_embedder", lambda settings=None: BigramEmbedder())
     args = ["search", "徐泾镇地区生产总值", "--index", str(settings.index_path()), "--mode", "dense", "--json",
             *extra]
     return CliRunner().invoke(app, args, env=env or {})

@@ -1,4 +1,4 @@
-"""Tests of llm_extract.chunking: offsets, section bounds, sizes, overlap, gaps, placeholders, corpus."""
+"""Tests of llm_extract.text.chunking: offsets, section bounds, sizes, overlap, gaps, placeholders, corpus."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_extract.chunking import chunk_document
-from llm_extract.outline import parse_outline
-from llm_extract.types import Document, NormalizedText, Section
+from llm_extract.text.chunking import chunk_document
+from llm_extract.text.outline import parse_outline
+from llm_extract.core.types import Document, NormalizedText, Section
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -294,7 +294,8 @@ def test_invariants_with_removed_regions(parts, size, overlap):
 
 @lru_cache(maxsize=None)
 def corpus_docs(prefix: str):
-    from llm_extract.normalize import normalize, split_reports
+    from llm_extract.text.normalize import normalize
+    from llm_extract.text.split import split_reports
 
     (path,) = CORPUS.glob(f"{prefix}_*.txt")
     raw = path.read_text(encoding="utf-8")

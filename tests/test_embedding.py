@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from llm_extract import embedding
-from llm_extract.config import Settings
-from llm_extract.embedding import (
+from llm_extract.index import embedding
+from llm_extract.core.config import Settings
+from llm_extract.index.embedding import (
     USE_FILE_SHA256,
     USE_PACKAGE_VERSION,
     SentenceTransformerEmbedder,
@@ -19,7 +19,7 @@ from llm_extract.embedding import (
     packaged_minilm_path,
     verify_use_files,
 )
-from llm_extract.errors import ConfigError, ModelError
+from llm_extract.core.errors import ConfigError, ModelError
 
 
 # ---------------------------------------------------------------------------

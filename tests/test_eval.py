@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from llm_extract.config import Settings
-from llm_extract.evaluate import check_thresholds, eval_extraction, eval_qa, load_gold_qa, load_split
+from llm_extract.core.config import Settings
+from llm_extract.evaluation.evaluate import check_thresholds, eval_extraction, eval_qa, load_gold_qa, load_split
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval"
@@ -26,14 +26,20 @@ TYPE_ORDER = ("number", "abstain", "list", "text", "placeholder")
 
 def ci_qa_subset() -> list[str]:
     """A fixed mix of test-split questions chosen by rule, not by reading them: round-robin over the
-    question types (numbers first), each type's items in id order, until ``CI_QA_SIZE``."""
+    question types (numbers first); within a type, the first item (by id) of the document that has
+    the fewest picks so far, so the subset spreads over the split's documents."""
     items = sorted(load_gold_qa(GOLD, TEST_DOCS), key=lambda it: it["id"])
-    by_type = {t: [it["id"] for it in items if it.get("type") == t] for t in TYPE_ORDER}
+    by_type = {t: [it for it in items if it.get("type") == t] for t in TYPE_ORDER}
+    per_doc: dict[str, int] = {}
     picked: list[str] = []
     while len(picked) < CI_QA_SIZE and any(by_type.values()):
         for t in TYPE_ORDER:
-            if by_type[t] and len(picked) < CI_QA_SIZE:
-                picked.append(by_type[t].pop(0))
+            if not by_type[t] or len(picked) >= CI_QA_SIZE:
+                continue
+            it = min(by_type[t], key=lambda x: (per_doc.get(x["doc"], 0), x["id"]))
+            by_type[t].remove(it)
+            per_doc[it["doc"]] = per_doc.get(it["doc"], 0) + 1
+            picked.append(it["id"])
     return picked
 
 

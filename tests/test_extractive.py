@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llm_extract.extractive import accept_quote, question_terms
+from llm_extract.qa.second_look import accept_quote, question_terms
 
 from fakes import hits_from_texts as _hits
 

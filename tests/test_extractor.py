@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.extractor import IndicatorDraft, IndicatorList, SectionExtractor, custom_list_model
-from llm_extract.normalize import normalize
-from llm_extract.pipeline import build_documents
+from llm_extract.core.config import Settings
+from llm_extract.extract.extractor import IndicatorDraft, IndicatorList, SectionExtractor, custom_list_model
+from llm_extract.text.normalize import normalize
+from llm_extract.index.ingest import build_documents
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 XUJING = CORPUS / "004_8f4dc4ad24e9474b.txt"
@@ -168,7 +168,7 @@ def test_custom_schema_gets_grounding_fields():
     ("财政收入3.9亿元", None, True, True, None),                  # no value and no placeholder: left for the check
 ])
 def test_placeholder_flag_follows_the_evidence(evidence, value, claimed, expected_placeholder, expected_value):
-    from llm_extract.extractor import draft_to_record
+    from llm_extract.extract.extractor import draft_to_record
 
     d = IndicatorDraft(evidence=evidence, metric_raw="财政收入", period=None, kind="actual", value=value,
                        unit="亿元" if value else "万元", yoy_pct=None, qualifier=None, placeholder=claimed)
@@ -177,7 +177,7 @@ def test_placeholder_flag_follows_the_evidence(evidence, value, claimed, expecte
 
 
 def test_problem_records_that_word_no_difficulty_are_dropped_and_counted():
-    from llm_extract.extractor import ProblemDraft
+    from llm_extract.extract.extractor import ProblemDraft
 
     doc, norm, raw = _doc(XUJING)
     sec = _section_with(doc, raw, "宏观经济形势依然严峻")
@@ -191,7 +191,7 @@ def test_problem_records_that_word_no_difficulty_are_dropped_and_counted():
 
 
 def test_plan_headings_reach_the_sections_under_them():
-    from llm_extract.candidates import find_candidates, section_context
+    from llm_extract.extract.candidates import find_candidates, section_context
 
     plan, problem = section_context("三、20xx年工作打算 > (一)主攻产业转型,壮大加速发展的经济引擎")
     assert plan and not problem

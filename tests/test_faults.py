@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.errors import LLMConnectionError, LLMError, LLMOutputError
-from llm_extract.manifest import Manifest
-from llm_extract.pipeline import ingest
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import LLMConnectionError, LLMError, LLMOutputError
+from llm_extract.index.manifest import Manifest
+from llm_extract.index.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_pipeline import BigramEmbedder  # noqa: E402
@@ -51,8 +51,8 @@ XJ = "004_8f4dc4ad24e9474b.txt"  # 徐泾镇: simplified, line breaks, many figu
 
 def index_state(index: Path, embedder) -> dict:
     """Chunks of Chroma and of the keyword index, and the manifest's complete documents."""
-    from llm_extract.keyword import KeywordIndex
-    from llm_extract.store import open_store
+    from llm_extract.index.keyword import KeywordIndex
+    from llm_extract.index.store import open_store
 
     settings = Settings(index=index)
     store = open_store(settings, embedder)
@@ -173,7 +173,7 @@ GOOD = {"good.docx", "good.pdf", "mixed_encodings.txt", "gbk.txt", "no_outline.t
 @pytest.fixture()
 def bad_folder(tmp_path, monkeypatch):
     """The folder, with locked.txt unreadable (chmod, or a denied open() when running as root)."""
-    from llm_extract import loading
+    from llm_extract.text import loading
 
     folder = tmp_path / "reports"
     bad = make_bad_folder(folder)
@@ -226,8 +226,8 @@ def test_every_bad_file_is_skipped_with_one_line_naming_it_and_the_run_goes_on(b
 
 
 def test_utf8_lines_mixed_with_garbage_are_not_taken_for_mixed_encodings():
-    from llm_extract.errors import DecodeError
-    from llm_extract.loading import decode_bytes
+    from llm_extract.core.errors import DecodeError
+    from llm_extract.text.loading import decode_bytes
 
     rng = random.Random(3)
     for _ in range(50):
@@ -243,11 +243,11 @@ def test_utf8_lines_mixed_with_garbage_are_not_taken_for_mixed_encodings():
 def test_cli_exits_3_when_files_were_skipped(bad_folder, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    import llm_extract.embedding
+    import llm_extract.index.embedding
     from llm_extract.cli import app
 
     folder, bad = bad_folder
-    monkeypatch.setattr(llm_extract.embedding, "get_embedder", lambda settings=None, **kw: BigramEmbedder())
+    monkeypatch.setattr(llm_extract.index.embedding, "get_embedder", lambda settings=None, **kw: BigramEmbedder())
     result = CliRunner().invoke(app, ["ingest", str(folder), "--index", str(tmp_path / "index"), "--json"])
     assert result.exit_code == 3, result.output
     summary = json.loads(result.stdout)
@@ -273,7 +273,7 @@ def test_a_folder_that_disappears_mid_run_is_skipped(tmp_path):
 
 
 def test_an_unusable_index_path_is_a_one_line_error(tmp_path):
-    from llm_extract.errors import IndexStoreError
+    from llm_extract.core.errors import IndexStoreError
 
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
@@ -312,7 +312,7 @@ class FlakyLLM:
 
 
 def _targets(tmp_path, copies: int = 2):
-    from llm_extract.bulk import targets_from_paths
+    from llm_extract.extract.bulk import targets_from_paths
 
     folder = tmp_path / "src"
     for i in range(copies):
@@ -329,7 +329,7 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def test_records_already_produced_are_kept_when_the_model_dies_mid_run(tmp_path):
-    from llm_extract.bulk import run_extraction
+    from llm_extract.extract.bulk import run_extraction
 
     targets = _targets(tmp_path)
     settings = Settings(index=tmp_path / "none", concurrency=2)
@@ -362,7 +362,7 @@ def test_records_already_produced_are_kept_when_the_model_dies_mid_run(tmp_path)
 
 
 def test_junk_model_output_drops_a_batch_and_the_run_goes_on(tmp_path):
-    from llm_extract.bulk import run_extraction
+    from llm_extract.extract.bulk import run_extraction
 
     targets = _targets(tmp_path, copies=1)
     out = tmp_path / "records.jsonl"
@@ -397,7 +397,7 @@ def _count_lines(path: Path) -> int:
 
 
 def test_kill_9_during_extract_then_rerun_loses_and_duplicates_nothing(tmp_path):
-    from llm_extract.bulk import run_extraction, targets_from_paths
+    from llm_extract.extract.bulk import run_extraction, targets_from_paths
 
     src = tmp_path / "c40"
     for i in range(40):
@@ -455,8 +455,8 @@ INGEST_DRIVER = r"""
 import sys, time
 sys.path.insert(0, sys.argv[3])
 from test_pipeline import BigramEmbedder
-from llm_extract.config import Settings
-from llm_extract.pipeline import ingest
+from llm_extract.core.config import Settings
+from llm_extract.index.ingest import ingest
 
 
 class SlowEmbedder(BigramEmbedder):

@@ -24,12 +24,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import llm_extract.pipeline as pipeline
-from llm_extract.config import Settings
-from llm_extract.errors import LoadError
-from llm_extract.loading import decode_bytes, load_file
-from llm_extract.normalize import normalize, split_reports
-from llm_extract.outline import parse_outline
+import llm_extract.index.ingest as pipeline
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import LoadError
+from llm_extract.text.loading import decode_bytes, load_file
+from llm_extract.text.normalize import normalize
+from llm_extract.text.split import split_reports
+from llm_extract.text.outline import parse_outline
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 EXAMPLES = int(os.environ.get("LLM_EXTRACT_FUZZ_EXAMPLES", "300"))

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from llm_extract.types import RECORD_TYPES
+from llm_extract.core.types import RECORD_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACTION_DIR = ROOT / "eval" / "gold" / "extraction"
@@ -66,7 +66,7 @@ _TEXT_CACHE: dict[str, str] = {}
 def _original(source: str) -> str:
     """The text gold quotes point into: the loader's text (decoded .txt; text layer of .html/.docx/.pdf)."""
     if source not in _TEXT_CACHE:
-        from llm_extract.loading import load_text
+        from llm_extract.text.loading import load_text
 
         _TEXT_CACHE[source] = load_text(ROOT / source)
     return _TEXT_CACHE[source]

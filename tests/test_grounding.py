@@ -1,4 +1,4 @@
-"""Tests of llm_extract.grounding: locating quotes in original files and checking record numbers."""
+"""Tests of llm_extract.extract.grounding: locating quotes in original files and checking record numbers."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llm_extract.grounding import _best_alignment, _myers_end_scores, check_numbers, ground, ground_record
-from llm_extract.types import IndicatorRecord, ProblemRecord, ProjectRecord, TaskRecord
+from llm_extract.extract.grounding import _best_alignment, _myers_end_scores, check_numbers, ground, ground_record
+from llm_extract.core.types import IndicatorRecord, ProblemRecord, ProjectRecord, TaskRecord
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -22,7 +22,7 @@ def _corpus(prefix: str) -> str:
 
 @pytest.fixture(scope="module")
 def file000():
-    from llm_extract.normalize import normalize
+    from llm_extract.text.normalize import normalize
 
     text = _corpus("000")
     return text, normalize(text)
@@ -104,7 +104,7 @@ def test_ground_failures(file000):
 
 
 def test_ground_every_sentence_of_004_round_trips():
-    from llm_extract.candidates import split_sentences
+    from llm_extract.extract.candidates import split_sentences
 
     original = _corpus("004")
     rng = random.Random(7)
@@ -219,8 +219,8 @@ def test_ground_record_failures(file000):
 
 
 def test_rules_records_ground_exactly_in_every_corpus_file():
-    from llm_extract.candidates import rules_extract_indicators
-    from llm_extract.normalize import normalize
+    from llm_extract.extract.candidates import rules_extract_indicators
+    from llm_extract.text.normalize import normalize
 
     total = 0
     for path in sorted(CORPUS.glob("*.txt")):
@@ -258,7 +258,7 @@ def test_check_numbers_custom_schema_and_unparsed_change():
 
 
 def test_ground_reuses_view_for_same_norm(file000):
-    from llm_extract import grounding
+    from llm_extract.extract import grounding
 
     original, norm = file000
     ground("预计实现财政收入3亿元", original, norm=norm)
@@ -281,8 +281,8 @@ def test_ground_fuzzy_prefers_hint_among_equal_matches():
 def test_grounding_in_many_documents_from_many_threads_gives_each_its_own_spans():
     from concurrent.futures import ThreadPoolExecutor
 
-    from llm_extract.grounding import ground
-    from llm_extract.normalize import normalize
+    from llm_extract.extract.grounding import ground
+    from llm_extract.text.normalize import normalize
 
     docs = []
     for i in range(12):

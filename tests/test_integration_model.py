@@ -14,9 +14,9 @@ from typing import Optional
 import pytest
 from pydantic import BaseModel, Field
 
-from llm_extract.config import Settings
-from llm_extract.llm import LLMClient
-from llm_extract.models import ensure_model, verify
+from llm_extract.core.config import Settings
+from llm_extract.llm.client import LLMClient
+from llm_extract.llm.weights import ensure_model, verify
 
 
 class Indicator(BaseModel):
@@ -53,7 +53,7 @@ def test_embedded_model_returns_a_typed_object(tmp_path):
 
 @pytest.mark.integration
 def test_smoke_check_generates_tokens_and_a_streamed_answer_counts_its_prompt(tmp_path):
-    from llm_extract.runtime import smoke_check
+    from llm_extract.llm.status import smoke_check
 
     settings = Settings(index=tmp_path / "index", llm_cache=False, server_start_timeout=120)
     with LLMClient(settings) as llm:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from llm_extract.errors import IndexStoreError
-from llm_extract.keyword import TOKENIZER_VERSION, KeywordIndex, tokenize
-from llm_extract.types import Chunk
+from llm_extract.core.errors import IndexStoreError
+from llm_extract.index.keyword import TOKENIZER_VERSION, KeywordIndex, tokenize
+from llm_extract.core.types import Chunk
 
 
 def mk(cid: str, doc: str, text: str, *, search: str | None = None, ordinal: int = 0) -> Chunk:

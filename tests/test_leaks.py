@@ -52,7 +52,7 @@ def searched_text(paths: Iterable[Path]) -> dict[str, str]:
 
 def generic_terms() -> list[str]:
     """Metric names of the genre (the canonical vocabulary): a slice inside one of them is no leak."""
-    from llm_extract.vocab import CANONICAL_METRICS
+    from llm_extract.extract.vocab import CANONICAL_METRICS
 
     terms = list(CANONICAL_METRICS)
     for aliases in CANONICAL_METRICS.values():

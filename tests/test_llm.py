@@ -12,9 +12,9 @@ import pytest
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from pydantic import BaseModel, Field, field_validator
 
-from llm_extract.config import Settings
-from llm_extract.errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError
-from llm_extract.llm import CallUsage, LLMCache, LLMClient
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError
+from llm_extract.llm.client import CallUsage, LLMCache, LLMClient
 
 SECRET = "sk-TEST-9f8e7d6c5b4a3210-DO-NOT-LEAK"
 SENTENCE = [
@@ -467,7 +467,7 @@ class FakeServer:
 
 
 def test_embedded_server_is_started_lazily_once_and_stopped(tmp_path, monkeypatch):
-    import llm_extract.server as server_mod
+    import llm_extract.llm.server as server_mod
 
     FakeServer.instances = []
     monkeypatch.setattr(server_mod, "EmbeddedServer", FakeServer)
@@ -480,7 +480,7 @@ def test_embedded_server_is_started_lazily_once_and_stopped(tmp_path, monkeypatc
 
 
 def test_running_model_serve_is_reused(tmp_path, monkeypatch):
-    import llm_extract.server as server_mod
+    import llm_extract.llm.server as server_mod
 
     FakeServer.instances = []
     monkeypatch.setattr(server_mod, "EmbeddedServer", FakeServer)

@@ -1,4 +1,4 @@
-"""Tests of llm_extract.loading: encodings, binary/empty files, HTML, DOCX, PDF, folders."""
+"""Tests of llm_extract.text.loading: encodings, binary/empty files, HTML, DOCX, PDF, folders."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract import loading
-from llm_extract.errors import (
+from llm_extract.text import loading
+from llm_extract.core.errors import (
     BinaryFileError,
     DecodeError,
     EmptyFileError,
@@ -19,7 +19,7 @@ from llm_extract.errors import (
     OcrNeededError,
     UnsupportedFormatError,
 )
-from llm_extract.loading import (
+from llm_extract.text.loading import (
     SUPPORTED_SUFFIXES,
     decode_bytes,
     html_to_text,

@@ -1,4 +1,4 @@
-"""Tests of llm_extract.metadata: title, place, years and report type on snippets and the corpus."""
+"""Tests of llm_extract.text.metadata: title, place, years and report type on snippets and the corpus."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.metadata import extract_metadata
-from llm_extract.types import NormalizedText
+from llm_extract.text.metadata import extract_metadata
+from llm_extract.core.types import NormalizedText
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -151,7 +151,8 @@ def test_keys_and_empty_values():
 
 @lru_cache(maxsize=None)
 def corpus_meta(prefix: str) -> list[dict]:
-    from llm_extract.normalize import normalize, split_reports
+    from llm_extract.text.normalize import normalize
+    from llm_extract.text.split import split_reports
 
     (path,) = CORPUS.glob(f"{prefix}_*.txt")
     raw = path.read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.evaluate import check_thresholds, compare, write_html
-from llm_extract.metrics import answer_correct, first_relevant_rank, score_extraction
+from llm_extract.evaluation.evaluate import check_thresholds, compare, write_html
+from llm_extract.evaluation.metrics import answer_correct, first_relevant_rank, score_extraction
 
 GOLD = [
     {"record_type": "indicator", "source": "a.txt", "start": 10, "end": 40, "metric": "地区生产总值", "metric_raw": "地区生产总值",
@@ -91,7 +91,7 @@ def test_a_percentage_never_matches_a_money_value_in_extraction():
 
 
 def test_grounding_is_measured_not_assumed():
-    from llm_extract.metrics import grounding_report
+    from llm_extract.evaluation.metrics import grounding_report
 
     text = "全县地区生产总值52.1亿元，增长6%。"
     ok = {"source": "a", "start": 2, "end": 13, "evidence": text[2:13], "value": 52.1, "grounding": "exact"}

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract import models
-from llm_extract.config import Settings
-from llm_extract.errors import ConfigError, ModelError
-from llm_extract.models import MODELS, ModelSpec, ensure_model, model_path, model_status, part_files, verify
+from llm_extract.llm import weights as models
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import ConfigError, ModelError
+from llm_extract.llm.status import model_status
+from llm_extract.llm.weights import MODELS, ModelSpec, ensure_model, model_path, part_files, verify
 
 
 @pytest.fixture

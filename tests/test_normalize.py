@@ -1,4 +1,4 @@
-"""Tests of llm_extract.normalize: offset maps, cleaning steps, chrome, placeholders, report splitting."""
+"""Tests of llm_extract.text.normalize: offset maps, cleaning steps, chrome, placeholders, report splitting."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_extract.normalize import (
+from llm_extract.text.normalize import (
     find_placeholders,
     has_gloss,
     is_chrome_line,
     normalize,
     normalize_query,
-    split_reports,
 )
+from llm_extract.text.split import split_reports
 
-nz = importlib.import_module("llm_extract.normalize")  # the module, whatever the package re-exports
+nz = importlib.import_module("llm_extract.text.normalize")  # the module, whatever the package re-exports
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 

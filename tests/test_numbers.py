@@ -1,4 +1,4 @@
-"""Tests of llm_extract.numbers: quantities, growth clauses, presence checks, placeholders."""
+"""Tests of llm_extract.text.numbers: quantities, growth clauses, presence checks, placeholders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llm_extract.numbers import (
+from llm_extract.text.numbers import (
     cn_to_number,
     find_changes,
     find_placeholder_numbers,

@@ -1,4 +1,4 @@
-"""Tests of llm_extract.outline: heading styles, hierarchy, inline headings, false positives, corpus."""
+"""Tests of llm_extract.text.outline: heading styles, hierarchy, inline headings, false positives, corpus."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_extract.outline import TITLE_MAX, cn_to_int, parse_outline
-from llm_extract.types import NormalizedText
+from llm_extract.text.outline import TITLE_MAX, cn_to_int, parse_outline
+from llm_extract.core.types import NormalizedText
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -327,7 +327,8 @@ def test_sections_tile_through_a_map(pieces, junk):
 
 @lru_cache(maxsize=None)
 def corpus_outlines(prefix: str):
-    from llm_extract.normalize import normalize, split_reports
+    from llm_extract.text.normalize import normalize
+    from llm_extract.text.split import split_reports
 
     (path,) = CORPUS.glob(f"{prefix}_*.txt")
     raw = path.read_text(encoding="utf-8")

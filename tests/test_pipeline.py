@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.manifest import Manifest
-from llm_extract.pipeline import ingest, make_doc_id
+from llm_extract.core.config import Settings
+from llm_extract.index.manifest import Manifest
+from llm_extract.index.ingest import ingest, make_doc_id
 
 from fakes import BigramEmbedder  # noqa: F401  (also imported from here by other test modules)
 
@@ -33,7 +33,7 @@ def settings(tmp_path):
 
 
 def _chunks_of(settings, embedder):
-    from llm_extract.store import open_store
+    from llm_extract.index.store import open_store
 
     store = open_store(settings, embedder)
     m = Manifest(settings.index_path())
@@ -45,7 +45,7 @@ def _chunks_of(settings, embedder):
 
 
 def test_every_chunk_points_into_the_original(corpus, settings):
-    from llm_extract.normalize import has_gloss
+    from llm_extract.text.normalize import has_gloss
 
     emb = BigramEmbedder()
     summary = ingest([corpus], settings, embedder=emb)
@@ -121,7 +121,7 @@ def test_a_file_named_twice_is_indexed_once(corpus, settings, monkeypatch):
 
 
 def test_extraction_targets_name_a_file_once(corpus, settings):
-    from llm_extract.bulk import targets_from_paths
+    from llm_extract.extract.bulk import targets_from_paths
 
     one = sorted(corpus.glob("*.txt"))[0]
     targets = targets_from_paths([one, corpus, corpus / "." / one.name], settings, [])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.errors import PromptError
-from llm_extract.prompts import PROMPTS_DIR, REQUIRED_FIELDS, load_prompts, parse_prompt
+from llm_extract.core.errors import PromptError
+from llm_extract.llm.prompts import PROMPTS_DIR, REQUIRED_FIELDS, load_prompts, parse_prompt
 
 
 def test_all_prompts_load_and_render():

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.qa import ABSTAIN_TEXT, UNSUPPORTED_TEXT, ask, check_answer, citation_span, narrow_documents
-from llm_extract.types import Hit
+from llm_extract.core.config import Settings
+from llm_extract.qa.ask import ABSTAIN_TEXT, UNSUPPORTED_TEXT, ask, check_answer, citation_span, narrow_documents
+from llm_extract.core.types import Hit
 
 ORIGINAL = (
     "徐泾镇2013年的主要工作\n"
@@ -168,7 +168,7 @@ def test_undisclosed_claim_over_a_real_placeholder_is_an_answer(settings):
 
 
 def test_focus_passages_keep_exact_original_slices_around_the_question_words():
-    from llm_extract.qa import focus_passages
+    from llm_extract.qa.passages import focus_passages
 
     focused = focus_passages("规模以上企业工业总产值预期目标", HITS, max_chars=40)
     for before, after in zip(HITS, focused):
@@ -178,7 +178,7 @@ def test_focus_passages_keep_exact_original_slices_around_the_question_words():
 
 
 def test_names_unknown_place():
-    from llm_extract.qa import names_unknown_place
+    from llm_extract.qa.ask import names_unknown_place
 
     docs = [{"place": "徐泾镇"}, {"place": "龙港镇"}, {"place": ""}]
     assert names_unknown_place("华士镇2013年的地区生产总值是多少？", docs)
@@ -189,7 +189,7 @@ def test_names_unknown_place():
 
 
 def test_no_second_look_for_a_town_the_index_does_not_hold(tmp_path, monkeypatch):
-    import llm_extract.api as api
+    import llm_extract.index.access as api
 
     monkeypatch.setattr(api, "list_documents", lambda settings=None: [{"doc_id": "d1", "place": "徐泾镇", "years": [2013]}])
     llm = FakeLLM([ABSTAIN_TEXT, "[1]"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from llm_extract.errors import ConfigError
-from llm_extract.qa import ask
-from llm_extract.rerank import Relevant, lexical_rerank, llm_rerank, rerank
+from llm_extract.core.errors import ConfigError
+from llm_extract.qa.ask import ask
+from llm_extract.qa.rerank import Relevant, lexical_rerank, llm_rerank, rerank
 
 from fakes import hits_from_texts
 from test_qa import FakeLLM, FakeRetriever, Usage, settings  # noqa: F401  (fixture)

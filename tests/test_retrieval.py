@@ -7,12 +7,12 @@ import zlib
 import numpy as np
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.errors import ConfigError
-from llm_extract.keyword import KeywordIndex
-from llm_extract.retrieval import Retriever, rrf_fuse
-from llm_extract.store import open_store
-from llm_extract.types import Chunk
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import ConfigError
+from llm_extract.index.keyword import KeywordIndex
+from llm_extract.index.retrieval import Retriever, rrf_fuse
+from llm_extract.index.store import open_store
+from llm_extract.core.types import Chunk
 
 DIM = 8
 
@@ -186,7 +186,7 @@ def test_blank_query(settings, built):
 
 
 def test_weighted_fusion_lets_the_stronger_ranking_lead():
-    from llm_extract.retrieval import rrf_fuse
+    from llm_extract.index.retrieval import rrf_fuse
 
     lexical, dense = ["A", "B", "C"], ["C", "B", "A"]
     equal = dict(rrf_fuse([lexical, dense], 1))

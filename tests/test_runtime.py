@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.errors import ModelError
-from llm_extract.runtime import build_stamp, check_cpu, missing_cpu_flags, parse_system_info, system_info
+from llm_extract.core.errors import ModelError
+from llm_extract.llm.build import build_stamp, check_cpu, missing_cpu_flags, parse_system_info, system_info
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

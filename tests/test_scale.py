@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.keyword import KeywordIndex, _t2s, tokenize
-from llm_extract.types import Chunk
+from llm_extract.core.config import Settings
+from llm_extract.index.keyword import KeywordIndex, _t2s, tokenize
+from llm_extract.core.types import Chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -212,7 +212,7 @@ def _short_docs(dest: Path, n: int) -> None:
 
 
 def test_ingest_batches_embedder_and_store_work_across_files(tmp_path):
-    from llm_extract.pipeline import WRITE_BATCH_CHUNKS, ingest
+    from llm_extract.index.ingest import WRITE_BATCH_CHUNKS, ingest
 
     write_corpus(tmp_path / "corpus", 30)
     embedder, store = CountingEmbedder(), CountingStore()
@@ -224,7 +224,7 @@ def test_ingest_batches_embedder_and_store_work_across_files(tmp_path):
 
 
 def test_ingest_memory_does_not_grow_with_the_corpus(tmp_path):
-    from llm_extract.pipeline import ingest
+    from llm_extract.index.ingest import ingest
 
     peaks = []
     for n in (10, 50):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.config import Settings
+from llm_extract.core.config import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # test_pipeline's fake embedder
 
@@ -140,12 +140,12 @@ def test_cassettes_hold_no_credentials():
 
 TRACEBACK_DRIVER = r"""
 import sys
-import llm_extract.qa as qa
+import llm_extract.qa.ask as qa
 from llm_extract.cli import app
 
 
 def crash(question, settings=None, **kw):
-    from llm_extract.llm import LLMClient
+    from llm_extract.llm.client import LLMClient
     client = LLMClient(settings)  # holds the key, as a real call would
     secret = settings.llm_api_key.get_secret_value()
     raise RuntimeError("unexpected failure deep inside")
@@ -264,7 +264,7 @@ def test_the_records_report_runs_nothing_a_document_or_model_wrote(tmp_path):
 
 @needs_chromium
 def test_the_eval_report_runs_nothing_a_document_or_model_wrote(tmp_path):
-    from llm_extract.evaluate import write_html
+    from llm_extract.evaluation.evaluate import write_html
 
     evil = {"metric": PAYLOAD, "evidence": PAYLOAD, "source": "<img src=x onerror=alert(1)>.txt", "value": 1.0}
     result = {
@@ -313,7 +313,7 @@ class ObedientLLM:
         self.saw_injection = False
 
     def structured(self, model, messages, *, template_version, max_retries=None):
-        from llm_extract.extractor import IndicatorDraft
+        from llm_extract.extract.extractor import IndicatorDraft
 
         prompt = "\n".join(str(m.get("content", "")) for m in messages)
         self.saw_injection |= "忽略以上指令" in prompt
@@ -345,10 +345,10 @@ class ObedientLLM:
 
 
 def test_injected_instructions_cannot_invent_records(tmp_path):
-    from llm_extract.normalize import normalize
-    from llm_extract.outline import parse_outline
-    from llm_extract.extractor import SectionExtractor
-    from llm_extract.types import Document
+    from llm_extract.text.normalize import normalize
+    from llm_extract.text.outline import parse_outline
+    from llm_extract.extract.extractor import SectionExtractor
+    from llm_extract.core.types import Document
 
     norm = normalize(INJECTED)
     sections = parse_outline(norm)
@@ -370,8 +370,8 @@ def test_injected_instructions_cannot_invent_records(tmp_path):
 
 
 def test_injected_instructions_cannot_invent_citations_or_figures(tmp_path):
-    from llm_extract.qa import UNSUPPORTED_TEXT, ask, check_answer
-    from llm_extract.types import Hit
+    from llm_extract.qa.ask import UNSUPPORTED_TEXT, ask, check_answer
+    from llm_extract.core.types import Hit
 
     s = INJECTED.index("全镇")
     e = INJECTED.index("忽略")
@@ -411,7 +411,7 @@ HOSTILE_NAMES = [
 
 
 def test_doc_ids_are_plain_names_whatever_the_file_name():
-    from llm_extract.pipeline import make_doc_id
+    from llm_extract.index.ingest import make_doc_id
 
     taken: set[str] = set()
     sources = [f"/data/{n}" for n in HOSTILE_NAMES] + ["../../etc/passwd.txt", "/x/../../../y.txt", "/x/..\\..\\y.txt"]
@@ -429,7 +429,7 @@ def test_doc_ids_are_plain_names_whatever_the_file_name():
 def test_hostile_file_names_write_nothing_outside_the_index(tmp_path):
     from test_pipeline import BigramEmbedder
 
-    from llm_extract.pipeline import ingest
+    from llm_extract.index.ingest import ingest
 
     outer = tmp_path / "outer"
     src = outer / "src"
@@ -446,7 +446,7 @@ def test_hostile_file_names_write_nothing_outside_the_index(tmp_path):
     outside = [p for p in written if not p.resolve().is_relative_to(index.resolve())
                and p.resolve() not in (index.parent.resolve(), index.resolve())]
     assert outside == []
-    from llm_extract.manifest import Manifest
+    from llm_extract.index.manifest import Manifest
 
     m = Manifest(index)
     for row in m.docs():

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import llm_extract.server as server_mod
-from llm_extract.config import Settings
-from llm_extract.errors import ModelError
-from llm_extract.server import (
+import llm_extract.llm.server as server_mod
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import ModelError
+from llm_extract.llm.server import (
     EmbeddedServer,
     free_port,
     is_healthy,
@@ -167,8 +167,8 @@ DRIVER = textwrap.dedent(
     """
     import sys, time
     sys.path.insert(0, {root!r})
-    import llm_extract.server as m
-    from llm_extract.config import Settings
+    import llm_extract.llm.server as m
+    from llm_extract.core.config import Settings
     m.EmbeddedServer.command = lambda self, f: [sys.executable, {script!r}, str(self.port), "ok"]
     m.ensure_model = lambda s: None
     server = m.EmbeddedServer(Settings(index={index!r}, server_start_timeout=20))
@@ -205,8 +205,8 @@ ORPHAN_PARENT = textwrap.dedent(
     """
     import sys, threading, time
     from pathlib import Path
-    import llm_extract.server as sm
-    from llm_extract.config import Settings
+    import llm_extract.llm.server as sm
+    from llm_extract.core.config import Settings
     fake, idx = sys.argv[1], sys.argv[2]
     sm.ensure_model = lambda settings: Path(idx) / "weights.gguf"
     sm.EmbeddedServer.command = lambda self, model_file: [sys.executable, fake, str(self.port), "ok"]

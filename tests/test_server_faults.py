@@ -60,6 +60,11 @@ def test_ask_when_the_server_segfaults_names_the_signal_the_log_and_the_fix(inde
     assert "crashing on purpose" in line  # the log's last lines travel with the message
 
 
+def test_a_server_that_crashes_while_starting_is_one_line(index):
+    proc = run_cli("ask", "徐泾镇2013年地区生产总值的预期目标是多少？", index=index, mode="segv-start")
+    assert_one_line_error(proc, 5, "died with signal 11 (SIGSEGV) during start-up", "make setup")
+
+
 def test_ask_when_the_stream_is_cut_mid_answer(index):
     server, url = serve_in_thread("drop")
     try:
@@ -108,5 +113,6 @@ def test_eval_when_the_server_crashes_is_one_line(tmp_path):
     items = [json.loads(line) for line in (ROOT / "eval" / "gold" / "qa.jsonl").read_text(encoding="utf-8").splitlines()
              if SMALL.stem in line][:2]
     (gold / "gold" / "qa.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
-    proc = run_cli("eval", "--gold", str(gold), "--only", "qa", "--no-thresholds", index=tmp_path / "idx", mode="segv")
+    proc = run_cli("eval", "--gold", str(gold), "--only", "qa", "--split", "all", "--no-thresholds", index=tmp_path / "idx",
+                   mode="segv")
     assert_one_line_error(proc, 5, "died with signal 11 (SIGSEGV)")

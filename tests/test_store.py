@@ -7,10 +7,10 @@ import zlib
 import numpy as np
 import pytest
 
-from llm_extract.config import Settings
-from llm_extract.errors import ConfigError, EmbedderMismatchError
-from llm_extract.store import VectorStore, _make_client, collection_name_for, open_store
-from llm_extract.types import Chunk
+from llm_extract.core.config import Settings
+from llm_extract.core.errors import ConfigError, EmbedderMismatchError
+from llm_extract.index.store import VectorStore, _make_client, collection_name_for, open_store
+from llm_extract.core.types import Chunk
 
 
 class HashEmbedder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from llm_extract.table import build_cells, to_markdown, write_table
+from llm_extract.outputs.table import build_cells, to_markdown, write_table
 
 
 def _rec(metric, period, value, unit, kind="actual", doc="d1", start=0, placeholder=False, base=None):

@@ -1,0 +1,389 @@
+"""``llm-extract eval``: run extraction and QA against the gold set and score them."""
+
+from __future__ import annotations
+
+import html
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..core.config import Settings
+from ..core.errors import EvalError
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def _flatten(d, prefix: str = "", *, keep_none: bool = False) -> dict[str, Optional[float]]:
+    out: dict[str, Optional[float]] = {}
+    if isinstance(d, dict):
+        for k, v in d.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k), keep_none=keep_none))
+    elif isinstance(d, (int, float)) and not isinstance(d, bool):
+        out[prefix] = float(d)
+    elif d is None and keep_none and prefix:
+        out[prefix] = None
+    return out
+
+
+SPLITS = ("dev", "test", "all")
+
+
+def load_split(gold_dir: Path, split: str = "all") -> Optional[set[str]]:
+    """The document stems of ``split`` from ``<gold_dir>/splits.json``; None for ``all``.
+
+    ``dev`` is what rules, prompts, weights and thresholds may be designed on; ``test`` is only
+    ever scored.  A gold directory without a splits file has only ``all``.
+    """
+    if split not in SPLITS:
+        raise EvalError(f"unknown split {split!r}", hint="choose " + " | ".join(SPLITS))
+    if split == "all":
+        return None
+    path = Path(gold_dir) / "splits.json"
+    if not path.exists():
+        raise EvalError(f"no splits file for --split {split}", path=str(path), hint="use --split all")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return set(data[split])
+
+
+def _doc_of(source: str) -> str:
+    return Path(source).stem
+
+
+def load_gold_qa(gold_dir: Path, docs: Optional[set[str]] = None) -> list[dict]:
+    """QA gold items, those about a document of ``docs`` only when given (unanswerable ones by their ``doc``)."""
+    path = Path(gold_dir) / "gold" / "qa.jsonl"
+    if not path.exists():
+        raise EvalError("QA gold set not found", path=str(path))
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if docs is not None:
+        items = [it for it in items if it.get("doc") in docs]
+    return items
+
+
+def _gold_root(gold_dir: Path) -> Path:
+    return Path(gold_dir).resolve().parent
+
+
+def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, llm=None,
+                    kinds: Optional[list[str]] = None, progress: Optional[ProgressFn] = None,
+                    docs: Optional[set[str]] = None) -> dict:
+    """Run each backend over the gold documents (of ``docs`` when given) and score it."""
+    from ..extract.bulk import run_extraction, targets_from_paths
+    from .metrics import grounding_report, load_gold_extraction, score_extraction
+
+    root = _gold_root(gold_dir)
+    files = sorted((Path(gold_dir) / "gold" / "extraction").glob("*.jsonl"))
+    if docs is not None:
+        files = [f for f in files if f.stem in docs]
+    # Indicators are labeled exhaustively in every gold file (a file may rightly hold none);
+    # the other kinds only in the files that carry labels of that kind.
+    all_sources = sorted({json.loads(line)["source"] for f in files
+                          for line in f.read_text(encoding="utf-8").splitlines()[:1] if line.strip()})
+    gold = load_gold_extraction(Path(gold_dir) / "gold", root, set(all_sources))
+    if not gold:
+        raise EvalError("no extraction gold records", path=str(gold_dir))
+    work = settings.index_path() / "eval"
+    work.mkdir(parents=True, exist_ok=True)
+    sources_by_kind: dict[str, set[str]] = {"indicator": set(all_sources)}
+    for g in gold:
+        sources_by_kind.setdefault(g["record_type"], set()).add(g["source"])
+    skipped: list[str] = []
+    targets = targets_from_paths([root / s for s in all_sources], settings, skipped)
+    texts = {t.doc.source: t.original for t in targets}
+    out: dict = {}
+    for backend in backends:
+        run_kinds = ["indicator"] if backend == "rules" else (kinds or sorted(sources_by_kind))
+        records: list[dict] = []
+        cost = {"prompt_tokens": 0, "completion_tokens": 0, "calls": 0, "seconds": 0.0}
+        for kind in run_kinds:
+            wanted = {Path(s).name for s in sources_by_kind[kind]}
+            kt = [t for t in targets if Path(t.doc.source).name in wanted]
+            path = work / f"{backend.replace('+', '_')}-{kind}.jsonl"
+            for stale in (path, path.with_name(path.name + ".progress.jsonl")):
+                stale.unlink(missing_ok=True)  # scores must come from this run, not a resumed one
+            summary = run_extraction(kt, kinds=[kind], out=path, backend=backend, settings=settings, llm=llm,
+                                     progress=(lambda d, t, r, k, kind=kind: progress(f"extract {backend} {kind}", d, t))
+                                     if progress else None)
+            records.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+            for key in ("prompt_tokens", "completion_tokens", "calls"):
+                cost[key] += getattr(summary, key)
+            cost["seconds"] += summary.seconds
+        for r in records:
+            r["source"] = str(Path(r["source"]).resolve().relative_to(root)) if Path(r["source"]).is_absolute() else r["source"]
+        rel_texts = {str(Path(s).resolve().relative_to(root)): t for s, t in texts.items()}
+        score = score_extraction(records, gold, kinds=run_kinds, sources_by_kind=sources_by_kind)
+        n_docs = len({t.doc.doc_id for t in targets})
+        cost["seconds_per_document"] = round(cost["seconds"] / max(1, n_docs), 2)
+        cost["seconds"] = round(cost["seconds"], 2)
+        out[backend] = {
+            "by_type": score.by_type,
+            "grounding": grounding_report(records, lambda s: rel_texts.get(s) or texts[s]),
+            "cost": cost,
+            "misses": score.misses,
+        }
+    return out
+
+
+def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, modes=("hybrid", "bm25", "dense"),
+            answer: bool = True, ids: Optional[list[str]] = None, progress: Optional[ProgressFn] = None,
+            docs: Optional[set[str]] = None) -> dict:
+    from ..index.access import open_retriever
+    from .metrics import first_relevant_rank, gold_evidence_spans
+    from ..index.ingest import ingest
+
+    root = _gold_root(gold_dir)
+    items = load_gold_qa(gold_dir, docs)
+    if ids:
+        items = [it for it in items if it["id"] in set(ids)]
+    # The index holds every document of the split (also those only unanswerable questions are about).
+    sources = sorted({ev["source"] for it in load_gold_qa(gold_dir, docs) for ev in it.get("evidence") or []
+                      if isinstance(ev, dict)})
+    if not sources:
+        raise EvalError("QA gold has no evidence sources", path=str(gold_dir))
+    qa_settings = settings.model_copy(update={"index": settings.index_path() / "eval" / "qa-index"})
+    ingest([root / s for s in sources], qa_settings, embedder=embedder)
+    retriever = open_retriever(qa_settings, embedder=embedder)
+    retrieval: dict[str, dict] = {}
+    latencies: list[float] = []
+    for mode in modes:
+        ranks = []
+        for it in items:
+            if not it["answerable"]:
+                continue
+            spans = gold_evidence_spans(it, root)
+            t0 = time.perf_counter()
+            hits = retriever.search(it["question"], k=5, mode=mode)
+            latencies.append(time.perf_counter() - t0)
+            rows = [{"source": str(Path(h.source).resolve().relative_to(root)), "start": h.start, "end": h.end} for h in hits]
+            ranks.append(first_relevant_rank(rows, spans))
+        n = max(1, len(ranks))
+        retrieval[mode] = {
+            "recall@1": round(sum(1 for r in ranks if r == 1) / n, 4),
+            "recall@5": round(sum(1 for r in ranks if r is not None and r <= 5) / n, 4),
+            "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
+        }
+    result: dict = {"retrieval": retrieval, "items": []}
+    if not answer:
+        return result
+    own_llm = llm is None
+    if own_llm:
+        from ..llm.client import LLMClient
+
+        # One client (one server, warm prompt cache) for every question, not one per ask.
+        llm = LLMClient(qa_settings)
+    try:
+        per_item, tokens = _answer_items(items, root, qa_settings, retriever, llm, progress)
+    finally:
+        if own_llm:
+            llm.close()
+    return _qa_scores(result, per_item, tokens, latencies)
+
+
+def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[list[dict], dict]:
+    from .metrics import answer_correct, gold_evidence_spans, original_text
+    from ..qa.ask import ask
+
+    per_item = []
+    tokens = {"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0}
+    for n, it in enumerate(items, 1):
+        if progress:
+            progress("ask", n - 1, len(items))
+        ans = ask(it["question"], settings=qa_settings, retriever=retriever, llm=llm)
+        for key in tokens:
+            tokens[key] += ans.usage.get(key, 0)
+        spans = gold_evidence_spans(it, root)
+        cites = [{"source": str(Path(c.source).resolve().relative_to(root)), "start": c.start, "end": c.end, "quote": c.quote}
+                 for c in ans.citations]
+        valid = [original_text(root, c["source"])[c["start"] : c["end"]] == c["quote"] for c in cites]
+        per_item.append({
+            "id": it["id"], "question": it["question"], "gold": it.get("answer"), "answer": ans.answer,
+            "answerable": it["answerable"], "abstained": ans.abstained, "type": it.get("type"),
+            "correct": answer_correct(it, ans.answer, ans.abstained),
+            "citations": len(cites), "citations_valid": sum(valid),
+            "citation_hits_gold": any(any(max(0, min(c["end"], g["end"]) - max(c["start"], g["start"])) > 0
+                                          and c["source"] == g["source"] for g in spans) for c in cites),
+            "tokens": ans.usage.get("prompt_tokens", 0) + ans.usage.get("completion_tokens", 0),
+            "seconds": round(ans.usage.get("seconds", 0.0), 2),
+        })
+    return per_item, tokens
+
+
+def _qa_scores(result: dict, per_item: list[dict], tokens: dict, latencies: list[float]) -> dict:
+    answerable = [p for p in per_item if p["answerable"]]
+    abst = [p for p in per_item if p["abstained"]]
+    unans = [p for p in per_item if not p["answerable"]]
+    n_cites = sum(p["citations"] for p in per_item)
+    result.update({
+        "answer_accuracy": round(statistics.fmean(p["correct"] for p in per_item), 4) if per_item else 0.0,
+        "answerable_accuracy": round(statistics.fmean(p["correct"] for p in answerable), 4) if answerable else 0.0,
+        "abstention_precision": round(sum(1 for p in abst if not p["answerable"]) / len(abst), 4) if abst else 0.0,
+        "abstention_recall": round(sum(1 for p in unans if p["abstained"]) / len(unans), 4) if unans else 0.0,
+        # No citation at all measures nothing: None, so a floor on it fails rather than passes.
+        "citation_validity": round(sum(p["citations_valid"] for p in per_item) / n_cites, 4) if n_cites else None,
+        "accuracy_by_type": {t: round(statistics.fmean(p["correct"] for p in per_item if p["type"] == t), 4)
+                             for t in sorted({p["type"] for p in per_item})},
+        "questions": len(per_item),
+        "citation_recall": round(sum(1 for p in answerable if p["citation_hits_gold"]) / len(answerable), 4) if answerable else 0.0,
+        "cost": {k: round(v, 2) for k, v in tokens.items()},
+        "items": per_item,
+    })
+    if latencies:
+        lat = sorted(latencies)
+        result["retrieval_latency_ms"] = {"p50": round(1000 * lat[len(lat) // 2], 2),
+                                          "p95": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2)}
+    return result
+
+
+# Top-level parts a floor may name: what `eval` produces, and the CI subsets tests/test_eval.py scores.
+KNOWN_SECTIONS = {"extraction", "qa", "documents", "ci_qa", "ci_extraction"}
+
+
+def check_thresholds(result: dict, thresholds: dict[str, float]) -> list[str]:
+    """Metrics below their floor (``thresholds`` maps dotted paths to minimum values).
+
+    A floor of a part that was not run (``--only qa`` skips ``extraction.*``) is not checked; a
+    floor whose metric the run should have produced but did not (a renamed metric, a typo, a
+    score of None because nothing was measured) fails, so a gate can never pass by going missing.
+    """
+    flat = _flatten({k: v for k, v in result.items() if k != "items"}, keep_none=True)
+    ran = {k for k, v in result.items() if isinstance(v, dict)}
+    failures = []
+    for key, floor in thresholds.items():
+        section = key.split(".")[0]
+        if section not in KNOWN_SECTIONS:
+            failures.append(f"{key}: unknown section {section!r} (expected one of {', '.join(sorted(KNOWN_SECTIONS))})")
+            continue
+        if section not in ran:
+            continue
+        if key not in flat:
+            failures.append(f"{key}: no such metric in this run (renamed or misspelt floor?)")
+        elif flat[key] is None:
+            failures.append(f"{key}: not measured (nothing to score)")
+        elif flat[key] + 1e-9 < floor:
+            failures.append(f"{key} = {flat[key]:.4f} < {floor}")
+    return failures
+
+
+def compare(previous: dict, current: dict, *, tolerance: float = 0.005) -> list[dict]:
+    """Deltas of every shared score; a drop beyond ``tolerance`` in a higher-is-better score is a regression."""
+    lower_is_better = ("tokens", "seconds", "latency", ".fp", ".fn", "calls")
+    prev, cur = _flatten(_strip(previous)), _flatten(_strip(current))
+    rows = []
+    for key in sorted(set(prev) & set(cur)):
+        delta = cur[key] - prev[key]
+        worse = delta > tolerance if any(s in key for s in lower_is_better) else delta < -tolerance
+        cost_key = any(s in key for s in ("tokens", "seconds", "latency", "calls"))
+        rows.append({"metric": key, "previous": prev[key], "current": cur[key], "delta": round(delta, 4),
+                     "regression": bool(worse and not cost_key)})
+    return rows
+
+
+def _strip(d):
+    if isinstance(d, dict):
+        return {k: _strip(v) for k, v in d.items() if k not in ("items", "misses")}
+    return d
+
+
+def write_html(result: dict, path: Path) -> None:
+    """A self-contained report; every piece of document text and record field is escaped."""
+    e = html.escape
+    parts = ["<!doctype html><meta charset='utf-8'><title>llm-extract eval</title>",
+             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+             "padding:3px 6px;vertical-align:top}th{background:#eee}.bad{background:#fdd}</style>",
+             "<h1>llm-extract eval</h1>"]
+    flat = _flatten(_strip(result))
+    parts.append("<h2>Scores</h2><table><tr><th>metric</th><th>value</th></tr>")
+    parts += [f"<tr><td>{e(k)}</td><td>{v:.4f}</td></tr>" for k, v in sorted(flat.items())]
+    parts.append("</table>")
+    for backend, res in (result.get("extraction") or {}).items():
+        parts.append(f"<h2>Extraction misses: {e(backend)}</h2><table><tr><th>type</th><th>kind</th><th>predicted</th>"
+                     "<th>gold</th><th>wrong fields</th></tr>")
+        for m in res.get("misses", []):
+            def cell(r):
+                if not r:
+                    return ""
+                keep = {k: r.get(k) for k in ("metric", "metric_raw", "name", "problem", "task", "period", "kind", "value",
+                                                 "unit", "yoy_pct", "qualifier", "placeholder", "status", "evidence", "source") if k in r}
+                return e(json.dumps(keep, ensure_ascii=False))
+            parts.append(f"<tr class='bad'><td>{e(m['type'])}</td><td>{e(m['kind'])}</td><td>{cell(m['pred'])}</td>"
+                         f"<td>{cell(m['gold'])}</td><td>{e(', '.join(m['fields']))}</td></tr>")
+        parts.append("</table>")
+    qa = result.get("qa") or {}
+    if qa.get("items"):
+        parts.append("<h2>QA items</h2><table><tr><th>id</th><th>question</th><th>gold</th><th>answer</th><th>score</th></tr>")
+        for it in qa["items"]:
+            cls = "" if it["correct"] >= 1 else " class='bad'"
+            parts.append(f"<tr{cls}><td>{e(it['id'])}</td><td>{e(it['question'])}</td><td>{e(str(it['gold']))}</td>"
+                         f"<td>{e(it['answer'])}</td><td>{it['correct']:.2f}</td></tr>")
+        parts.append("</table>")
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+_TYPE_NAMES = {"government_work_report": "government_work_report", "review": "work_summary", "plan": "work_plan",
+               "review_and_plan": "work_summary", "statistical_communique": "statistical_communique"}
+
+
+def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str]] = None) -> dict:
+    """Document understanding: title, place, level, report year and type against ``gold/documents.jsonl``.
+
+    A field the tool does not produce counts as wrong (it is what a user would miss).
+    """
+    from ..extract.bulk import targets_from_paths
+    from .metrics import _simp
+
+    path = Path(gold_dir) / "gold" / "documents.jsonl"
+    if not path.exists():
+        raise EvalError("document metadata gold not found", path=str(path))
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if docs is not None:
+        gold = [g for g in gold if g["doc"] in docs]
+    root = _gold_root(gold_dir)
+    skipped: list[str] = []
+    targets = targets_from_paths([root / g["source"] for g in gold], settings, skipped)
+    by_source = {str(Path(t.doc.source).resolve()): t.doc for t in targets}
+    fields = ("title", "place", "level", "report_year", "type")
+    hits = {f: 0 for f in fields}
+    items = []
+    for g in gold:
+        doc = by_source.get(str((root / g["source"]).resolve()))
+        got = {
+            "title": getattr(doc, "title", "") or "",
+            "place": getattr(doc, "place", "") or "",
+            "level": getattr(doc, "level", "") or "",
+            "report_year": str(getattr(doc, "report_year", "") or ""),
+            "type": _TYPE_NAMES.get(getattr(doc, "report_type", "") or "", getattr(doc, "report_type", "") or ""),
+        }
+        ok = {
+            "title": bool(got["title"]) and _simp(got["title"]).strip("-—") == _simp(g.get("title")).strip("-—"),
+            "place": _simp(got["place"]) == _simp(g.get("place")),
+            "level": got["level"] == (g.get("level") or ""),
+            "report_year": got["report_year"] == str(g.get("report_year") or ""),
+            "type": got["type"] == (g.get("type") or ""),
+        }
+        for f in fields:
+            hits[f] += ok[f]
+        items.append({"doc": g["doc"], "gold": {f: g.get(f) for f in fields}, "got": got, "ok": ok})
+    n = max(1, len(gold))
+    return {"documents": len(gold), "accuracy": {f: round(hits[f] / n, 4) for f in fields}, "items": items}
+
+
+def run_eval(gold_dir: Path | str = "eval", *, only: Optional[str] = None, backends: Optional[list[str]] = None,
+             settings: Optional[Settings] = None, llm=None, embedder=None, progress: Optional[ProgressFn] = None,
+             split: str = "test") -> dict:
+    """Score extraction and QA on the documents of ``split`` (``test`` by default: never designed on)."""
+    settings = settings or Settings()
+    gold_dir = Path(gold_dir)
+    if not (gold_dir / "gold").is_dir():
+        raise EvalError("gold set not found (expected <dir>/gold/)", path=str(gold_dir))
+    docs = load_split(gold_dir, split)
+    result: dict = {"gold": str(gold_dir), "split": split}
+    if only in (None, "extraction"):
+        result["extraction"] = eval_extraction(gold_dir, backends or ["rules", "llm"], settings, llm=llm,
+                                               progress=progress, docs=docs)
+    if only in (None, "qa"):
+        result["qa"] = eval_qa(gold_dir, settings, llm=llm, embedder=embedder, progress=progress, docs=docs)
+    if only in (None, "documents") and (gold_dir / "gold" / "documents.jsonl").exists():
+        result["documents"] = eval_documents(gold_dir, settings, docs=docs)
+    return result

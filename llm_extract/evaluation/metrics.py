@@ -1,0 +1,401 @@
+"""Scores against the hand-labeled gold set: extraction P/R/F1 and QA accuracy.
+
+Matching is by document span overlap plus normalized values, so that
+``80.43亿元`` and ``804300万元`` agree and a traditional ``全鎮生產總值`` meets a
+simplified ``地区生产总值`` through the canonical metric name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+GOLD_ONLY_KEYS = {"occurrence", "report", "note", "yoy_placeholder", "investment_placeholder"}
+STRICT_FIELDS = {
+    "indicator": ["metric", "period", "kind", "value", "unit", "yoy_pct", "qualifier", "placeholder"],
+    "project": ["name", "investment_value", "investment_unit", "status", "period"],
+    "problem": ["problem", "category"],
+    "task": ["task", "value", "unit", "deadline", "period"],
+}
+TEXT_KEY = {"project": "name", "problem": "problem", "task": "task"}
+
+
+def _find_nth(text: str, quote: str, n: int) -> int:
+    pos = -1
+    for _ in range(max(1, n)):
+        pos = text.find(quote, pos + 1)
+        if pos < 0:
+            return -1
+    return pos
+
+
+_TEXTS: dict[str, str] = {}
+
+
+def original_text(root: Path, source: str) -> str:
+    """The text gold quotes and citations point into: the loader's text of ``root/source`` (cached)."""
+    path = str((Path(root) / source).resolve())
+    if path not in _TEXTS:
+        from ..text.loading import load_text
+
+        _TEXTS[path] = load_text(path)
+    return _TEXTS[path]
+
+
+def load_gold_extraction(gold_dir: Path, root: Path, sources: Optional[set[str]] = None) -> list[dict]:
+    """Gold records with ``start``/``end`` located in their source files."""
+    out = []
+    for f in sorted((Path(gold_dir) / "extraction").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            if sources is not None and rec["source"] not in sources:
+                continue
+            text = original_text(root, rec["source"])
+            start = _find_nth(text, rec["evidence"], rec.get("occurrence", 1))
+            if start < 0:
+                raise ValueError(f"{f.name}: evidence not in {rec['source']}: {rec['evidence'][:40]}")
+            rec["start"], rec["end"] = start, start + len(rec["evidence"])
+            out.append(rec)
+    return out
+
+
+def _simp(s) -> str:
+    if s is None:
+        return ""
+    from ..text.normalize import normalize_query
+
+    return re.sub(r"\s+", "", normalize_query(str(s)))
+
+
+def _num_eq(a, b, rel: float = 1e-6) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return False
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+
+
+def _char_sim(a: str, b: str) -> float:
+    a, b = _simp(a), _simp(b)
+    if not a or not b:
+        return 0.0
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+def _metric_eq(pred: dict, gold: dict) -> bool:
+    from ..extract.vocab import canonical_metric
+
+    p = _simp(pred.get("metric")) or _simp(canonical_metric(_simp(pred.get("metric_raw"))))
+    g = _simp(gold.get("metric"))
+    return p == g or _simp(canonical_metric(p)) == _simp(canonical_metric(g))
+
+
+_MONEY_UNITS = ("元", "美元")
+
+
+def unit_class(unit) -> str:
+    """``percent``, ``money``, ``points`` (个百分点) or the simplified unit itself; "" when none."""
+    u = _simp(unit)
+    if not u:
+        return ""
+    if u == "%" or u == "百分点" or u.endswith("个百分点"):
+        return "points" if "百分点" in u else "percent"
+    if u.endswith("美元"):
+        return "money-usd"
+    if u.endswith("元"):
+        return "money"
+    return u.lstrip("万亿千百")  # 万吨 ~ 吨, 亿斤 ~ 斤: the base quantity
+
+
+def _value_eq(pred: dict, gold: dict) -> bool:
+    """Same figure in a compatible unit (亿元 = 10,000 万元; % only with %)."""
+    if gold.get("placeholder") or pred.get("placeholder"):
+        return bool(gold.get("placeholder")) == bool(pred.get("placeholder"))
+    if unit_class(pred.get("unit")) != unit_class(gold.get("unit")):
+        return False
+    if gold.get("value_base") is not None and pred.get("value_base") is not None:
+        return _num_eq(pred["value_base"], gold["value_base"])
+    if _simp(pred.get("unit")) != _simp(gold.get("unit")):
+        return False
+    return _num_eq(pred.get("value"), gold.get("value"))
+
+
+def field_eq(kind: str, name: str, pred: dict, gold: dict) -> bool:
+    p, g = pred.get(name), gold.get(name)
+    if kind == "indicator" and name == "metric":
+        return _metric_eq(pred, gold)
+    if kind == "indicator" and name == "value":
+        return _value_eq(pred, gold)
+    if name in ("value", "yoy_pct", "investment_value"):
+        return _num_eq(p, g)
+    if name in ("period",):
+        return (str(p) if p is not None else "") == (str(g) if g is not None else "")
+    if name in ("problem", "task", "name"):
+        return _char_sim(p or "", g or "") >= 0.6
+    if isinstance(g, bool) or isinstance(p, bool):
+        return bool(p) == bool(g)
+    return _simp(p) == _simp(g)
+
+
+def relaxed_match(kind: str, pred: dict, gold: dict) -> bool:
+    if kind == "indicator":
+        return _metric_eq(pred, gold) and _value_eq(pred, gold) and field_eq(kind, "period", pred, gold)
+    return _char_sim(pred.get(TEXT_KEY[kind], ""), gold.get(TEXT_KEY[kind], "")) >= 0.5
+
+
+def _overlap(a: dict, b: dict) -> int:
+    if a.get("source") and b.get("source") and Path(a["source"]).name != Path(b["source"]).name:
+        return 0
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class ExtractionScore:
+    by_type: dict[str, dict] = field(default_factory=dict)
+    misses: list[dict] = field(default_factory=list)  # {"kind", "type": fn|fp|field, "pred", "gold", "fields"}
+
+
+def growth_only_as_rate(rec: dict) -> dict:
+    """One form for a growth rate printed without a level (``全县粮食总产量增长2.3%``).
+
+    The gold writes it as ``value=2.3, unit=%``; an extractor may write ``value=None, yoy_pct=2.3``.
+    Both state the same fact, so both are compared as the former.  Nothing else is rewritten.
+    """
+    if (rec.get("record_type") == "indicator" and rec.get("value") is None and not rec.get("placeholder")
+            and rec.get("yoy_pct") is not None):
+        return {**rec, "value": rec["yoy_pct"], "unit": "%", "value_base": None, "yoy_pct": None}
+    return rec
+
+
+def score_extraction(preds: Iterable[dict], gold: list[dict], *, kinds: Optional[list[str]] = None,
+                     sources_by_kind: Optional[dict[str, set[str]]] = None) -> ExtractionScore:
+    """P/R/F1 strict and relaxed and per-field accuracy, per record type.
+
+    ``sources_by_kind`` names the files labeled for each type (a type may be labeled for some files only,
+    and a labeled file may rightly hold no record); default: the files its gold records come from.
+    """
+    preds = [growth_only_as_rate(p) for p in preds]
+    gold = [growth_only_as_rate(g) for g in gold]
+    score = ExtractionScore()
+    kinds = kinds or sorted({g["record_type"] for g in gold})
+    for kind in kinds:
+        g_k = [g for g in gold if g["record_type"] == kind]
+        if sources_by_kind and kind in sources_by_kind:
+            labeled = {Path(s).name for s in sources_by_kind[kind]}
+        else:
+            labeled = {Path(g["source"]).name for g in g_k}
+        p_k = [p for p in preds if p.get("record_type") == kind and Path(p.get("source", "")).name in labeled]
+        pairs = sorted(
+            ((_overlap(p, g), i, j) for i, p in enumerate(p_k) for j, g in enumerate(g_k) if _overlap(p, g) > 0),
+            reverse=True,
+        )
+        used_p: set[int] = set()
+        used_g: set[int] = set()
+        relaxed = PRF()
+        strict = PRF()
+        field_hits = {f: 0 for f in STRICT_FIELDS[kind]}
+        matched = 0
+        for _ov, i, j in pairs:
+            if i in used_p or j in used_g or not relaxed_match(kind, p_k[i], g_k[j]):
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            matched += 1
+            wrong = [f for f in STRICT_FIELDS[kind] if not field_eq(kind, f, p_k[i], g_k[j])]
+            for f in STRICT_FIELDS[kind]:
+                field_hits[f] += f not in wrong
+            if wrong:
+                score.misses.append({"kind": kind, "type": "field", "pred": p_k[i], "gold": g_k[j], "fields": wrong})
+            else:
+                strict.tp += 1
+        relaxed.tp = matched
+        relaxed.fp = len(p_k) - matched
+        relaxed.fn = len(g_k) - matched
+        strict.fp = len(p_k) - strict.tp
+        strict.fn = len(g_k) - strict.tp
+        for i, p in enumerate(p_k):
+            if i not in used_p:
+                score.misses.append({"kind": kind, "type": "fp", "pred": p, "gold": None, "fields": []})
+        for j, g in enumerate(g_k):
+            if j not in used_g:
+                score.misses.append({"kind": kind, "type": "fn", "pred": None, "gold": g, "fields": []})
+        score.by_type[kind] = {
+            "gold": len(g_k), "predicted": len(p_k), "relaxed": relaxed.to_dict(), "strict": strict.to_dict(),
+            "field_accuracy": {f: round(v / matched, 4) if matched else 0.0 for f, v in field_hits.items()},
+        }
+    return score
+
+
+def grounding_report(preds: Iterable[dict], read_original) -> dict:
+    """How the records' evidence stands in the original, measured, never assumed.
+
+    ``valid``: share with ``original[start:end] == evidence`` and every number of the record
+    printed in that evidence; ``exact`` / ``normalized`` / ``fuzzy``: how the span was found (the
+    model's quote verbatim, only after script/width/gloss normalisation, or by bounded fuzzy
+    matching).  An empty run measures nothing: every share is None, so a floor on it fails.
+    """
+    from ..text.numbers import fold
+
+    preds = list(preds)
+    n = len(preds)
+    counts = {"valid": 0, "exact": 0, "normalized": 0, "fuzzy": 0, "unknown": 0}
+    for p in preds:
+        try:
+            text = read_original(p["source"])
+        except (OSError, KeyError):
+            text = None
+        span_ok = text is not None and 0 <= p.get("start", -1) < p.get("end", -1) and text[p["start"] : p["end"]] == p.get("evidence")
+        evidence = fold(re.sub(r"\s+", "", p.get("evidence") or ""))
+        nums_ok = all(_number_printed(v, evidence) for v in _record_numbers(p))
+        counts["valid"] += bool(span_ok and nums_ok)
+        how = p.get("grounding") or "unknown"
+        counts[how if how in counts else "unknown"] += 1
+    return {"records": n, **{k: (round(v / n, 4) if n else None) for k, v in counts.items()}}
+
+
+def _record_numbers(rec: dict) -> list[float]:
+    return [rec[k] for k in ("value", "yoy_pct", "investment_value") if isinstance(rec.get(k), (int, float))]
+
+
+def _number_printed(value: float, evidence: str) -> bool:
+    """``value`` is printed in ``evidence`` (sign ignored: 下降3.4% prints 3.4; 三 prints 3)."""
+    from ..text.numbers import numbers_in
+
+    v = abs(float(value))
+    found = [float(d.replace(",", "")) for d in re.findall(r"\d[\d,]*(?:\.\d+)?", evidence)]
+    try:
+        found += [abs(x) for x in numbers_in(evidence)]
+    except Exception:  # a scorer must not die on odd text; digits above still count
+        pass
+    return any(_num_eq(x, v) for x in found)
+
+
+# --- QA ---------------------------------------------------------------------------------------
+# Words by which an answer says a figure is left blank or not given (placeholder questions).
+_NOT_DISCLOSED = ("未披露", "没有披露", "未公布", "没有公布", "未给出", "没有给出", "未列明", "未明确", "空白", "占位",
+                  "未填", "没有填", "未写明", "没有写明", "以xx", "用xx", "xx代替")
+_DECLINE = re.compile(r"下降|减少|下滑|回落|降低|负增长|[-－−]\s*\d")
+
+
+def _answer_quantities(answer: str) -> list:
+    from ..text.numbers import find_quantities
+
+    return [q for q in find_quantities(answer) if q.value == q.value]  # NaN = placeholder
+
+
+def number_answer_correct(item: dict, answer: str) -> bool:
+    """The first figure of the gold unit's class in the answer is the gold figure.
+
+    亿元 and 万元 are converted; a percentage only matches a percentage (a growth rate is no
+    answer to a question about a total, and the reverse); a decline must be worded as one.
+    Figures of other unit classes (a growth rate beside the asked total) are context.
+    """
+    from ..text.numbers import find_quantities
+
+    gold_unit = item.get("unit") or ""
+    gold_q = find_quantities(f"{abs(float(item['value'])):g}{gold_unit}")
+    want = unit_class(gold_unit)
+    same_class = [q for q in _answer_quantities(answer) if unit_class(q.unit) == want]
+    if not same_class:
+        return False
+    first = same_class[0]
+    if want in ("percent", "points"):
+        if not _num_eq(abs(first.value), abs(float(item["value"]))):
+            return False
+        declined = bool(_DECLINE.search(answer[: first.start + 1]))
+        return declined == (float(item["value"]) < 0) or float(item["value"]) == 0
+    if gold_q and gold_q[0].value_base is not None and first.value_base is not None:
+        return _num_eq(first.value_base, gold_q[0].value_base)
+    return _num_eq(first.value, item["value"]) and _simp(first.unit) == _simp(gold_unit)
+
+
+def answer_correct(item: dict, answer: str, abstained: bool) -> float:
+    """1/0 for numbers, text, placeholders and abstentions; recall of the gold items for lists.
+
+    Strict: see ``number_answer_correct``; a placeholder question is right only when the answer
+    says the figure is not given *and* states no figure; an unanswerable one only by abstaining.
+    """
+    from ..text.numbers import numbers_in
+
+    if not item["answerable"]:
+        return float(abstained)
+    if abstained:
+        return 0.0
+    answer = re.sub(r"\[\d{1,2}\]", "", answer)  # citation markers are not figures
+    kind = item.get("type", "text")
+    simp = _simp(answer)
+    if kind == "placeholder":
+        says_blank = any(w in simp for w in _NOT_DISCLOSED) or bool(re.search(r"[xX×＊*]{2,}", answer))
+        return float(says_blank and not _answer_quantities(answer))
+    if kind == "number" and item.get("value") is not None:
+        return float(number_answer_correct(item, answer))
+    if kind == "list":
+        items = item.get("items") or []
+        if not items:
+            return 0.0
+        return sum(1 for it in items if _covered(it, simp)) / len(items)
+    gold = _simp(item.get("answer", "")).split("（")[0]
+    gold_nums = numbers_in(gold)
+    if gold_nums:
+        have = numbers_in(answer)
+        return float(all(any(_num_eq(g, h) for h in have) for g in gold_nums))
+    return float(_covered(item.get("answer", "").split("（")[0], simp))
+
+
+def _covered(phrase: str, answer_simp: str, threshold: float = 0.6) -> bool:
+    """Most of the phrase's character bigrams occur in the answer."""
+    p = _simp(phrase)
+    grams = {p[i : i + 2] for i in range(len(p) - 1)} or {p}
+    hit = sum(1 for g in grams if g in answer_simp)
+    return hit / len(grams) >= threshold
+
+
+def gold_evidence_spans(item: dict, root: Path) -> list[dict]:
+    out = []
+    for ev in item.get("evidence") or []:
+        if isinstance(ev, str):
+            ev = {"source": item.get("source", ""), "quote": ev}
+        text = original_text(root, ev["source"])
+        s = text.find(ev["quote"])
+        if s >= 0:
+            out.append({"source": ev["source"], "start": s, "end": s + len(ev["quote"])})
+    return out
+
+
+def first_relevant_rank(hits: list[dict], gold_spans: list[dict]) -> Optional[int]:
+    for rank, h in enumerate(hits, 1):
+        if any(_overlap(h, g) > 0 for g in gold_spans):
+            return rank
+    return None

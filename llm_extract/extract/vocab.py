@@ -1,0 +1,225 @@
+"""Canonical metric vocabulary.
+
+Reports name the same indicator many ways (``GDP``, ``生产总值``, ``镇域生产总值``,
+``地区生产总值(GDP)``).  Records carry both the name as printed
+(``metric_raw``) and the canonical name from this table (``metric``) so that
+figures from different reports can be compared.  Users extend the table with
+a JSON or YAML file mapping canonical names to lists of variants.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from llm_extract.core.errors import ConfigError
+from llm_extract.text.numbers import fold
+
+__all__ = ["CANONICAL_METRICS", "MetricIndex", "canonical_metric", "load_vocab", "default_index", "SCOPE_WORDS"]
+
+CANONICAL_METRICS: dict[str, list[str]] = {
+    "地区生产总值": [
+        "GDP", "生产总值", "国内生产总值", "地区生产总值(GDP)", "全镇生产总值", "镇域生产总值", "乡域生产总值",
+        "县域生产总值", "区域生产总值", "地方生产总值", "全乡生产总值", "地区生产总值",
+    ],
+    "人均地区生产总值": ["人均GDP", "人均生产总值", "人均国内生产总值", "人均地区生产总值"],
+    "一般公共预算收入": [
+        "一般预算收入", "地方一般公共预算收入", "公共财政预算收入", "地方公共财政预算收入", "财政一般预算收入",
+        "地方财政一般预算收入", "一般公共财政预算收入", "地方一般预算收入",
+    ],
+    "财政收入": ["财政总收入", "全口径财政收入", "地方财政收入", "财政收入总额", "财政收入"],
+    "一般公共预算支出": ["一般预算支出", "公共财政预算支出", "财政支出", "财政总支出"],
+    "固定资产投资": [
+        "社会固定资产投资", "全社会固定资产投资", "固定资产投资总额", "固定资产投入", "全社会固定资产投入",
+        "城镇固定资产投资", "固定资产投资额",
+    ],
+    "规模以上工业增加值": ["规上工业增加值", "规模工业增加值", "规模以上企业工业增加值"],
+    "规模以上工业总产值": [
+        "规模以上企业工业总产值", "规上工业总产值", "规模以上工业产值", "规模工业总产值", "规模工业产值",
+        "规模以上工业企业总产值",
+    ],
+    "工业总产值": ["工业产值", "全部工业总产值"],
+    "工业增加值": ["全部工业增加值"],
+    "工农业总产值": ["工农业总产值"],
+    "农业总产值": ["农林牧渔业总产值", "农业产值"],
+    "第一产业增加值": ["一产增加值", "农业增加值"],
+    "第二产业增加值": ["二产增加值"],
+    "第三产业增加值": ["三产增加值", "服务业增加值", "第三产业产值"],
+    "社会消费品零售总额": ["社零总额", "社会消费品零售额", "社会商品零售总额"],
+    "农民人均纯收入": ["农村居民人均纯收入", "农民人均收入", "农民年人均纯收入"],
+    "农村居民人均可支配收入": ["农民人均可支配收入", "农村常住居民人均可支配收入"],
+    "城镇居民人均可支配收入": ["城镇常住居民人均可支配收入", "城镇居民可支配收入", "城镇居民人均收入"],
+    "居民人均可支配收入": ["全体居民人均可支配收入"],
+    "税收收入": ["税收总收入", "税收总额", "税收"],
+    "结算财力": ["结算财力"],
+    "可用财力": ["可支配财力"],
+    "招商引资": ["招商引资额", "招商引资到位资金", "引进内资", "引进资金", "招商引资总额"],
+    "实际利用外资": ["实际使用外资", "实际到位外资", "到位外资", "到位注册外资", "利用外资"],
+    "合同利用外资": ["协议注册外资", "合同外资", "协议利用外资"],
+    "外贸出口": ["出口总额", "自营出口", "出口创汇", "外贸出口总额", "外贸出口额"],
+    "进出口总额": ["外贸进出口总额", "外贸进出口", "进出口额"],
+    "工商两业销售": [
+        "工商两业纳税销售", "工商两业纳税营销", "工商两业营销", "工商两业销售收入", "纳税销售", "纳税营销",
+        "两业销售",
+    ],
+    "粮食总产量": ["粮食产量", "粮食总产"],
+    "村集体经济收入": ["村级集体经济收入", "村集体收入", "集体经济收入", "村级集体收入", "村级经济收入"],
+    "城镇化率": ["城镇化水平", "城市化率"],
+    "新增就业": ["城镇新增就业", "新增就业岗位", "新增就业人数", "新增城镇就业"],
+    "旅游总收入": ["旅游收入", "旅游综合收入"],
+    "接待游客": ["游客接待量", "接待游客人次", "接待旅游人数"],
+    "工业用电量": ["全社会用电量"],
+    "金融机构存款余额": ["存款余额", "各项存款余额"],
+}
+
+# Words that widen a metric to a place or a period without changing what it
+# measures: 全镇生产总值 is 地区生产总值, 工业纳税销售 is not 工商两业销售.
+SCOPE_WORDS = (
+    "全镇", "全乡", "全县", "全区", "全市", "全州", "全盟", "全旗", "全省", "全区域", "镇域", "乡域", "县域", "市域",
+    "我镇", "我乡", "我县", "我区", "我市", "我省", "全社会", "全口径", "全年",
+    "年度", "本级", "镇级", "当年", "今年", "全体", "累计", "全部", "地方",
+)
+_LEAD_WORDS = ("其中", "预计", "完成", "实现", "达到", "累计", "共计", "计划", "力争", "确保", "全年", "今年")
+_YEAR_PREFIX_RE = re.compile(r"^(?:(?:19|20)\d\d年(?:度)?|(?:19|20)\d\d[-—~至](?:19|20)\d\d年)")
+_PAREN_RE = re.compile(r"[(（][^()（）]{0,20}[)）]")
+
+
+def _key(name: str) -> str:
+    """Matching key: folded, parentheticals dropped, spaces dropped, ASCII upper-cased."""
+    s = _PAREN_RE.sub("", fold(name))
+    return re.sub(r"\s+", "", s).upper()
+
+
+def _strip_leading(name: str) -> str:
+    """Drop years and verbs/scope words that open a printed metric name (``2013年全镇完成``)."""
+    s = name.strip()
+    changed = True
+    while changed and s:
+        changed = False
+        m = _YEAR_PREFIX_RE.match(s)
+        if m:
+            s, changed = s[m.end() :].lstrip(" ,，、"), True
+        for w in _LEAD_WORDS + ("全镇", "全乡", "全县", "全区", "全市"):
+            if s.startswith(w) and len(s) > len(w):
+                s, changed = s[len(w) :], True
+    return s
+
+
+@dataclass
+class MetricIndex:
+    """Lookup structure over a vocabulary: key -> canonical, longest keys first."""
+
+    vocab: dict[str, list[str]]
+
+    def __post_init__(self) -> None:
+        self.by_key: dict[str, str] = {}
+        for canon, variants in self.vocab.items():
+            for name in [canon, *variants]:
+                k = _key(name)
+                if k:
+                    self.by_key.setdefault(k, canon)
+        self.keys = sorted(self.by_key, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(k) for k in self.keys), re.IGNORECASE)
+
+    def lookup(self, raw: str) -> str | None:
+        """Canonical name when ``raw`` is a known variant, possibly widened by scope words; else None."""
+        key = _key(raw)
+        if key in self.by_key:
+            return self.by_key[key]
+        stripped = _key(_strip_leading(raw))
+        if stripped in self.by_key:
+            return self.by_key[stripped]
+        for k in self.keys:
+            if len(k) < 2 or not stripped.endswith(k):
+                continue
+            rest = stripped[: -len(k)]
+            while rest:
+                for w in SCOPE_WORDS:
+                    if rest.endswith(w):
+                        rest = rest[: -len(w)]
+                        break
+                else:
+                    break
+            if not rest:
+                return self.by_key[k]
+        return None
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, canonical)`` for every variant printed in ``text`` (simplified script)."""
+        folded = fold(text).upper()
+        return [(m.start(), m.end(), self.by_key[m.group(0).upper()]) for m in self.pattern.finditer(folded)]
+
+
+_DEFAULT: MetricIndex | None = None
+
+
+def default_index() -> MetricIndex:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = MetricIndex(CANONICAL_METRICS)
+    return _DEFAULT
+
+
+def canonical_metric(raw: str, vocab: dict[str, list[str]] | MetricIndex | None = None) -> str:
+    """Canonical name of a printed metric (``镇域生产总值`` -> ``地区生产总值``).
+
+    The longest known variant wins when the rest of the name is only scope
+    words (全镇, 全社会 …).  An unknown name comes back stripped of leading
+    years, 全镇/全年/完成/实现 and the like, so 2013年全镇人均收入 -> 人均收入.
+    Input is expected in simplified characters.
+    """
+    if isinstance(vocab, MetricIndex):
+        index = vocab
+    elif vocab is None:
+        index = default_index()
+    else:
+        index = MetricIndex(vocab)
+    found = index.lookup(raw)
+    if found:
+        return found
+    return _strip_leading(raw) or raw.strip()
+
+
+def load_vocab(extra_path: str | Path | None = None) -> dict[str, list[str]]:
+    """The built-in vocabulary, extended by a user file when given.
+
+    The file (``.json``, ``.yaml`` or ``.yml``) maps canonical names to a list
+    of variants (or a single string).  New canonical names are added; variants
+    of existing ones are appended.  Raises ConfigError on unreadable files.
+    """
+    vocab = {k: list(v) for k, v in CANONICAL_METRICS.items()}
+    if not extra_path:
+        return vocab
+    path = Path(extra_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read vocabulary file: {exc.strerror}", path=str(path)) from exc
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except Exception as exc:  # json and yaml raise unrelated types
+        raise ConfigError(f"vocabulary file is not valid {path.suffix or 'JSON'}: {exc}", path=str(path),
+                          hint="write a mapping of canonical name to a list of variants") from exc
+    if not isinstance(data, dict):
+        raise ConfigError("vocabulary file must hold a mapping", path=str(path),
+                          hint='e.g. {"地区生产总值": ["GDP", "镇域生产总值"]}')
+    for canon, variants in data.items():
+        if isinstance(variants, str):
+            variants = [variants]
+        if variants is None:
+            variants = []
+        if not isinstance(canon, str) or not isinstance(variants, list) or not all(
+            isinstance(v, str) for v in variants
+        ):
+            raise ConfigError(f"bad vocabulary entry for {canon!r}", path=str(path),
+                              hint="each value must be a list of strings")
+        merged = vocab.setdefault(canon.strip(), [])
+        merged.extend(v.strip() for v in variants if v.strip() and v.strip() not in merged)
+    return vocab

@@ -1,0 +1,364 @@
+"""Ingest: files -> documents -> sections -> chunks -> Chroma + keyword index.
+
+The run is idempotent and safe to interrupt: unchanged files are skipped by
+content hash, a changed file's old chunks are replaced, and a file counts as
+indexed only once both stores hold it (see :mod:`llm_extract.index.manifest`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from ..core.config import Settings
+from ..core.errors import IndexLockedError, IndexStoreError, LoadError
+from .manifest import Manifest
+from ..core.types import Chunk, Document
+
+# progress(event, done, total, detail): the CLI draws bars from it; the library never prints.
+ProgressFn = Callable[[str, int, int, str], None]
+
+# Keyword index and manifest are flushed together this often, so an interrupted
+# run redoes at most this many files.
+FLUSH_EVERY_FILES = 25
+
+# Chunks are embedded and written to Chroma in batches of at least this many,
+# across files: a local Chroma upsert costs ~200 ms per call plus ~2.5 ms per
+# chunk (measured: 11.5 ms/chunk in calls of 33 chunks, 2.5 in calls of 1000),
+# and a report makes ~30 chunks.  See bench/README.md.
+WRITE_BATCH_CHUNKS = 512
+
+
+@dataclass
+class Skipped:
+    source: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    files_pruned: int = 0
+    documents: int = 0
+    sections: int = 0
+    chunks: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    index: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "files_seen": self.files_seen,
+            "files_indexed": self.files_indexed,
+            "files_unchanged": self.files_unchanged,
+            "files_pruned": self.files_pruned,
+            "documents": self.documents,
+            "sections": self.sections,
+            "chunks": self.chunks,
+            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@contextmanager
+def index_lock(index_dir: Path, *, wait: float = 10.0) -> Iterator[None]:
+    """Exclusive lock on an index directory so two writers never interleave."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(index_dir / ".lock", "a+")
+    except OSError as exc:
+        raise IndexStoreError(f"cannot use the index directory: {exc.strerror or exc}", path=str(index_dir),
+                              hint="pass a writable folder with --index") from None
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexLockedError(
+                        "index is locked by another running ingest",
+                        path=str(index_dir),
+                        hint="wait for it to finish, or use another --index",
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        fh.close()
+
+
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+_PART_ID = re.compile(r"-p\d+$")
+
+
+def claim_doc_ids(taken: set[str], doc_ids: Iterable[str]) -> None:
+    """Mark ids as used, and the base each was numbered from (``x`` for ``x-p2``).
+
+    Without the base, ``a/report.txt`` and ``b/report.txt`` holding several
+    reports each would both get ``report-p1`` … and overwrite each other.
+    """
+    for doc_id in doc_ids:
+        taken.add(doc_id)
+        taken.add(_PART_ID.sub("", doc_id))
+
+
+def make_doc_id(source: str, taken: set[str]) -> str:
+    """A short, filesystem-safe id from the file name; unique within the index."""
+    stem = Path(source).stem
+    # No leading "-": an id is typed after --doc, where "-rf" would read as an option.
+    base = _SAFE_ID.sub("_", stem).lstrip("._-").rstrip("._") or "doc"
+    base = base[:60]
+    if base not in taken:
+        return base
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:8]
+    return f"{base}-{digest}"
+
+
+def _text_file_name(source: str) -> str:
+    return "originals/" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:24] + ".txt"
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+# The normalizer keeps a few Python objects per character (about 200 bytes), so a
+# 50 MB file normalized whole would need several GB.  Longer texts are cut into
+# parts of at most this many characters (~1.5 MB of UTF-8 Chinese) that become
+# documents of their own (``<id>-p1``, ``<id>-p2`` …) and are processed one at a time.
+PART_CHARS = 500_000
+_PART_BREAKS = ("\n\n", "\n", "。", "！", "？", "；")
+
+
+def split_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]]:
+    """Consecutive ``[start, end)`` ranges tiling ``text``, each at most ``limit`` characters.
+
+    Cuts fall at the last paragraph break in the second half of each window,
+    else the last line break or sentence end, and only a text without any of
+    them is cut between two characters.
+    """
+    out: list[tuple[int, int]] = []
+    a, n = 0, len(text)
+    while n - a > limit:
+        cut = -1
+        for sep in _PART_BREAKS:
+            p = text.rfind(sep, a + limit // 2, a + limit)
+            if p >= 0:
+                cut = p + len(sep)
+                break
+        if cut <= a:
+            cut = a + limit
+        out.append((a, cut))
+        a = cut
+    out.append((a, n))
+    return out
+
+
+def build_documents(raw_text: str, source: str, sha256: str, base_id: str, settings: Settings
+                    ) -> list[tuple[Document, list[Chunk]]]:
+    """Split a file's original text into reports and chunk each one."""
+    from ..text.chunking import chunk_document
+    from ..text.metadata import extract_metadata
+    from ..text.normalize import normalize
+    from ..text.split import split_reports
+    from ..text.outline import parse_outline
+
+    # Part by part: a part's normalization is freed before the next one starts.
+    reports = [r for a, b in split_parts(raw_text) for r in split_reports(raw_text, a, b)]
+    out: list[tuple[Document, list[Chunk]]] = []
+    for i, (start, end, title_hint) in enumerate(reports, 1):
+        doc_id = base_id if len(reports) == 1 else f"{base_id}-p{i}"
+        norm = normalize(raw_text, start, end)
+        if not norm.text.strip():
+            continue
+        meta = extract_metadata(norm, title_hint=title_hint)
+        sections = parse_outline(norm)
+        doc = Document(
+            doc_id=doc_id, source=source, start=start, end=end, title=meta.get("title", ""),
+            place=meta.get("place", ""), years=list(meta.get("years", [])), report_type=meta.get("report_type", ""),
+            sha256=sha256, sections=sections,
+        )
+        chunks = chunk_document(doc, norm, sections, size=settings.chunk_size, overlap=settings.chunk_overlap)
+        out.append((doc, chunks))
+    return out
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    settings: Optional[Settings] = None,
+    *,
+    embedder=None,
+    store=None,
+    keyword=None,
+    prune: bool = False,
+    progress: Optional[ProgressFn] = None,
+) -> IngestSummary:
+    """Index files and folders into ``settings.index``; returns what was done."""
+    from ..text.loading import iter_files, load_file
+
+    settings = settings or Settings()
+    index_dir = settings.index_path()
+    t0 = time.perf_counter()
+    summary = IngestSummary(index=str(index_dir))
+    progress = progress or (lambda *a: None)
+
+    files: list[tuple[str, Path]] = []
+    seen: set[Path] = set()
+    for p in paths:
+        try:
+            for f in iter_files([p]):
+                if f.resolve() in seen:  # named twice (directly and through its folder): index it once
+                    continue
+                seen.add(f.resolve())
+                files.append((os.path.normpath(str(f)), f))
+        except LoadError as exc:
+            summary.skipped.append(Skipped(str(p), exc.one_line()))
+    summary.files_seen = len(files)
+
+    with index_lock(index_dir):
+        if embedder is None:
+            from .embedding import get_embedder
+
+            embedder = get_embedder(settings)
+        if store is None:
+            from .store import open_store
+
+            store = open_store(settings, embedder)
+        if keyword is None:
+            from .keyword import KeywordIndex
+
+            keyword = KeywordIndex.open(index_dir / "keyword")
+        manifest = Manifest(index_dir)
+        pending: list[tuple[dict, list[tuple[Document, list[Chunk]]]]] = []
+        unwritten: list[Chunk] = []  # chunked, not yet embedded and in Chroma
+        counts = {"written": 0, "made": 0}
+        write_batch = max(WRITE_BATCH_CHUNKS, settings.embed_batch_size)
+
+        def write_vectors() -> None:
+            if not unwritten:
+                return
+            store.upsert(unwritten, embedder.embed([c.search_text for c in unwritten]))
+            counts["written"] += len(unwritten)
+            progress("embed", counts["written"], counts["made"], unwritten[-1].source)
+            unwritten.clear()
+
+        def flush() -> None:
+            # Both stores must hold a file's chunks before the manifest calls it complete.
+            write_vectors()
+            if not pending:
+                return
+            keyword.save()
+            with manifest.transaction() as conn:
+                for row, docs in pending:
+                    for old in manifest.doc_ids_for(row["source"]):
+                        conn.execute("DELETE FROM docs WHERE doc_id=?", (old,))
+                    manifest.put_file(conn, **row)
+                    for doc, chunks in docs:
+                        manifest.put_doc(conn, doc, len(chunks))
+                    manifest.clear_pending(conn, row["source"])
+            pending.clear()
+
+        stale = manifest.pending()
+        if stale:  # a killed run's half-written documents
+            for doc_id, _ in stale:
+                store.delete_doc(doc_id)
+                keyword.remove_doc(doc_id)
+            keyword.save()
+            with manifest.transaction() as conn:
+                manifest.settle_pending(conn)
+
+        taken: set[str] = set()
+        claim_doc_ids(taken, manifest.all_doc_ids())
+        total = len(files)
+        for n, (source, path) in enumerate(files, 1):
+            progress("file", n - 1, total, source)
+            try:
+                raw = load_file(path, max_bytes=settings.max_file_mb * 1024 * 1024)
+            except LoadError as exc:
+                summary.skipped.append(Skipped(source, exc.one_line()))
+                continue
+            old = manifest.file_row(source)
+            if old and old["sha256"] == raw.sha256 and old["status"] == "complete":
+                summary.files_unchanged += 1
+                continue
+            old_ids = manifest.doc_ids_for(source)
+            taken.difference_update(old_ids + [_PART_ID.sub("", d) for d in old_ids])
+            base_id = make_doc_id(source, taken)
+            docs = build_documents(raw.text, source, raw.sha256, base_id, settings)
+            manifest.mark_pending(source, old_ids + [d.doc_id for d, _ in docs])
+            for doc_id in old_ids:
+                store.delete_doc(doc_id)
+                keyword.remove_doc(doc_id)
+            if not docs:
+                summary.skipped.append(Skipped(source, f"{source}: no report text left after removing web-page "
+                                                       "chrome (site menus, notices, related-article lists)"))
+                flush()  # the keyword save below must not publish other files' unflushed chunks
+                keyword.save()
+                with manifest.transaction() as conn:
+                    manifest.delete_file(conn, source)
+                    manifest.clear_pending(conn, source)
+                continue
+            for doc, chunks in docs:
+                # A crash after an earlier partial run may have left chunks under this id.
+                # Deletes run now, so before this run's buffered upserts of the same id.
+                store.delete_doc(doc.doc_id)
+                keyword.remove_doc(doc.doc_id)
+                keyword.add(chunks)
+                unwritten.extend(chunks)
+                counts["made"] += len(chunks)
+                claim_doc_ids(taken, [doc.doc_id])
+                summary.documents += 1
+                summary.sections += len(doc.sections)
+                summary.chunks += len(chunks)
+            text_file = _text_file_name(source)
+            _atomic_write_bytes(index_dir / text_file, raw.text.encode("utf-8"))
+            pending.append((
+                dict(source=source, abs_path=str(path.resolve()), sha256=raw.sha256, status="complete",
+                     format=raw.format, encoding=raw.encoding, chars=len(raw.text), text_file=text_file),
+                docs,
+            ))
+            summary.files_indexed += 1
+            if len(unwritten) >= write_batch:
+                write_vectors()
+            if len(pending) >= FLUSH_EVERY_FILES:
+                flush()
+        flush()
+        progress("file", total, total, "")
+
+        if prune:
+            # Prune what no longer exists on disk, not what this run was not given:
+            # ingesting one new file with --prune must not drop the rest of the index.
+            for source in manifest.sources():
+                row = manifest.file_row(source)
+                if row and Path(row["abs_path"]).exists():
+                    continue
+                for doc_id in manifest.doc_ids_for(source):
+                    store.delete_doc(doc_id)
+                    keyword.remove_doc(doc_id)
+                keyword.save()
+                with manifest.transaction() as conn:
+                    manifest.delete_file(conn, source)
+                summary.files_pruned += 1
+        manifest.close()
+
+    summary.seconds = time.perf_counter() - t0
+    return summary
