@@ -34,7 +34,8 @@ def gold_strings(gold_dir: Path) -> set[str]:
                 continue
             item = json.loads(line)
             if item.get("answerable", True):  # an abstention's "answer" is the fixed 资料中没有相关信息
-                found.add(str(item.get("answer") or "").split("（")[0])
+                answer = str(item.get("answer") or "")
+                found.update({answer, *answer.replace("）", "（").split("（")})  # the answer and its parentheticals
             found.update(str(x) for x in item.get("items") or [])
             found.update(str(ev.get("quote") or "") for ev in item.get("evidence") or [] if isinstance(ev, dict))
     return {_SPACE.sub("", s) for s in found if len(_SPACE.sub("", s)) >= MIN_CHARS}

@@ -65,24 +65,16 @@ def test_a_server_that_crashes_while_starting_is_one_line(index):
     assert_one_line_error(proc, 5, "died with signal 11 (SIGSEGV) during start-up", "make setup")
 
 
-def test_ask_when_the_stream_is_cut_mid_answer(index):
-    server, url = serve_in_thread("drop")
+@pytest.mark.parametrize("mode,needle", [("drop", "dropped the answer"), ("500", "HTTP 500")],
+                         ids=["stream-cut-mid-answer", "http-500"])
+def test_ask_against_an_endpoint_that_fails_is_one_line(index, mode, needle):
+    server, url = serve_in_thread(mode)
     try:
         proc = run_cli("ask", "徐泾镇2013年地区生产总值的预期目标是多少？", index=index,
                        env={"LLM_EXTRACT_LLM_BASE_URL": url, "LLM_EXTRACT_LLM_MODEL": "fake"})
     finally:
         server.shutdown()
-    assert_one_line_error(proc, 6, "dropped the answer")
-
-
-def test_ask_when_the_server_answers_500(index):
-    server, url = serve_in_thread("500")
-    try:
-        proc = run_cli("ask", "徐泾镇2013年地区生产总值的预期目标是多少？", index=index,
-                       env={"LLM_EXTRACT_LLM_BASE_URL": url, "LLM_EXTRACT_LLM_MODEL": "fake"})
-    finally:
-        server.shutdown()
-    assert_one_line_error(proc, 6, "HTTP 500")
+    assert_one_line_error(proc, 6, needle)
 
 
 def test_extract_when_the_server_always_crashes_keeps_progress_and_exits_5(tmp_path, index):

@@ -341,7 +341,7 @@ def rules_extract_indicators(
         if folded.startswith("的", fig_end):
             continue  # "投资xx亿元的工业园": the figure describes something else
         if _LIST_AFTER_RE.match(folded, fig_end):
-            continue  # "产出、税收不低于250万元和20万元": figures paired with names elsewhere
+            continue  # "产值、利润分别达到3亿元和5000万元": figures paired with names elsewhere
         metric = _find_metric(folded[seg0 : q.start], rate=q.unit in ("%", "‰"), index=index,
                               base_unit=q.base_unit)
         if metric is None:
