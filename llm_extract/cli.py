@@ -297,12 +297,12 @@ def eval_cmd(
     as_json: bool = JsonOpt,
 ) -> None:
     """Score extraction and QA against the hand-labeled gold set (the frozen test split by default)."""
-    from .evaluation.evaluate import check_thresholds, compare, run_eval, write_html
+    from .evaluation.evaluate import SPLITS, check_thresholds, compare, run_eval, write_html
 
     if only not in (None, "extraction", "qa", "documents"):
         raise typer.BadParameter("--only must be extraction, qa or documents")
-    if split not in ("dev", "test", "all"):
-        raise typer.BadParameter("--split must be test, dev or all")
+    if split not in SPLITS:
+        raise typer.BadParameter("--split must be one of " + ", ".join(SPLITS))
     settings = _settings(index=index)
     with _errors():
         with _progress() as prog:

@@ -101,7 +101,5 @@ class PromptError(LlmExtractError):
     exit_code = 2
 
 
-
-
 class EvalError(LlmExtractError):
     exit_code = 7

@@ -47,10 +47,6 @@ def load_split(gold_dir: Path, split: str = "all") -> Optional[set[str]]:
     return set(data[split])
 
 
-def _doc_of(source: str) -> str:
-    return Path(source).stem
-
-
 def load_gold_qa(gold_dir: Path, docs: Optional[set[str]] = None) -> list[dict]:
     """QA gold items, those about a document of ``docs`` only when given (unanswerable ones by their ``doc``)."""
     path = Path(gold_dir) / "gold" / "qa.jsonl"
@@ -134,12 +130,12 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
     from ..index.ingest import ingest
 
     root = _gold_root(gold_dir)
-    items = load_gold_qa(gold_dir, docs)
+    split_items = load_gold_qa(gold_dir, docs)
+    items = split_items
     if ids:
         items = [it for it in items if it["id"] in set(ids)]
     # The index holds every document of the split (also those only unanswerable questions are about).
-    sources = sorted({ev["source"] for it in load_gold_qa(gold_dir, docs) for ev in it.get("evidence") or []
-                      if isinstance(ev, dict)})
+    sources = sorted({ev["source"] for it in split_items for ev in it.get("evidence") or [] if isinstance(ev, dict)})
     if not sources:
         raise EvalError("QA gold has no evidence sources", path=str(gold_dir))
     qa_settings = settings.model_copy(update={"index": settings.index_path() / "eval" / "qa-index"})

@@ -98,9 +98,6 @@ def _metric_eq(pred: dict, gold: dict) -> bool:
     return p == g or _simp(canonical_metric(p)) == _simp(canonical_metric(g))
 
 
-_MONEY_UNITS = ("元", "美元")
-
-
 def unit_class(unit) -> str:
     """``percent``, ``money``, ``points`` (个百分点) or the simplified unit itself; "" when none."""
     u = _simp(unit)
@@ -266,7 +263,7 @@ def grounding_report(preds: Iterable[dict], read_original) -> dict:
     model's quote verbatim, only after script/width/gloss normalisation, or by bounded fuzzy
     matching).  An empty run measures nothing: every share is None, so a floor on it fails.
     """
-    from ..text.numbers import fold
+    from ..text.numbers import number_in_text
 
     preds = list(preds)
     n = len(preds)
@@ -277,8 +274,9 @@ def grounding_report(preds: Iterable[dict], read_original) -> dict:
         except (OSError, KeyError):
             text = None
         span_ok = text is not None and 0 <= p.get("start", -1) < p.get("end", -1) and text[p["start"] : p["end"]] == p.get("evidence")
-        evidence = fold(re.sub(r"\s+", "", p.get("evidence") or ""))
-        nums_ok = all(_number_printed(v, evidence) for v in _record_numbers(p))
+        evidence = p.get("evidence") or ""
+        squashed = re.sub(r"\s+", "", evidence)  # a PDF line break may sit inside a figure
+        nums_ok = all(number_in_text(v, evidence) or number_in_text(v, squashed) for v in _record_numbers(p))
         counts["valid"] += bool(span_ok and nums_ok)
         how = p.get("grounding") or "unknown"
         counts[how if how in counts else "unknown"] += 1
@@ -287,19 +285,6 @@ def grounding_report(preds: Iterable[dict], read_original) -> dict:
 
 def _record_numbers(rec: dict) -> list[float]:
     return [rec[k] for k in ("value", "yoy_pct", "investment_value") if isinstance(rec.get(k), (int, float))]
-
-
-def _number_printed(value: float, evidence: str) -> bool:
-    """``value`` is printed in ``evidence`` (sign ignored: 下降3.4% prints 3.4; 三 prints 3)."""
-    from ..text.numbers import numbers_in
-
-    v = abs(float(value))
-    found = [float(d.replace(",", "")) for d in re.findall(r"\d[\d,]*(?:\.\d+)?", evidence)]
-    try:
-        found += [abs(x) for x in numbers_in(evidence)]
-    except Exception:  # a scorer must not die on odd text; digits above still count
-        pass
-    return any(_num_eq(x, v) for x in found)
 
 
 # --- QA ---------------------------------------------------------------------------------------

@@ -212,12 +212,13 @@ def _not_corrected(failed: list[tuple[BaseModel, str]], corrected: list[BaseMode
         t = m.model_dump_json()
         return {t[i : i + 2] for i in range(len(t) - 1)}
 
+    failed_grams = [grams(d) for d, _ in failed]
     left = list(range(len(failed)))
     for c in corrected:
         if not left:
             break
         gc = grams(c)
-        best = max(left, key=lambda i: len(gc & grams(failed[i][0])) / (len(gc | grams(failed[i][0])) or 1))
+        best = max(left, key=lambda i: len(gc & failed_grams[i]) / (len(gc | failed_grams[i]) or 1))
         left.remove(best)
     return [failed[i] for i in left]
 

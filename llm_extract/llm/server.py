@@ -182,9 +182,8 @@ class EmbeddedServer:
         while True:
             code = self.proc.poll()
             if code is not None:
-                died = self.death_error("start-up", wait=0)
-                if died is not None and code > 128:  # a signal: the runtime crashed while loading
-                    raise died
+                if code > 128:  # a signal: the runtime crashed while loading
+                    raise self.death_error("start-up", wait=0)
                 raise ModelError(
                     f"embedded server exited with code {code} while starting:\n{_tail(self.log_file)}",
                     path=str(self.log_file),
