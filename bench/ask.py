@@ -110,7 +110,7 @@ def end_to_end(settings: Settings, retriever, questions: list[dict]) -> dict:
     from llm_extract.qa.ask import ask
 
     t0 = time.perf_counter()
-    llm = LLMClient(settings.model_copy(update={"llm_cache": False})).start()
+    llm = LLMClient(settings.replace(llm_cache=False)).start()
     cold = time.perf_counter() - t0
     rows = []
     try:
@@ -158,7 +158,7 @@ def bench(n: int, work: Path) -> dict:
     ingest([ROOT / "examples" / "corpus"], settings)
     retriever = open_retriever(settings)
     questions = load_questions()
-    result = {"ask_k": settings.ask_k, "retrieval": retrieval_latency(retriever, questions, settings.ask_k)}
+    result = {"ask_k": settings.ask.k, "retrieval": retrieval_latency(retriever, questions, settings.ask.k)}
     answerable = [q for q in questions if q["answerable"]]
     step = max(1, len(answerable) // max(1, n))
     picked = answerable[::step][:n]

@@ -115,7 +115,7 @@ def speed(client) -> tuple[float, float]:
 
 
 def validity(settings: Settings, url: str, mode: str, n: int) -> dict:
-    s = settings.model_copy(update={"llm_mode": mode, "server_url": url})
+    s = settings.replace(llm_mode=mode, server_url=url)
     llm = LLMClient(s)
     llm.transport_retries = 0  # a mode the server rejects should fail at once
     valid = value_ok = 0

@@ -36,16 +36,16 @@ def score(method: str, items: list[dict], retriever, docs, settings: Settings, l
     from llm_extract.qa.ask import focus_passages, narrow_documents
     from llm_extract.qa.rerank import rerank
 
-    k = settings.ask_k
+    k = settings.ask.k
     r1 = rk = fk = 0
     rr: list[float] = []
     lat: list[float] = []
     for it in items:
         spans = gold_evidence_spans(it, ROOT)
         ids = narrow_documents(it["question"], docs)
-        hits = retriever.search(it["question"], k=settings.rerank_depth, doc_ids=ids)
+        hits = retriever.search(it["question"], k=settings.ask.rerank_depth, doc_ids=ids)
         t0 = time.perf_counter()
-        hits, _ = rerank(it["question"], hits, method, llm=llm, focus_chars=settings.focus_chars)
+        hits, _ = rerank(it["question"], hits, method, llm=llm, focus_chars=settings.ask.focus_chars)
         lat.append(time.perf_counter() - t0)
 
         def rows(hs):
@@ -55,7 +55,7 @@ def score(method: str, items: list[dict], retriever, docs, settings: Settings, l
         r1 += rank == 1
         rk += rank is not None and rank <= k
         rr.append(1 / rank if rank else 0.0)
-        fk += first_relevant_rank(rows(focus_passages(it["question"], hits[:k], settings.focus_chars)), spans) is not None
+        fk += first_relevant_rank(rows(focus_passages(it["question"], hits[:k], settings.ask.focus_chars)), spans) is not None
     n = max(1, len(items))
     return {"method": method, "questions": len(items), "recall@1": round(r1 / n, 3), f"recall@{k}": round(rk / n, 3),
             "mrr": round(statistics.fmean(rr), 3) if rr else 0.0, f"focused_recall@{k}": round(fk / n, 3),

@@ -76,11 +76,11 @@ def model_installed() -> tuple[bool, str]:
     from llm_extract.llm.weights import MODELS, missing_packages
 
     settings = Settings()
-    spec = MODELS.get(settings.embedded_model)
+    spec = MODELS.get(settings.embedded.model)
     if spec is None:
-        return False, f"unknown embedded model {settings.embedded_model!r}"
+        return False, f"unknown embedded model {settings.embedded.model!r}"
     missing = missing_packages(spec)
-    return (not missing, f"{settings.embedded_model}: missing {', '.join(missing)}" if missing else "")
+    return (not missing, f"{settings.embedded.model}: missing {', '.join(missing)}" if missing else "")
 
 
 def run_model_benches(quick: bool, work: Path) -> dict:

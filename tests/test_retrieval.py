@@ -167,7 +167,7 @@ def test_bm25_mode_never_touches_embedder(settings, built):
 
 def test_lazy_open_from_settings(settings, built):
     emb, _, _ = built
-    r = Retriever(settings, embedder=emb)  # store and keyword index opened from settings.index
+    r = Retriever(settings, embedder=emb)  # store and keyword index opened from settings.index.dir
     assert ids(r.search(QUERY, 4)) == ["A", "B", "C", "D"]
 
 

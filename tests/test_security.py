@@ -147,7 +147,7 @@ from llm_extract.cli import app
 def crash(question, settings=None, **kw):
     from llm_extract.llm.client import LLMClient
     client = LLMClient(settings)  # holds the key, as a real call would
-    secret = settings.llm_api_key.get_secret_value()
+    secret = settings.llm.api_key.get_secret_value()
     raise RuntimeError("unexpected failure deep inside")
 
 

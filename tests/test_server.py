@@ -94,7 +94,7 @@ def test_starts_healthy_and_stops(fake_llama):
         pid = server.pid
         assert server.started_in is not None and server.started_in < 20
     assert not pid_alive(pid) and server.proc is None
-    assert "fake llama server listening" in (settings.index / "llm-server.log").read_text()
+    assert "fake llama server listening" in (settings.index.dir / "llm-server.log").read_text()
 
 
 def test_log_goes_beside_the_weights_without_an_index(fake_llama, tmp_path):
@@ -137,7 +137,7 @@ def test_announced_server_is_reused_only_while_alive(fake_llama):
     settings, _ = fake_llama
     assert resolve_endpoint(settings) is None
     with EmbeddedServer(settings) as server:
-        server_file(settings).write_text(json.dumps({"url": server.url, "pid": server.pid, "model": settings.embedded_model}))
+        server_file(settings).write_text(json.dumps({"url": server.url, "pid": server.pid, "model": settings.embedded.model}))
         assert resolve_endpoint(settings) == server.url
         other = Settings(**{**settings.model_dump(), "embedded_model": "qwen2.5-coder-0.5b"})
         assert resolve_endpoint(other) is None  # different weights: do not reuse
@@ -185,7 +185,7 @@ def test_signal_to_the_command_stops_the_server(fake_llama, tmp_path, sig):
     script = tmp_path / "fake_llama.py"
     driver = tmp_path / "driver.py"
     root = str(Path(__file__).resolve().parent.parent)
-    driver.write_text(DRIVER.format(root=root, script=str(script), index=str(settings.index)))
+    driver.write_text(DRIVER.format(root=root, script=str(script), index=str(settings.index.dir)))
     proc = subprocess.Popen([sys.executable, str(driver)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         child = int(proc.stdout.readline())

@@ -167,6 +167,20 @@ class Citation:
     section: str = ""
 
 
+@dataclass(frozen=True)
+class Query:
+    """A question, parsed once (by :func:`llm_extract.text.query.parse_query`) and passed to every
+    later step — retrieval, narrowing, passage focusing, answer checks — none of which re-reads it."""
+
+    text: str  # as asked
+    normalized: str  # folded and simplified the way indexed text is
+    years: tuple[int, ...] = ()  # years the question names, in order
+    place_mentions: tuple[str, ...] = ()  # names ending in 镇/乡/县 written in the question (not 全镇, 城镇 …)
+    numbers: tuple[float, ...] = ()  # every number the question prints (years included)
+    terms: frozenset[str] = frozenset()  # subject bigrams: question words, places and years left out
+    wants_quantity: bool = False  # asks for a figure (多少, 几, 增长 …)
+
+
 # ---------------------------------------------------------------------------
 # Extraction records (pydantic: they are validated LLM output and user data)
 # ---------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
     sources = sorted({ev["source"] for it in split_items for ev in it.get("evidence") or [] if isinstance(ev, dict)})
     if not sources:
         raise EvalError("QA gold has no evidence sources", path=str(gold_dir))
-    qa_settings = settings.model_copy(update={"index": settings.index_path() / "eval" / "qa-index"})
+    qa_settings = settings.replace(index=settings.index_path() / "eval" / "qa-index")
     ingest([root / s for s in sources], qa_settings, embedder=embedder)
     retriever = open_retriever(qa_settings, embedder=embedder)
     retrieval: dict[str, dict] = {}

@@ -118,7 +118,7 @@ def targets_from_paths(paths: Iterable[str | Path], settings: Settings, skipped:
     for f in files:
         source = os.path.normpath(str(f))
         try:
-            raw = load_file(f, max_bytes=settings.max_file_mb * 1024 * 1024)
+            raw = load_file(f, max_bytes=settings.index.max_file_mb * 1024 * 1024)
         except LlmExtractError as exc:
             skipped.append(exc.one_line())
             continue
@@ -212,7 +212,7 @@ def run_extraction(
     from .extractor import SectionExtractor, needs_llm
 
     settings = settings or Settings()
-    backend = backend or settings.extract_backend
+    backend = backend or settings.extract.backend
     from .extractor import BACKENDS
 
     if backend not in BACKENDS:
@@ -263,7 +263,7 @@ def run_extraction(
         ckpt.add(entry)
         return entry
 
-    workers = max(1, settings.concurrency if use_llm else 1)
+    workers = max(1, settings.extract.concurrency if use_llm else 1)
     views = _NormCache(keep=2 * workers + 1)
     pool = ThreadPoolExecutor(max_workers=workers)
     try:

@@ -300,13 +300,13 @@ class SentenceTransformerEmbedder:
 
 
 def get_embedder(settings: Any = None) -> Embedder:
-    """Embedder chosen by ``settings.embedder``: ``use`` or ``st:<name-or-dir>``."""
+    """Embedder chosen by ``settings.index.embedder``: ``use`` or ``st:<name-or-dir>``."""
     if settings is None:
         from ..core.config import Settings
 
         settings = Settings()
-    spec = (settings.embedder or "").strip()
-    batch_size = int(getattr(settings, "embed_batch_size", 32))
+    spec = (settings.index.embedder or "").strip()
+    batch_size = int(settings.index.embed_batch_size)
     if spec.lower() == "use":
         return USEEmbedder(batch_size=batch_size)
     if spec.lower().startswith("st:"):

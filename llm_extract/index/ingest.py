@@ -197,7 +197,7 @@ def build_documents(raw_text: str, source: str, sha256: str, base_id: str, setti
             place=meta.get("place", ""), years=list(meta.get("years", [])), report_type=meta.get("report_type", ""),
             sha256=sha256, sections=sections,
         )
-        chunks = chunk_document(doc, norm, sections, size=settings.chunk_size, overlap=settings.chunk_overlap)
+        chunks = chunk_document(doc, norm, sections, size=settings.index.chunk_size, overlap=settings.index.chunk_overlap)
         out.append((doc, chunks))
     return out
 
@@ -212,7 +212,7 @@ def ingest(
     prune: bool = False,
     progress: Optional[ProgressFn] = None,
 ) -> IngestSummary:
-    """Index files and folders into ``settings.index``; returns what was done."""
+    """Index files and folders into ``settings.index.dir``; returns what was done."""
     from ..text.loading import iter_files, load_file
 
     settings = settings or Settings()
@@ -251,7 +251,7 @@ def ingest(
         pending: list[tuple[dict, list[tuple[Document, list[Chunk]]]]] = []
         unwritten: list[Chunk] = []  # chunked, not yet embedded and in Chroma
         counts = {"written": 0, "made": 0}
-        write_batch = max(WRITE_BATCH_CHUNKS, settings.embed_batch_size)
+        write_batch = max(WRITE_BATCH_CHUNKS, settings.index.embed_batch_size)
 
         def write_vectors() -> None:
             if not unwritten:
@@ -292,7 +292,7 @@ def ingest(
         for n, (source, path) in enumerate(files, 1):
             progress("file", n - 1, total, source)
             try:
-                raw = load_file(path, max_bytes=settings.max_file_mb * 1024 * 1024)
+                raw = load_file(path, max_bytes=settings.index.max_file_mb * 1024 * 1024)
             except LoadError as exc:
                 summary.skipped.append(Skipped(source, exc.one_line()))
                 continue

@@ -12,11 +12,12 @@ from dataclasses import replace
 from typing import Any, Optional
 
 from ..core.errors import ConfigError
-from ..core.types import Chunk, Hit
+from ..core.config import RetrievalMode, choices
+from ..core.types import Chunk, Hit, Query
 
 __all__ = ["Retriever", "MODES", "rrf_fuse"]
 
-MODES = ("hybrid", "bm25", "dense")
+MODES = choices(RetrievalMode)
 
 
 def rrf_fuse(rankings: list[list[str]], rrf_k: int, weights: Optional[list[float]] = None) -> list[tuple[str, float]]:
@@ -126,7 +127,7 @@ class Retriever:
     # -- public -----------------------------------------------------------------
     def search(
         self,
-        query: str,
+        query: "str | Query",
         k: int = 5,
         *,
         doc_ids: Optional[list[str]] = None,
@@ -139,12 +140,12 @@ class Retriever:
         ``doc_ids`` restricts the search to those documents (an empty list
         matches nothing).
         """
-        mode = (mode or getattr(self.settings, "retrieval", None) or "hybrid").lower()
+        mode = (mode or self.settings.retrieval.mode or "hybrid").lower()
         if mode not in MODES:
             raise ConfigError(f"unknown retrieval mode {mode!r}", hint="use hybrid, bm25 or dense")
         if k <= 0 or (doc_ids is not None and not doc_ids):
             return []
-        q = _normalize(query)
+        q = query.normalized.strip() if isinstance(query, Query) else _normalize(query)
         if not q:
             return []
 
@@ -156,6 +157,6 @@ class Retriever:
         n = max(4 * k, 20)
         lexical = self._bm25(q, n, doc_ids)
         dense = self._dense(q, n, doc_ids)
-        fused = rrf_fuse([[cid for cid, _ in lexical], [h.chunk_id for h in dense]], int(self.settings.rrf_k),
-                         [1.0, float(self.settings.dense_weight)])
+        fused = rrf_fuse([[cid for cid, _ in lexical], [h.chunk_id for h in dense]], int(self.settings.retrieval.rrf_k),
+                         [1.0, float(self.settings.retrieval.dense_weight)])
         return self._hits_for(fused, {h.chunk_id: h for h in dense}, k)

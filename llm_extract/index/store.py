@@ -41,17 +41,17 @@ def _make_client(settings: Any) -> Any:
     """PersistentClient under ``<index>/chroma`` or HttpClient for ``chroma_url``."""
     import chromadb
 
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+    if settings.index.chroma_url:
+        url = urlparse(settings.index.chroma_url if "://" in settings.index.chroma_url else f"http://{settings.index.chroma_url}")
         if url.scheme not in ("http", "https") or not url.hostname:
-            raise ConfigError(f"bad chroma_url {settings.chroma_url!r}", hint="expected http://HOST:PORT")
+            raise ConfigError(f"bad chroma_url {settings.index.chroma_url!r}", hint="expected http://HOST:PORT")
         port = url.port or (443 if url.scheme == "https" else 8000)
         try:
             return chromadb.HttpClient(
                 host=url.hostname, port=port, ssl=url.scheme == "https", settings=_chroma_settings()
             )
         except Exception as exc:
-            raise IndexStoreError(f"cannot reach Chroma server at {settings.chroma_url}: {exc}") from exc
+            raise IndexStoreError(f"cannot reach Chroma server at {settings.index.chroma_url}: {exc}") from exc
     path = settings.index_path() / CHROMA_DIRNAME
     try:
         path.mkdir(parents=True, exist_ok=True)

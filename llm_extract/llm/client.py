@@ -181,15 +181,15 @@ class LLMClient:
     def __init__(self, settings: Optional[Settings] = None, *, client: Any = None, cache: Optional[LLMCache] = None):
         self.settings = settings or Settings()
         s = self.settings
-        if s.llm_base_url:
-            if not s.llm_model:
+        if s.llm.base_url:
+            if not s.llm.model:
                 raise ConfigError(
                     "LLM_EXTRACT_LLM_MODEL is required when LLM_EXTRACT_LLM_BASE_URL is set",
                     hint="set the model name your endpoint serves",
                 )
             self.backend = "remote"
-            self.model = s.llm_model
-            self.backend_id = "remote:" + s.llm_base_url.rstrip("/")
+            self.model = s.llm.model
+            self.backend_id = "remote:" + s.llm.base_url.rstrip("/")
         else:
             from .weights import get_spec
 
@@ -199,9 +199,9 @@ class LLMClient:
             self.model = spec.name
             # The weights' hash, not just the name, identifies what answered.
             self.backend_id = f"embedded:{spec.name}:{spec.sha256[:16]}"
-        self.mode = (s.llm_mode or DEFAULT_MODE[self.backend]).lower()
+        self.mode = (s.llm.mode or DEFAULT_MODE[self.backend]).lower()
         if self.mode not in MODES:
-            raise ConfigError(f"unknown LLM mode {s.llm_mode!r}", hint="LLM_EXTRACT_LLM_MODE: " + " | ".join(MODES))
+            raise ConfigError(f"unknown LLM mode {s.llm.mode!r}", hint="LLM_EXTRACT_LLM_MODE: " + " | ".join(MODES))
         self._client = client
         self._endpoint: Optional[str] = str(getattr(client, "base_url", "")) or None if client is not None else None
         self._server = None
@@ -214,7 +214,7 @@ class LLMClient:
         if cache is not None:
             self.cache: Optional[LLMCache] = cache
         else:
-            self.cache = LLMCache(s.llm_cache_dir()) if s.llm_cache else None
+            self.cache = LLMCache(s.llm_cache_dir()) if s.llm.cache else None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -242,7 +242,7 @@ class LLMClient:
 
     @property
     def endpoint(self) -> str:
-        return self._endpoint or self.settings.llm_base_url or "embedded server"
+        return self._endpoint or self.settings.llm.base_url or "embedded server"
 
     def _openai(self) -> Any:
         """The openai client, starting or finding the embedded server on first use."""
@@ -255,8 +255,8 @@ class LLMClient:
 
             s = self.settings
             if self.backend == "remote":
-                base_url = s.llm_base_url
-                key = s.llm_api_key.get_secret_value() if s.llm_api_key else ""
+                base_url = s.llm.base_url
+                key = s.llm.api_key.get_secret_value() if s.llm.api_key else ""
             else:
                 from .server import EmbeddedServer, resolve_endpoint
 
@@ -267,7 +267,7 @@ class LLMClient:
                 key = ""
             # openai refuses an empty key; local endpoints ignore whatever is sent.
             self._client = openai.OpenAI(
-                base_url=base_url, api_key=key or "no-key", timeout=s.llm_timeout, max_retries=0
+                base_url=base_url, api_key=key or "no-key", timeout=s.llm.timeout, max_retries=0
             )
             self._endpoint = base_url
             return self._client
@@ -275,7 +275,7 @@ class LLMClient:
     # -- transport -----------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
-        key = self.settings.llm_api_key.get_secret_value() if self.settings.llm_api_key else ""
+        key = self.settings.llm.api_key.get_secret_value() if self.settings.llm.api_key else ""
         return text.replace(key, "***") if key else text
 
     def _send(self, **kwargs: Any) -> Any:
@@ -317,7 +317,7 @@ class LLMClient:
         Returns True when it died and was restarted (the caller sends the request again); False
         when it is alive (an ordinary transport error) or this client started no server.  One
         crashing request must not lose a long bulk run, so each client restarts a dead server up
-        to ``settings.server_restarts`` times; a runtime that crashes on every call still ends
+        to ``settings.embedded.restarts`` times; a runtime that crashes on every call still ends
         in one clear error.
         """
         server = self._server
@@ -326,13 +326,13 @@ class LLMClient:
         died = server.death_error("a streamed completion" if request.get("stream") else "a completion")
         if died is None:
             return False
-        if self._restarts >= self.settings.server_restarts:
+        if self._restarts >= self.settings.embedded.restarts:
             self._server = None
             self._client = None
             self._patched = None
             raise died
         self._restarts += 1
-        logger.warning("%s; restarting it (%d of %d)", died.message.split(";")[0], self._restarts, self.settings.server_restarts)
+        logger.warning("%s; restarting it (%d of %d)", died.message.split(";")[0], self._restarts, self.settings.embedded.restarts)
         server.stop()
         with self._lock:
             self._client = None
@@ -378,7 +378,7 @@ class LLMClient:
 
     def _request_params(self) -> dict:
         s = self.settings
-        return {"temperature": s.llm_temperature, "seed": s.llm_seed, "max_tokens": s.llm_max_tokens}
+        return {"temperature": s.llm.temperature, "seed": s.llm.seed, "max_tokens": s.llm.max_tokens}
 
     def _key(self, kind: str, messages: Messages, template_version: str, schema: Optional[dict]) -> str:
         return cache_key(
@@ -406,13 +406,13 @@ class LLMClient:
         schema = response_model.model_json_schema()
         key = self._key("structured", messages, template_version, schema)
         hit = self._cache_get(key)
-        retries = self.settings.llm_max_retries if max_retries is None else max_retries
+        retries = self.settings.llm.max_retries if max_retries is None else max_retries
         if hit is not None and hit.get("kind") == "structured":
             try:
                 return response_model.model_validate(hit["output"]), self._account(CallUsage(calls=1, cached=1))
             except ValueError:
                 logger.info("cached output no longer validates; asking again")
-        failed_with = (retries, self.settings.llm_max_tokens)
+        failed_with = (retries, self.settings.llm.max_tokens)
         if hit is not None and hit.get("kind") == "structured_error" and tuple(hit.get("budget", ())) == failed_with:
             # At temperature 0 with a fixed seed the same request fails the same way: a re-run does not
             # pay for it again (--no-cache, more retries or a larger max_tokens ask anew).
@@ -437,7 +437,7 @@ class LLMClient:
         except IncompleteOutputException:
             usage = self._attempt_usage(state, t0)
             raise self._failed(key, failed_with, LLMOutputError(
-                f"output hit max_tokens={self.settings.llm_max_tokens} before the object was complete",
+                f"output hit max_tokens={self.settings.llm.max_tokens} before the object was complete",
                 attempts=len(state.responses),
                 last_output=_raw_text(state.responses[-1]) if state.responses else None,
                 hint="raise LLM_EXTRACT_LLM_MAX_TOKENS or shorten the input",

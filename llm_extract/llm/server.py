@@ -75,7 +75,7 @@ def default_threads() -> int:
 def log_path(settings: Settings) -> Path:
     """The server's stderr goes to the index dir when there is one, else beside the weights."""
     index = settings.index_path()
-    base = index if index.is_dir() else Path(settings.models_dir).expanduser().parent
+    base = index if index.is_dir() else Path(settings.embedded.models_dir).expanduser().parent
     base.mkdir(parents=True, exist_ok=True)
     return base / "llm-server.log"
 
@@ -125,13 +125,13 @@ class EmbeddedServer:
             "--model_alias", self.model_alias,
             "--host", self.host,
             "--port", str(self.port),
-            "--n_ctx", str(s.n_ctx),
-            "--n_threads", str(s.n_threads or default_threads()),
-            "--n_threads_batch", str(s.n_threads or default_threads()),
+            "--n_ctx", str(s.embedded.n_ctx),
+            "--n_threads", str(s.embedded.n_threads or default_threads()),
+            "--n_threads_batch", str(s.embedded.n_threads or default_threads()),
             # No --chat_format: the GGUF's own Qwen2.5 template renders tool
             # definitions and tool-role messages (instructor's TOOLS re-asks),
             # which the generic "chatml" format silently drops.
-            "--seed", str(s.llm_seed),
+            "--seed", str(s.llm.seed),
             "--verbose", "False",
         ]  # fmt: skip
 
@@ -177,7 +177,7 @@ class EmbeddedServer:
         return self
 
     def _wait_healthy(self, t0: float) -> None:
-        deadline = t0 + self.settings.server_start_timeout
+        deadline = t0 + self.settings.embedded.start_timeout
         delay = 0.1
         while True:
             code = self.proc.poll()
@@ -193,7 +193,7 @@ class EmbeddedServer:
                 return
             if time.monotonic() > deadline:
                 raise ModelError(
-                    f"embedded server not healthy after {self.settings.server_start_timeout:.0f}s:\n{_tail(self.log_file)}",
+                    f"embedded server not healthy after {self.settings.embedded.start_timeout:.0f}s:\n{_tail(self.log_file)}",
                     path=str(self.log_file),
                     hint="raise LLM_EXTRACT_SERVER_START_TIMEOUT or check the log",
                 )
@@ -356,15 +356,15 @@ def running_server(settings: Optional[Settings] = None) -> Optional[dict]:
 
 
 def resolve_endpoint(settings: Optional[Settings] = None) -> Optional[str]:
-    """URL of an embedded server this command may reuse: ``settings.server_url`` or a live announcement.
+    """URL of an embedded server this command may reuse: ``settings.embedded.server_url`` or a live announcement.
 
     An announcement for a different embedded model is not reused.
     """
     settings = settings or Settings()
-    if settings.server_url:
-        return settings.server_url.rstrip("/")
+    if settings.embedded.server_url:
+        return settings.embedded.server_url.rstrip("/")
     info = running_server(settings)
-    if info and info.get("model") == settings.embedded_model:
+    if info and info.get("model") == settings.embedded.model:
         return info["url"]
     return None
 
@@ -379,7 +379,7 @@ def serve_forever(
     settings = settings or Settings()
     announce = server_file(settings)
     with EmbeddedServer(settings, port=port) as server:
-        info = {"url": server.url, "pid": server.pid, "model": settings.embedded_model, "started": time.time()}
+        info = {"url": server.url, "pid": server.pid, "model": settings.embedded.model, "started": time.time()}
         announce.parent.mkdir(parents=True, exist_ok=True)
         tmp = announce.with_name(f".{announce.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(info), encoding="utf-8")

@@ -15,16 +15,16 @@ def model_status(settings: Optional[Settings] = None, *, full: bool = False) -> 
     """What is configured, where the weights are and whether they verify (no secrets)."""
     settings = settings or Settings()
     status: dict = {
-        "backend": "remote" if settings.llm_base_url else "embedded",
-        "base_url": settings.llm_base_url,
-        "model": settings.llm_model,
-        "api_key": "set" if settings.llm_api_key and settings.llm_api_key.get_secret_value() else "not set",
-        "mode": settings.llm_mode,
-        "embedded_model": settings.embedded_model,
+        "backend": "remote" if settings.llm.base_url else "embedded",
+        "base_url": settings.llm.base_url,
+        "model": settings.llm.model,
+        "api_key": "set" if settings.llm.api_key and settings.llm.api_key.get_secret_value() else "not set",
+        "mode": settings.llm.mode,
+        "embedded_model": settings.embedded.model,
     }
-    spec = MODELS.get(settings.embedded_model)
+    spec = MODELS.get(settings.embedded.model)
     if spec is None:
-        status["error"] = f"unknown embedded model {settings.embedded_model!r}"
+        status["error"] = f"unknown embedded model {settings.embedded.model!r}"
         return status
     path = model_path(settings)
     missing = missing_packages(spec)
@@ -56,7 +56,7 @@ def smoke_check(settings: Optional[Settings] = None, *, llm=None, gen_tokens: in
 
     settings = settings or Settings()
     own = llm is None
-    llm = llm or LLMClient(settings.model_copy(update={"llm_cache": False}))
+    llm = llm or LLMClient(settings.replace(llm_cache=False))
     messages = [
         {"role": "system", "content": "你是一个简洁的助手。"},
         {"role": "user", "content": "请用一句话介绍政府工作报告的作用，并列出三个常见的经济指标名称。" * 3},

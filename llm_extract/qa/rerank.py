@@ -22,24 +22,23 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
-from ..core.types import Hit
+from ..core.config import RerankMethod, choices
+from ..core.types import Hit, Query
+from ..text.query import as_query
+from ..text.segments import bigrams
 
-METHODS = ("none", "lexical", "llm")
-_PUNCT = set("，。、；：:,.;（）()《》“”\"' \n\t？?！!")
+METHODS = choices(RerankMethod)
+_PUNCT = "，。、；：:,.;（）()《》“”\"' \n\t？?！!"
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1) if not (_PUNCT & set(text[i : i + 2]))}
-
-
-def lexical_rerank(question: str, hits: list[Hit], *, prior: float = 0.5) -> list[Hit]:
+def lexical_rerank(question: "str | Query", hits: list[Hit], *, prior: float = 0.5) -> list[Hit]:
     """Order by the share of the question's bigrams a passage holds, plus ``prior / (1 + rank)``."""
     from ..text.normalize import normalize_query
 
-    want = _bigrams(normalize_query(question))
+    want = bigrams(as_query(question).normalized, skip=_PUNCT)
     if not want or not hits:
         return list(hits)
-    scores = [len(want & _bigrams(h.search_text or normalize_query(h.text))) / len(want) + prior / (1 + i)
+    scores = [len(want & bigrams(h.search_text or normalize_query(h.text), skip=_PUNCT)) / len(want) + prior / (1 + i)
               for i, h in enumerate(hits)]
     order = sorted(range(len(hits)), key=lambda i: (-scores[i], i))
     return [hits[i] for i in order]
@@ -49,16 +48,17 @@ class Relevant(BaseModel):
     relevant: list[int] = Field(description="能回答问题的资料编号，最相关的在前；没有则为空列表")
 
 
-def llm_rerank(question: str, hits: list[Hit], llm, *, focus_chars: int = 160) -> tuple[list[Hit], dict]:
+def llm_rerank(question: "str | Query", hits: list[Hit], llm, *, focus_chars: int = 160) -> tuple[list[Hit], dict]:
     """The model's choice of passages first; returns the new order and the call's usage."""
     from ..llm.prompts import get_prompt
     from .passages import focus_passages, format_passages
 
     if len(hits) < 2:
         return list(hits), {}
-    shown = focus_passages(question, hits, focus_chars) if focus_chars else hits
+    query = as_query(question)
+    shown = focus_passages(query, hits, focus_chars) if focus_chars else hits
     prompt = get_prompt("rerank")
-    messages = prompt.render(question=question, passages=format_passages(shown))
+    messages = prompt.render(question=query.text, passages=format_passages(shown))
     obj, usage = llm.structured(Relevant, messages, template_version=prompt.version)
     picked: list[int] = []
     for n in obj.relevant:
@@ -71,7 +71,7 @@ def llm_rerank(question: str, hits: list[Hit], llm, *, focus_chars: int = 160) -
     return [hits[i] for i in order], used
 
 
-def rerank(question: str, hits: list[Hit], method: str, *, llm=None, focus_chars: int = 160) -> tuple[list[Hit], dict]:
+def rerank(question: "str | Query", hits: list[Hit], method: str, *, llm=None, focus_chars: int = 160) -> tuple[list[Hit], dict]:
     """Dispatch on ``method`` (see :data:`METHODS`); returns hits and the model usage it cost (empty if none)."""
     from ..core.errors import ConfigError
 

@@ -1,0 +1,52 @@
+"""Small text segments every stage needs, defined once: sentences, years and character bigrams.
+
+* :func:`sentence_spans` — sentence spans of a text (ends at 。！？；!?; or a line break), long
+  sentences (lists of figures) optionally cut after their commas too;
+* :data:`YEAR` / :func:`years_in` — four-digit years 1900–2099 not inside a longer number;
+* :func:`bigrams` — the set of adjacent character pairs, optionally without pairs that hold given characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+SENT_END = re.compile(r"[。！？；!?;\n]")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_COMMA = re.compile(r"[，,]")
+#: Punctuation and spaces that passage focusing keeps out of bigrams.
+PUNCT = "，。、；：:,.;（）() "
+
+
+def sentence_spans(text: str, *, comma_over: int | None = None) -> list[tuple[int, int]]:
+    """Half-open spans of the non-blank sentences of ``text``, each ending after its terminator.
+
+    With ``comma_over`` a sentence longer than that many characters is cut after each comma
+    (a run of figures separated by commas reads as several statements).  Spans keep surrounding
+    whitespace; callers that show the text strip it.
+    """
+    bounds = [0] + [m.end() for m in SENT_END.finditer(text)] + [len(text)]
+    spans: list[tuple[int, int]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        if not text[a:b].strip():
+            continue
+        if comma_over is None or b - a <= comma_over:
+            spans.append((a, b))
+            continue
+        cuts = [a] + [a + m.end() for m in _COMMA.finditer(text[a:b])] + [b]
+        spans.extend((x, y) for x, y in zip(cuts, cuts[1:]) if text[x:y].strip())
+    return spans
+
+
+def years_in(text: str) -> list[int]:
+    """Years written in ``text`` in order (``2013年`` and ``2013`` alike)."""
+    return [int(y) for y in YEAR.findall(text)]
+
+
+def bigrams(text: str, *, skip: str = "") -> set[str]:
+    """Adjacent character pairs of ``text``, leaving out pairs that hold a character of ``skip``."""
+    if skip:
+        return {text[i : i + 2] for i in range(len(text) - 1) if text[i] not in skip and text[i + 1] not in skip}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+__all__ = ["SENT_END", "YEAR", "PUNCT", "sentence_spans", "years_in", "bigrams"]
