@@ -271,7 +271,7 @@ class SectionExtractor:
         return result
 
     def _rules(self, doc, norm, section, s0, text, result: SectionResult) -> None:
-        from .candidates import rules_extract_indicators
+        from .rules import rules_extract_indicators
 
         hint = period_hint(text, section, doc)
         for rec in rules_extract_indicators(text, period_hint=hint):
