@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from ..text.numbers import Change, Quantity, find_changes, find_quantities, fold
+from ..text.growth import Change, find_changes
+from ..text.numbers import Quantity, find_quantities
+from ..text.numerals import fold
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, find_metric, segment_start, split_sentences
 from .vocab import MetricIndex, default_index
 

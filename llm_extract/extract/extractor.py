@@ -133,7 +133,8 @@ def llm_windows(cands) -> list[tuple[int, int]]:
 
 
 def _finish_indicator(draft: IndicatorDraft) -> IndicatorRecord:
-    from ..text.numbers import find_placeholder_numbers, parse_change, parse_quantity
+    from ..text.growth import parse_change
+    from ..text.numbers import find_placeholder_numbers, parse_quantity
     from .vocab import canonical_metric
 
     # Whether the figure is printed as xx/___ is a fact of the text, not the model's call: small

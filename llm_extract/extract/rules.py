@@ -11,7 +11,9 @@ import re
 from typing import Optional
 
 from ..core.types import IndicatorRecord
-from ..text.numbers import Change, Quantity, find_changes, find_quantities, fold, parse_change
+from ..text.growth import Change, find_changes, parse_change
+from ..text.numbers import Quantity, find_quantities
+from ..text.numerals import fold
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start
 from .vocab import MetricIndex, default_index
 
