@@ -197,7 +197,70 @@ def custom_list_model(record_cls: type[BaseModel]) -> type[BaseModel]:
     return create_model(record_cls.__name__ + "List", items=(list[grounded], ...))
 
 
-BACKENDS = ("auto", "rules", "llm", "rules+llm")
+# --- backends: how a section's records are found -------------------------------------------------
+class ExtractionBackend:
+    """One way to extract a kind from a section; a new backend is a subclass and one
+    :func:`register_backend` line (its name is then accepted by ``--backend``)."""
+
+    name = ""
+    uses_llm = True  # whether it needs a model (a client and the prompts)
+
+    def prompt_version(self, extractor: "SectionExtractor", kind: str) -> str:
+        name = f"extract_{kind}" if kind in KINDS else "extract_custom"
+        return extractor.prompts[name].version
+
+    def run(self, extractor: "SectionExtractor", kind: str, doc: Document, norm: NormalizedText, section: Section,
+            s0: int, text: str, cands: list, result: SectionResult) -> None:
+        raise NotImplementedError
+
+
+class RulesBackend(ExtractionBackend):
+    """The rule extractor (indicators only; it finds nothing of the other kinds)."""
+
+    name = "rules"
+    uses_llm = False
+
+    def prompt_version(self, extractor, kind):
+        return "rules@1"
+
+    def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
+        if kind == "indicator":
+            extractor._rules(doc, norm, section, s0, text, result)
+
+
+class LlmBackend(ExtractionBackend):
+    """The model, asked about the windows of candidate sentences."""
+
+    name = "llm"
+
+    def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
+        for b0, b1 in llm_windows(cands):
+            extractor._llm_batch(kind, doc, norm, section, s0 + b0, s0 + b1, result)
+
+
+class RulesThenLlmBackend(ExtractionBackend):
+    """The rules' records, then the model's (the same record from both is kept once)."""
+
+    name = "rules+llm"
+
+    def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
+        RulesBackend().run(extractor, kind, doc, norm, section, s0, text, cands, result)
+        LlmBackend().run(extractor, kind, doc, norm, section, s0, text, cands, result)
+
+
+EXTRACTION_BACKENDS: dict[str, ExtractionBackend] = {}
+
+
+def register_backend(backend: ExtractionBackend) -> None:
+    EXTRACTION_BACKENDS[backend.name] = backend
+
+
+register_backend(RulesBackend())
+register_backend(LlmBackend())
+register_backend(RulesThenLlmBackend())
+
+# "auto" is no backend of its own: it picks one per record kind.
+BACKENDS = ("auto",) + tuple(EXTRACTION_BACKENDS)
 # What "auto" uses per record kind, chosen by `llm-extract eval` over the gold set (README, "Measured"):
 # on indicators the rules scored relaxed F1 0.73 against 0.55 for the embedded 1.5B model and 0.62 for
 # rules+llm (the model adds recall 0.69 -> 0.70 at a large cost in precision); the other kinds have no
@@ -230,7 +293,12 @@ def resolve_backend(backend: str, kind: str) -> str:
 
 
 def needs_llm(backend: str, kinds) -> bool:
-    return any(resolve_backend(backend, k) != "rules" for k in kinds)
+    return any(_uses_llm(resolve_backend(backend, k)) for k in kinds)
+
+
+def _uses_llm(name: str) -> bool:
+    known = EXTRACTION_BACKENDS.get(name)
+    return known is None or known.uses_llm  # an unknown name is refused by whoever runs it
 
 
 class SectionExtractor:
@@ -242,17 +310,14 @@ class SectionExtractor:
         self.backend = backend
         self.llm = llm
         self.custom_schema = custom_schema
-        if prompts is None and backend != "rules":
+        if prompts is None and (backend == "auto" or EXTRACTION_BACKENDS[backend].uses_llm):
             from ..llm.prompts import load_prompts
 
             prompts = load_prompts()
         self.prompts = prompts
 
     def prompt_version(self, kind: str) -> str:
-        if resolve_backend(self.backend, kind) == "rules":
-            return "rules@1"
-        name = f"extract_{kind}" if kind in KINDS else "extract_custom"
-        return self.prompts[name].version
+        return EXTRACTION_BACKENDS[resolve_backend(self.backend, kind)].prompt_version(self, kind)
 
     # -------------------------------------------------------------------------------------------
     def extract(self, kind: str, doc: Document, norm: NormalizedText, section: Section) -> SectionResult:
@@ -262,12 +327,8 @@ class SectionExtractor:
         cands = section_candidates(kind, doc, section, text)
         if not cands:
             return result
-        backend = resolve_backend(self.backend, kind)
-        if backend in ("rules", "rules+llm") and kind == "indicator":
-            self._rules(doc, norm, section, s0, text, result)
-        if backend in ("llm", "rules+llm"):
-            for b0, b1 in llm_windows(cands):
-                self._llm_batch(kind, doc, norm, section, s0 + b0, s0 + b1, result)
+        backend = EXTRACTION_BACKENDS[resolve_backend(self.backend, kind)]
+        backend.run(self, kind, doc, norm, section, s0, text, cands, result)
         result.records = _dedupe(result.records)
         return result
 
@@ -373,4 +434,5 @@ def _dedupe(records: list[Grounded]) -> list[Grounded]:
     return out
 
 
-__all__ = ["SectionExtractor", "SectionResult", "KINDS", "BACKENDS", "resolve_backend", "needs_llm", "DRAFT_LISTS", "RECORD_TYPES", "custom_list_model"]
+__all__ = ["SectionExtractor", "SectionResult", "KINDS", "BACKENDS", "EXTRACTION_BACKENDS", "ExtractionBackend",
+           "register_backend", "resolve_backend", "needs_llm", "DRAFT_LISTS", "RECORD_TYPES", "custom_list_model"]
