@@ -1,4 +1,4 @@
-"""Tests of llm_extract.extract.candidates (sentences, candidates, rules extractor) and llm_extract.extract.vocab."""
+"""Tests of llm_extract.extract.clauses (sentences), .candidates, .rules (rules extractor) and .vocab."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.extract.candidates import find_candidates, rules_extract_indicators, split_sentences
+from llm_extract.extract.candidates import find_candidates
+from llm_extract.extract.clauses import split_sentences
+from llm_extract.extract.rules import rules_extract_indicators
 from llm_extract.core.errors import ConfigError
 from llm_extract.extract.vocab import MetricIndex, canonical_metric, load_vocab
 

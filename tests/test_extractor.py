@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from llm_extract.core.config import Settings
-from llm_extract.extract.extractor import IndicatorDraft, IndicatorList, SectionExtractor, custom_list_model
+from llm_extract.extract.drafts import IndicatorDraft, IndicatorList, custom_list_model
+from llm_extract.extract.extractor import SectionExtractor
 from llm_extract.text.normalize import normalize
 from llm_extract.index.ingest import build_documents
 
@@ -168,7 +169,7 @@ def test_custom_schema_gets_grounding_fields():
     ("财政收入3.9亿元", None, True, True, None),                  # no value and no placeholder: left for the check
 ])
 def test_placeholder_flag_follows_the_evidence(evidence, value, claimed, expected_placeholder, expected_value):
-    from llm_extract.extract.extractor import draft_to_record
+    from llm_extract.extract.drafts import draft_to_record
 
     d = IndicatorDraft(evidence=evidence, metric_raw="财政收入", period=None, kind="actual", value=value,
                        unit="亿元" if value else "万元", yoy_pct=None, qualifier=None, placeholder=claimed)
@@ -177,7 +178,7 @@ def test_placeholder_flag_follows_the_evidence(evidence, value, claimed, expecte
 
 
 def test_problem_records_that_word_no_difficulty_are_dropped_and_counted():
-    from llm_extract.extract.extractor import ProblemDraft
+    from llm_extract.extract.drafts import ProblemDraft
 
     doc, norm, raw = _doc(XUJING)
     sec = _section_with(doc, raw, "宏观经济形势依然严峻")

@@ -104,7 +104,7 @@ def test_ground_failures(file000):
 
 
 def test_ground_every_sentence_of_004_round_trips():
-    from llm_extract.extract.candidates import split_sentences
+    from llm_extract.extract.clauses import split_sentences
 
     original = _corpus("004")
     rng = random.Random(7)
@@ -219,7 +219,7 @@ def test_ground_record_failures(file000):
 
 
 def test_rules_records_ground_exactly_in_every_corpus_file():
-    from llm_extract.extract.candidates import rules_extract_indicators
+    from llm_extract.extract.rules import rules_extract_indicators
     from llm_extract.text.normalize import normalize
 
     total = 0

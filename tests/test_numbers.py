@@ -1,4 +1,4 @@
-"""Tests of llm_extract.text.numbers: quantities, growth clauses, presence checks, placeholders."""
+"""Tests of llm_extract.text.numerals, .numbers and .growth: quantities, growth clauses, presence checks, placeholders."""
 
 from __future__ import annotations
 
@@ -8,19 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llm_extract.text.growth import find_changes, parse_change
 from llm_extract.text.numbers import (
-    cn_to_number,
-    find_changes,
     find_placeholder_numbers,
     find_quantities,
-    fold,
-    is_placeholder_number,
     number_in_text,
     numbers_in,
-    parse_change,
     parse_quantity,
-    unit_multiplier,
 )
+from llm_extract.text.numerals import cn_to_number, fold, is_placeholder_number, unit_multiplier
 
 
 @pytest.mark.parametrize(

@@ -313,7 +313,7 @@ class ObedientLLM:
         self.saw_injection = False
 
     def structured(self, model, messages, *, template_version, max_retries=None):
-        from llm_extract.extract.extractor import IndicatorDraft
+        from llm_extract.extract.drafts import IndicatorDraft
 
         prompt = "\n".join(str(m.get("content", "")) for m in messages)
         self.saw_injection |= "忽略以上指令" in prompt

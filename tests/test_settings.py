@@ -89,3 +89,14 @@ def test_the_cli_turns_a_bad_environment_value_into_one_line(monkeypatch, tmp_pa
     assert out.returncode == 2 and "Traceback" not in out.stderr
     lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
     assert len(lines) <= 2 and "retrieval.mode" in out.stderr and "LLM_EXTRACT_RETRIEVAL" in out.stderr
+
+
+def test_setting_choices_match_the_registries_that_implement_them():
+    from llm_extract.core.config import ExtractBackend, LLMMode, RerankMethod, RetrievalMode, choices
+    from llm_extract.extract.extractor import BACKENDS
+    from llm_extract.index.retrieval import MODES as RETRIEVAL
+    from llm_extract.llm.client import MODES as LLM_MODES
+    from llm_extract.qa.rerank import METHODS
+
+    assert set(choices(ExtractBackend)) == set(BACKENDS)
+    assert choices(RetrievalMode) == RETRIEVAL and choices(LLMMode) == LLM_MODES and choices(RerankMethod) == METHODS

@@ -213,12 +213,7 @@ def run_extraction(
 
     settings = settings or Settings()
     backend = backend or settings.extract.backend
-    from .extractor import BACKENDS
-
-    if backend not in BACKENDS:
-        raise ConfigError(f"unknown extraction backend {backend!r}", hint="use " + " | ".join(BACKENDS))
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    _check_options(backend, fmt)
     t0 = time.perf_counter()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -231,7 +226,34 @@ def run_extraction(
     extractor = SectionExtractor(backend=backend, llm=llm, custom_schema=custom_schema)
     ckpt = Checkpoint(out.with_name(out.name + ".progress.jsonl"))
     summary = ExtractSummary(documents=len(targets), out=str(out))
+    units = _plan_units(targets, kinds, extractor, backend, llm, summary)
+    todo = [u for u in units if u[0] not in ckpt.done]
+    summary.units_resumed = len(units) - len(todo)
+    progress = progress or (lambda *a: None)
+    counters = {"done": summary.units_resumed, "records": sum(len(ckpt.done[u[0]]["records"]) for u in units if u[0] in ckpt.done), "tokens": 0}
+    progress(counters["done"], len(units), counters["records"], 0)
+    try:
+        _run_units(todo, units, extractor, ckpt, max(1, settings.extract.concurrency if use_llm else 1), progress, counters)
+    finally:
+        if own_llm:  # an injected client belongs to the caller, who may reuse it
+            llm.close()
 
+    _assemble(units, ckpt, {u[0] for u in todo}, summary, out, fmt)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _check_options(backend: str, fmt: str) -> None:
+    from .extractor import BACKENDS
+
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown extraction backend {backend!r}", hint="use " + " | ".join(BACKENDS))
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _plan_units(targets: list[Target], kinds: list[str], extractor, backend: str, llm, summary: ExtractSummary) -> list:
+    """Every unit of work, ``(resume key, target, section index, section, kind)`` in document order."""
     from .extractor import resolve_backend
 
     def producer(kind: str) -> str:
@@ -246,28 +268,29 @@ def run_extraction(
             for kind in kinds:
                 units.append((_unit_key(t, si, kind, extractor.prompt_version(kind), producer(kind)), t, si, sec, kind))
     summary.units = len(units)
-    todo = [u for u in units if u[0] not in ckpt.done]
-    summary.units_resumed = len(units) - len(todo)
-    progress = progress or (lambda *a: None)
-    counters = {"done": summary.units_resumed, "records": sum(len(ckpt.done[u[0]]["records"]) for u in units if u[0] in ckpt.done), "tokens": 0}
-    progress(counters["done"], len(units), counters["records"], 0)
+    return units
 
-    def work(unit):
-        key, t, si, sec, kind = unit
-        res = extractor.extract(kind, t.doc, views.get(t), sec)
-        entry = {
-            "unit": key, "doc_id": t.doc.doc_id, "section": si, "kind": kind,
-            "records": [r.model_dump(mode="json") for r in res.records], "dropped": res.dropped,
-            "calls": res.calls, "prompt_tokens": res.prompt_tokens, "completion_tokens": res.completion_tokens,
-        }
-        ckpt.add(entry)
-        return entry
 
-    workers = max(1, settings.extract.concurrency if use_llm else 1)
+def _extract_unit(unit, extractor, views: _NormCache, ckpt: Checkpoint) -> dict:
+    """Extract one unit and log it as finished."""
+    key, t, si, sec, kind = unit
+    res = extractor.extract(kind, t.doc, views.get(t), sec)
+    entry = {
+        "unit": key, "doc_id": t.doc.doc_id, "section": si, "kind": kind,
+        "records": [r.model_dump(mode="json") for r in res.records], "dropped": res.dropped,
+        "calls": res.calls, "prompt_tokens": res.prompt_tokens, "completion_tokens": res.completion_tokens,
+    }
+    ckpt.add(entry)
+    return entry
+
+
+def _run_units(todo: list, units: list, extractor, ckpt: Checkpoint, workers: int, progress: ProgressFn,
+               counters: dict) -> None:
+    """Extract the units not done yet on ``workers`` threads, reporting progress as each finishes."""
     views = _NormCache(keep=2 * workers + 1)
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = [pool.submit(work, u) for u in todo]
+        futures = [pool.submit(_extract_unit, u, extractor, views, ckpt) for u in todo]
         for fut in as_completed(futures):
             entry = fut.result()
             counters["done"] += 1
@@ -286,12 +309,6 @@ def run_extraction(
         raise
     finally:
         pool.shutdown(wait=True)
-        if own_llm:  # an injected client belongs to the caller, who may reuse it
-            llm.close()
-
-    _assemble(units, ckpt, {u[0] for u in todo}, summary, out, fmt)
-    summary.seconds = time.perf_counter() - t0
-    return summary
 
 
 def _assemble(units: list, ckpt: Checkpoint, fresh: set[str], summary: ExtractSummary, out: Path, fmt: str) -> None:

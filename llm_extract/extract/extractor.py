@@ -10,77 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Literal, Optional, Sequence
+from typing import Optional, Sequence
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel
 
 from ..core.errors import LLMOutputError
-from ..core.types import (
-    Document, Grounded, IndicatorRecord, NormalizedText, ProblemRecord, ProjectRecord, RECORD_TYPES, Section,
-    TaskRecord,
-)
+from ..core.types import Document, Grounded, NormalizedText, RECORD_TYPES, Section
+from .drafts import DRAFT_LISTS, custom_list_model, draft_to_record
 
 KINDS = ("indicator", "project", "problem", "task")
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
-
-
-# --- what the model is asked to fill (required-but-nullable: constrained grammars fill them) ---------
-class IndicatorDraft(BaseModel):
-    evidence: str = Field(description="逐字复制的原文小句")
-    metric_raw: str
-    period: Optional[str]
-    kind: Literal["actual", "estimate", "target"]
-    value: Optional[float]
-    unit: Optional[str]
-    yoy_pct: Optional[float]
-    qualifier: Optional[str]
-    placeholder: bool
-
-
-class ProjectDraft(BaseModel):
-    evidence: str
-    name: str
-    investment_value: Optional[float]
-    investment_unit: Optional[str]
-    status: Literal["planned", "started", "under_construction", "completed", "in_operation", "unknown"]
-    period: Optional[str]
-
-
-class ProblemDraft(BaseModel):
-    evidence: str
-    problem: str
-    category: str
-
-
-class TaskDraft(BaseModel):
-    evidence: str
-    task: str
-    value: Optional[float]
-    unit: Optional[str]
-    deadline: Optional[str]
-    period: Optional[str]
-
-
-class IndicatorList(BaseModel):
-    items: list[IndicatorDraft]
-
-
-class ProjectList(BaseModel):
-    items: list[ProjectDraft]
-
-
-class ProblemList(BaseModel):
-    items: list[ProblemDraft]
-
-
-class TaskList(BaseModel):
-    items: list[TaskDraft]
-
-
-DRAFT_LISTS: dict[str, type[BaseModel]] = {
-    "indicator": IndicatorList, "project": ProjectList, "problem": ProblemList, "task": TaskList,
-}
 
 
 @dataclass
@@ -132,71 +71,70 @@ def llm_windows(cands) -> list[tuple[int, int]]:
     return _batches([(c.start, c.end) for c in cands])
 
 
-def _finish_indicator(draft: IndicatorDraft) -> IndicatorRecord:
-    from ..text.numbers import find_placeholder_numbers, parse_change, parse_quantity
-    from .vocab import canonical_metric
+# --- backends: how a section's records are found -------------------------------------------------
+class ExtractionBackend:
+    """One way to extract a kind from a section; a new backend is a subclass and one
+    :func:`register_backend` line (its name is then accepted by ``--backend``)."""
 
-    # Whether the figure is printed as xx/___ is a fact of the text, not the model's call: small
-    # models flag real figures as placeholders (and back). The evidence decides; a record whose
-    # value is then unsupported still fails the number check and is re-asked.
-    printed_placeholder = bool(find_placeholder_numbers(draft.evidence))
-    if draft.placeholder != printed_placeholder and (printed_placeholder or draft.value is not None):
-        draft = draft.model_copy(update={"placeholder": printed_placeholder})
+    name = ""
+    uses_llm = True  # whether it needs a model (a client and the prompts)
 
-    value_base = None
-    if draft.value is not None and draft.unit:
-        q = parse_quantity(f"{draft.value:g}{draft.unit}")
-        if q is not None and q.value_base is not None:
-            value_base = q.value_base
-    change = parse_change(draft.evidence)
-    return IndicatorRecord(
-        metric=canonical_metric(draft.metric_raw), metric_raw=draft.metric_raw, period=draft.period, kind=draft.kind,
-        value=None if draft.placeholder else draft.value, unit=draft.unit, value_base=None if draft.placeholder else value_base,
-        yoy_pct=draft.yoy_pct, yoy_basis=getattr(change, "basis", None) if change else None,
-        qualifier=draft.qualifier, placeholder=draft.placeholder, evidence=draft.evidence,
-    )
+    def prompt_version(self, extractor: "SectionExtractor", kind: str) -> str:
+        name = f"extract_{kind}" if kind in KINDS else "extract_custom"
+        return extractor.prompts[name].version
+
+    def run(self, extractor: "SectionExtractor", kind: str, doc: Document, norm: NormalizedText, section: Section,
+            s0: int, text: str, cands: list, result: SectionResult) -> None:
+        raise NotImplementedError
 
 
-def _finish_project(draft: ProjectDraft) -> ProjectRecord:
-    from ..text.numbers import parse_quantity
+class RulesBackend(ExtractionBackend):
+    """The rule extractor (indicators only; it finds nothing of the other kinds)."""
 
-    base = None
-    if draft.investment_value is not None and draft.investment_unit:
-        q = parse_quantity(f"{draft.investment_value:g}{draft.investment_unit}")
-        base = q.value_base if q else None
-    return ProjectRecord(name=draft.name, investment_value=draft.investment_value, investment_unit=draft.investment_unit,
-                         investment_base=base, status=draft.status, period=draft.period, evidence=draft.evidence)
+    name = "rules"
+    uses_llm = False
 
+    def prompt_version(self, extractor, kind):
+        return "rules@1"
 
-def draft_to_record(kind: str, draft: BaseModel) -> Grounded:
-    if kind == "indicator":
-        return _finish_indicator(draft)  # type: ignore[arg-type]
-    if kind == "project":
-        return _finish_project(draft)  # type: ignore[arg-type]
-    if kind == "problem":
-        return ProblemRecord(problem=draft.problem, category=draft.category, evidence=draft.evidence)  # type: ignore[attr-defined]
-    if kind == "task":
-        return TaskRecord(task=draft.task, value=draft.value, unit=draft.unit, deadline=draft.deadline,  # type: ignore[attr-defined]
-                          period=draft.period, evidence=draft.evidence)  # type: ignore[attr-defined]
-    # A user schema: the draft already is the record type.
-    return draft  # type: ignore[return-value]
+    def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
+        if kind == "indicator":
+            extractor._rules(doc, norm, section, s0, text, result)
 
 
-@lru_cache(maxsize=None)
-def custom_list_model(record_cls: type[BaseModel]) -> type[BaseModel]:
-    """Wrap a user's pydantic model: add the grounding fields, and return ``{"items": [...]}`` of it."""
-    extra = {
-        "evidence": (str, Field(description="逐字复制的原文小句")),
-        "record_type": (str, record_cls.__name__),
-        "doc_id": (str, ""), "source": (str, ""), "start": (int, -1), "end": (int, -1),
-        "section": (str, ""), "prompt_version": (str, ""), "grounding": (str, ""),
-    }
-    fields = {k: v for k, v in extra.items() if k not in record_cls.model_fields}
-    grounded = create_model(record_cls.__name__ + "Record", __base__=record_cls, **fields)
-    return create_model(record_cls.__name__ + "List", items=(list[grounded], ...))
+class LlmBackend(ExtractionBackend):
+    """The model, asked about the windows of candidate sentences."""
+
+    name = "llm"
+
+    def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
+        for b0, b1 in llm_windows(cands):
+            extractor._llm_batch(kind, doc, norm, section, s0 + b0, s0 + b1, result)
 
 
-BACKENDS = ("auto", "rules", "llm", "rules+llm")
+class RulesThenLlmBackend(ExtractionBackend):
+    """The rules' records, then the model's (the same record from both is kept once)."""
+
+    name = "rules+llm"
+
+    def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
+        RulesBackend().run(extractor, kind, doc, norm, section, s0, text, cands, result)
+        LlmBackend().run(extractor, kind, doc, norm, section, s0, text, cands, result)
+
+
+EXTRACTION_BACKENDS: dict[str, ExtractionBackend] = {}
+
+
+def register_backend(backend: ExtractionBackend) -> None:
+    EXTRACTION_BACKENDS[backend.name] = backend
+
+
+register_backend(RulesBackend())
+register_backend(LlmBackend())
+register_backend(RulesThenLlmBackend())
+
+# "auto" is no backend of its own: it picks one per record kind.
+BACKENDS = ("auto",) + tuple(EXTRACTION_BACKENDS)
 # What "auto" uses per record kind, chosen by `llm-extract eval` over the gold set (README, "Measured"):
 # on indicators the rules scored relaxed F1 0.73 against 0.55 for the embedded 1.5B model and 0.62 for
 # rules+llm (the model adds recall 0.69 -> 0.70 at a large cost in precision); the other kinds have no
@@ -229,7 +167,12 @@ def resolve_backend(backend: str, kind: str) -> str:
 
 
 def needs_llm(backend: str, kinds) -> bool:
-    return any(resolve_backend(backend, k) != "rules" for k in kinds)
+    return any(_uses_llm(resolve_backend(backend, k)) for k in kinds)
+
+
+def _uses_llm(name: str) -> bool:
+    known = EXTRACTION_BACKENDS.get(name)
+    return known is None or known.uses_llm  # an unknown name is refused by whoever runs it
 
 
 class SectionExtractor:
@@ -241,17 +184,14 @@ class SectionExtractor:
         self.backend = backend
         self.llm = llm
         self.custom_schema = custom_schema
-        if prompts is None and backend != "rules":
+        if prompts is None and (backend == "auto" or EXTRACTION_BACKENDS[backend].uses_llm):
             from ..llm.prompts import load_prompts
 
             prompts = load_prompts()
         self.prompts = prompts
 
     def prompt_version(self, kind: str) -> str:
-        if resolve_backend(self.backend, kind) == "rules":
-            return "rules@1"
-        name = f"extract_{kind}" if kind in KINDS else "extract_custom"
-        return self.prompts[name].version
+        return EXTRACTION_BACKENDS[resolve_backend(self.backend, kind)].prompt_version(self, kind)
 
     # -------------------------------------------------------------------------------------------
     def extract(self, kind: str, doc: Document, norm: NormalizedText, section: Section) -> SectionResult:
@@ -261,17 +201,13 @@ class SectionExtractor:
         cands = section_candidates(kind, doc, section, text)
         if not cands:
             return result
-        backend = resolve_backend(self.backend, kind)
-        if backend in ("rules", "rules+llm") and kind == "indicator":
-            self._rules(doc, norm, section, s0, text, result)
-        if backend in ("llm", "rules+llm"):
-            for b0, b1 in llm_windows(cands):
-                self._llm_batch(kind, doc, norm, section, s0 + b0, s0 + b1, result)
+        backend = EXTRACTION_BACKENDS[resolve_backend(self.backend, kind)]
+        backend.run(self, kind, doc, norm, section, s0, text, cands, result)
         result.records = _dedupe(result.records)
         return result
 
     def _rules(self, doc, norm, section, s0, text, result: SectionResult) -> None:
-        from .candidates import rules_extract_indicators
+        from .rules import rules_extract_indicators
 
         hint = period_hint(text, section, doc)
         for rec in rules_extract_indicators(text, period_hint=hint):
@@ -372,4 +308,5 @@ def _dedupe(records: list[Grounded]) -> list[Grounded]:
     return out
 
 
-__all__ = ["SectionExtractor", "SectionResult", "KINDS", "BACKENDS", "resolve_backend", "needs_llm", "DRAFT_LISTS", "RECORD_TYPES", "custom_list_model"]
+__all__ = ["SectionExtractor", "SectionResult", "KINDS", "BACKENDS", "EXTRACTION_BACKENDS", "ExtractionBackend",
+           "register_backend", "resolve_backend", "needs_llm", "DRAFT_LISTS", "RECORD_TYPES", "custom_list_model"]

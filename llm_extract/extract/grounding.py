@@ -17,7 +17,9 @@ from typing import Optional
 
 from pydantic import BaseModel
 
-from llm_extract.text.numbers import find_changes, find_placeholder_numbers, number_in_text, unit_multiplier
+from llm_extract.text.growth import find_changes
+from llm_extract.text.numbers import find_placeholder_numbers, number_in_text
+from llm_extract.text.numerals import unit_multiplier
 from llm_extract.core.types import NormalizedText, Span
 
 __all__ = ["ground", "check_numbers", "ground_record", "FUZZY_MIN_SIMILARITY"]

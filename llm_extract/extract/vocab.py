@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm_extract.core.errors import ConfigError
-from llm_extract.text.numbers import fold
+from llm_extract.text.numerals import fold
 
 __all__ = ["CANONICAL_METRICS", "MetricIndex", "canonical_metric", "load_vocab", "default_index", "SCOPE_WORDS"]
 

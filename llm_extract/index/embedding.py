@@ -13,7 +13,8 @@
 
 Every embedder has a ``name`` that identifies model *and* dimension; the
 vector store keys its collection on it so vectors of two different models are
-never mixed.
+never mixed.  ``settings.index.embedder`` picks one through :data:`EMBEDDERS`; a new
+backend is one class and one :func:`register_embedder` line.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import hashlib
 import importlib.util
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -34,6 +36,9 @@ __all__ = [
     "USEEmbedder",
     "SentenceTransformerEmbedder",
     "get_embedder",
+    "EmbedderKind",
+    "EMBEDDERS",
+    "register_embedder",
     "packaged_minilm_path",
     "USE_PACKAGE",
     "USE_PACKAGE_VERSION",
@@ -299,24 +304,55 @@ class SentenceTransformerEmbedder:
         return self.embed([text])[0]
 
 
+# ---------------------------------------------------------------------------
+# Registry: ``settings.index.embedder`` names one of these
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmbedderKind:
+    """One way to name an embedder in ``settings.index.embedder``: ``name`` alone, or ``name:<argument>``."""
+
+    name: str  # matched case-insensitively
+    make: Callable[[str, int], Embedder]  # (argument, batch size) -> embedder
+    takes_argument: bool
+    usage: str  # how it is written, for error hints
+    note: str
+
+
+EMBEDDERS: dict[str, EmbedderKind] = {}
+
+
+def register_embedder(kind: EmbedderKind) -> None:
+    EMBEDDERS[kind.name.lower()] = kind
+
+
+def _sentence_transformer(target: str, batch_size: int) -> Embedder:
+    if not target:
+        raise ConfigError("embedder 'st:' needs a model name or directory", hint="e.g. st:minilm or st:/path/to/model")
+    if target.lower() == "minilm":
+        return SentenceTransformerEmbedder(packaged_minilm_path(), batch_size, label=MINILM_LABEL)
+    return SentenceTransformerEmbedder(target, batch_size)
+
+
+register_embedder(EmbedderKind("use", lambda _arg, batch_size: USEEmbedder(batch_size=batch_size), False,
+                               "use", "multilingual USE"))
+register_embedder(EmbedderKind("st", _sentence_transformer, True, "st:<model name or directory>", "e.g. st:minilm"))
+
+
 def get_embedder(settings: Any = None) -> Embedder:
-    """Embedder chosen by ``settings.index.embedder``: ``use`` or ``st:<name-or-dir>``."""
+    """Embedder chosen by ``settings.index.embedder``: ``use`` or ``st:<name-or-dir>`` (see :data:`EMBEDDERS`)."""
     if settings is None:
         from ..core.config import Settings
 
         settings = Settings()
     spec = (settings.index.embedder or "").strip()
     batch_size = int(settings.index.embed_batch_size)
-    if spec.lower() == "use":
-        return USEEmbedder(batch_size=batch_size)
-    if spec.lower().startswith("st:"):
-        target = spec[3:].strip()
-        if not target:
-            raise ConfigError("embedder 'st:' needs a model name or directory", hint="e.g. st:minilm or st:/path/to/model")
-        if target.lower() == "minilm":
-            return SentenceTransformerEmbedder(packaged_minilm_path(), batch_size, label=MINILM_LABEL)
-        return SentenceTransformerEmbedder(target, batch_size)
+    name, colon, _ = spec.partition(":")
+    kind = EMBEDDERS.get(name.lower())
+    if kind is not None and kind.takes_argument == bool(colon):
+        return kind.make(spec[len(name) + 1 :].strip() if colon else "", batch_size)
     raise ConfigError(
         f"unknown embedder {spec!r}",
-        hint="use 'use' (multilingual USE) or 'st:<model name or directory>' (e.g. st:minilm)",
+        hint="use " + " or ".join(f"'{k.usage}' ({k.note})" for k in EMBEDDERS.values()),
     )

@@ -213,13 +213,26 @@ def ingest(
     progress: Optional[ProgressFn] = None,
 ) -> IngestSummary:
     """Index files and folders into ``settings.index.dir``; returns what was done."""
-    from ..text.loading import iter_files, load_file
-
     settings = settings or Settings()
     index_dir = settings.index_path()
     t0 = time.perf_counter()
     summary = IngestSummary(index=str(index_dir))
     progress = progress or (lambda *a: None)
+    files = _collect_files(paths, summary)
+    with index_lock(index_dir):
+        run = _IngestRun(settings, index_dir, summary, progress, embedder=embedder, store=store, keyword=keyword)
+        run.recover_interrupted()
+        run.index_files(files)
+        if prune:
+            run.prune_removed()
+        run.manifest.close()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _collect_files(paths: Iterable[str | Path], summary: IngestSummary) -> list[tuple[str, Path]]:
+    """``(source, path)`` of every file under ``paths``, each once; unreadable paths go to ``summary.skipped``."""
+    from ..text.loading import iter_files
 
     files: list[tuple[str, Path]] = []
     seen: set[Path] = set()
@@ -233,8 +246,19 @@ def ingest(
         except LoadError as exc:
             summary.skipped.append(Skipped(str(p), exc.one_line()))
     summary.files_seen = len(files)
+    return files
 
-    with index_lock(index_dir):
+
+class _IngestRun:
+    """One locked ingest run over an index: its stores, its manifest, and the work not yet flushed.
+
+    Chunks are buffered (``unwritten``) until a write batch is full, and indexed files
+    (``pending``) until :data:`FLUSH_EVERY_FILES`; :meth:`flush` writes both stores before
+    the manifest calls a file complete.
+    """
+
+    def __init__(self, settings: Settings, index_dir: Path, summary: IngestSummary, progress: ProgressFn, *,
+                 embedder=None, store=None, keyword=None):
         if embedder is None:
             from .embedding import get_embedder
 
@@ -247,118 +271,146 @@ def ingest(
             from .keyword import KeywordIndex
 
             keyword = KeywordIndex.open(index_dir / "keyword")
-        manifest = Manifest(index_dir)
-        pending: list[tuple[dict, list[tuple[Document, list[Chunk]]]]] = []
-        unwritten: list[Chunk] = []  # chunked, not yet embedded and in Chroma
-        counts = {"written": 0, "made": 0}
-        write_batch = max(WRITE_BATCH_CHUNKS, settings.index.embed_batch_size)
+        self.settings = settings
+        self.index_dir = index_dir
+        self.summary = summary
+        self.progress = progress
+        self.embedder = embedder
+        self.store = store
+        self.keyword = keyword
+        self.manifest = Manifest(index_dir)
+        self.pending: list[tuple[dict, list[tuple[Document, list[Chunk]]]]] = []
+        self.unwritten: list[Chunk] = []  # chunked, not yet embedded and in Chroma
+        self.written = 0
+        self.made = 0
+        self.write_batch = max(WRITE_BATCH_CHUNKS, settings.index.embed_batch_size)
+        self.taken: set[str] = set()
 
-        def write_vectors() -> None:
-            if not unwritten:
-                return
-            store.upsert(unwritten, embedder.embed([c.search_text for c in unwritten]))
-            counts["written"] += len(unwritten)
-            progress("embed", counts["written"], counts["made"], unwritten[-1].source)
-            unwritten.clear()
+    # --- buffers ---------------------------------------------------------------------------------
+    def write_vectors(self) -> None:
+        if not self.unwritten:
+            return
+        self.store.upsert(self.unwritten, self.embedder.embed([c.search_text for c in self.unwritten]))
+        self.written += len(self.unwritten)
+        self.progress("embed", self.written, self.made, self.unwritten[-1].source)
+        self.unwritten.clear()
 
-        def flush() -> None:
-            # Both stores must hold a file's chunks before the manifest calls it complete.
-            write_vectors()
-            if not pending:
-                return
-            keyword.save()
-            with manifest.transaction() as conn:
-                for row, docs in pending:
-                    for old in manifest.doc_ids_for(row["source"]):
-                        conn.execute("DELETE FROM docs WHERE doc_id=?", (old,))
-                    manifest.put_file(conn, **row)
-                    for doc, chunks in docs:
-                        manifest.put_doc(conn, doc, len(chunks))
-                    manifest.clear_pending(conn, row["source"])
-            pending.clear()
+    def flush(self) -> None:
+        # Both stores must hold a file's chunks before the manifest calls it complete.
+        self.write_vectors()
+        if not self.pending:
+            return
+        self.keyword.save()
+        manifest = self.manifest
+        with manifest.transaction() as conn:
+            for row, docs in self.pending:
+                for old in manifest.doc_ids_for(row["source"]):
+                    conn.execute("DELETE FROM docs WHERE doc_id=?", (old,))
+                manifest.put_file(conn, **row)
+                for doc, chunks in docs:
+                    manifest.put_doc(conn, doc, len(chunks))
+                manifest.clear_pending(conn, row["source"])
+        self.pending.clear()
 
-        stale = manifest.pending()
-        if stale:  # a killed run's half-written documents
+    def _drop_doc(self, doc_id: str) -> None:
+        self.store.delete_doc(doc_id)
+        self.keyword.remove_doc(doc_id)
+
+    # --- steps -----------------------------------------------------------------------------------
+    def recover_interrupted(self) -> None:
+        """Remove a killed run's half-written documents from both stores."""
+        stale = self.manifest.pending()
+        if stale:
             for doc_id, _ in stale:
-                store.delete_doc(doc_id)
-                keyword.remove_doc(doc_id)
-            keyword.save()
-            with manifest.transaction() as conn:
-                manifest.settle_pending(conn)
+                self._drop_doc(doc_id)
+            self.keyword.save()
+            with self.manifest.transaction() as conn:
+                self.manifest.settle_pending(conn)
 
-        taken: set[str] = set()
-        claim_doc_ids(taken, manifest.all_doc_ids())
+    def index_files(self, files: list[tuple[str, Path]]) -> None:
+        claim_doc_ids(self.taken, self.manifest.all_doc_ids())
         total = len(files)
         for n, (source, path) in enumerate(files, 1):
-            progress("file", n - 1, total, source)
-            try:
-                raw = load_file(path, max_bytes=settings.index.max_file_mb * 1024 * 1024)
-            except LoadError as exc:
-                summary.skipped.append(Skipped(source, exc.one_line()))
-                continue
-            old = manifest.file_row(source)
-            if old and old["sha256"] == raw.sha256 and old["status"] == "complete":
-                summary.files_unchanged += 1
-                continue
-            old_ids = manifest.doc_ids_for(source)
-            taken.difference_update(old_ids + [_PART_ID.sub("", d) for d in old_ids])
-            base_id = make_doc_id(source, taken)
-            docs = build_documents(raw.text, source, raw.sha256, base_id, settings)
-            manifest.mark_pending(source, old_ids + [d.doc_id for d, _ in docs])
-            for doc_id in old_ids:
-                store.delete_doc(doc_id)
-                keyword.remove_doc(doc_id)
-            if not docs:
-                summary.skipped.append(Skipped(source, f"{source}: no report text left after removing web-page "
-                                                       "chrome (site menus, notices, related-article lists)"))
-                flush()  # the keyword save below must not publish other files' unflushed chunks
-                keyword.save()
-                with manifest.transaction() as conn:
-                    manifest.delete_file(conn, source)
-                    manifest.clear_pending(conn, source)
-                continue
-            for doc, chunks in docs:
-                # A crash after an earlier partial run may have left chunks under this id.
-                # Deletes run now, so before this run's buffered upserts of the same id.
-                store.delete_doc(doc.doc_id)
-                keyword.remove_doc(doc.doc_id)
-                keyword.add(chunks)
-                unwritten.extend(chunks)
-                counts["made"] += len(chunks)
-                claim_doc_ids(taken, [doc.doc_id])
-                summary.documents += 1
-                summary.sections += len(doc.sections)
-                summary.chunks += len(chunks)
-            text_file = _text_file_name(source)
-            _atomic_write_bytes(index_dir / text_file, raw.text.encode("utf-8"))
-            pending.append((
-                dict(source=source, abs_path=str(path.resolve()), sha256=raw.sha256, status="complete",
-                     format=raw.format, encoding=raw.encoding, chars=len(raw.text), text_file=text_file),
-                docs,
-            ))
-            summary.files_indexed += 1
-            if len(unwritten) >= write_batch:
-                write_vectors()
-            if len(pending) >= FLUSH_EVERY_FILES:
-                flush()
-        flush()
-        progress("file", total, total, "")
+            self.progress("file", n - 1, total, source)
+            self.index_file(source, path)
+        self.flush()
+        self.progress("file", total, total, "")
 
-        if prune:
-            # Prune what no longer exists on disk, not what this run was not given:
-            # ingesting one new file with --prune must not drop the rest of the index.
-            for source in manifest.sources():
-                row = manifest.file_row(source)
-                if row and Path(row["abs_path"]).exists():
-                    continue
-                for doc_id in manifest.doc_ids_for(source):
-                    store.delete_doc(doc_id)
-                    keyword.remove_doc(doc_id)
-                keyword.save()
-                with manifest.transaction() as conn:
-                    manifest.delete_file(conn, source)
-                summary.files_pruned += 1
-        manifest.close()
+    def index_file(self, source: str, path: Path) -> None:
+        """Load, split and chunk one file, replace its old documents, and buffer its chunks."""
+        from ..text.loading import load_file
 
-    summary.seconds = time.perf_counter() - t0
-    return summary
+        summary, manifest = self.summary, self.manifest
+        try:
+            raw = load_file(path, max_bytes=self.settings.index.max_file_mb * 1024 * 1024)
+        except LoadError as exc:
+            summary.skipped.append(Skipped(source, exc.one_line()))
+            return
+        old = manifest.file_row(source)
+        if old and old["sha256"] == raw.sha256 and old["status"] == "complete":
+            summary.files_unchanged += 1
+            return
+        old_ids = manifest.doc_ids_for(source)
+        self.taken.difference_update(old_ids + [_PART_ID.sub("", d) for d in old_ids])
+        base_id = make_doc_id(source, self.taken)
+        docs = build_documents(raw.text, source, raw.sha256, base_id, self.settings)
+        manifest.mark_pending(source, old_ids + [d.doc_id for d, _ in docs])
+        for doc_id in old_ids:
+            self._drop_doc(doc_id)
+        if not docs:
+            self._forget_empty_file(source)
+            return
+        for doc, chunks in docs:
+            self._add_document(doc, chunks)
+        text_file = _text_file_name(source)
+        _atomic_write_bytes(self.index_dir / text_file, raw.text.encode("utf-8"))
+        self.pending.append((
+            dict(source=source, abs_path=str(path.resolve()), sha256=raw.sha256, status="complete",
+                 format=raw.format, encoding=raw.encoding, chars=len(raw.text), text_file=text_file),
+            docs,
+        ))
+        summary.files_indexed += 1
+        if len(self.unwritten) >= self.write_batch:
+            self.write_vectors()
+        if len(self.pending) >= FLUSH_EVERY_FILES:
+            self.flush()
+
+    def _forget_empty_file(self, source: str) -> None:
+        """A file with no report text left: skipped, and removed from the manifest."""
+        self.summary.skipped.append(Skipped(source, f"{source}: no report text left after removing web-page "
+                                                    "chrome (site menus, notices, related-article lists)"))
+        self.flush()  # the keyword save below must not publish other files' unflushed chunks
+        self.keyword.save()
+        with self.manifest.transaction() as conn:
+            self.manifest.delete_file(conn, source)
+            self.manifest.clear_pending(conn, source)
+
+    def _add_document(self, doc: Document, chunks: list[Chunk]) -> None:
+        # A crash after an earlier partial run may have left chunks under this id.
+        # Deletes run now, so before this run's buffered upserts of the same id.
+        self._drop_doc(doc.doc_id)
+        self.keyword.add(chunks)
+        self.unwritten.extend(chunks)
+        self.made += len(chunks)
+        claim_doc_ids(self.taken, [doc.doc_id])
+        self.summary.documents += 1
+        self.summary.sections += len(doc.sections)
+        self.summary.chunks += len(chunks)
+
+    def prune_removed(self) -> None:
+        """Drop the files that no longer exist on disk.
+
+        Prune what no longer exists on disk, not what this run was not given:
+        ingesting one new file with --prune must not drop the rest of the index.
+        """
+        manifest = self.manifest
+        for source in manifest.sources():
+            row = manifest.file_row(source)
+            if row and Path(row["abs_path"]).exists():
+                continue
+            for doc_id in manifest.doc_ids_for(source):
+                self._drop_doc(doc_id)
+            self.keyword.save()
+            with manifest.transaction() as conn:
+                manifest.delete_file(conn, source)
+            self.summary.files_pruned += 1

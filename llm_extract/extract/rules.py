@@ -1,0 +1,192 @@
+"""The rule-based indicator extractor: the evaluation baseline, precision over recall.
+
+It works on the text it is given and returns offsets into it; callers pass
+normalized, simplified text (``NormalizedText.simplified``) and map the
+offsets back with ``NormalizedText.to_original``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..core.types import IndicatorRecord
+from ..text.growth import Change, find_changes, parse_change
+from ..text.numbers import Quantity, find_quantities
+from ..text.numerals import fold
+from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start
+from .vocab import MetricIndex, default_index
+
+__all__ = ["rules_extract_indicators"]
+
+_TARGET_CUE_RE = re.compile(
+    r"预期目标|目标是|目标为|主要目标|发展目标|奋斗目标|预期指标|主要指标|目标任务|力争|确保|争取|计划(?!生育)|"
+    r"将达到|要达到|到(?:19|20)\d\d年"
+)
+_ESTIMATE_CUE_RE = re.compile(r"预计")
+_SUFFIX_QUAL_RE = re.compile(r"以上|左右|以内|以下")
+_LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两三四五六七八九十])")
+
+
+# ---------------------------------------------------------------------------
+# Kind, period, growth
+# ---------------------------------------------------------------------------
+
+
+def _kind(segment_prefix: str, sentence_prefix: str) -> str:
+    """预计 -> estimate, target cues -> target; the cue nearest the figure wins."""
+    for scope in (segment_prefix, sentence_prefix):
+        est = [m.start() for m in _ESTIMATE_CUE_RE.finditer(scope)]
+        tgt = [m.start() for m in _TARGET_CUE_RE.finditer(scope)]
+        if est or tgt:
+            return "estimate" if max(est, default=-1) > max(tgt, default=-1) else "target"
+    return "actual"
+
+
+def _period(sentence_prefix: str) -> Optional[str]:
+    """The last year the sentence states before the figure, ignoring comparison years (比2001年, 2001年以来)."""
+    found = None
+    for m in YEAR_IN_RE.finditer(sentence_prefix):
+        before = sentence_prefix[max(0, m.start() - 1) : m.start()]
+        after = sentence_prefix[m.end() : m.end() + 2]
+        if before in ("比", "较", "与", "是", "自", "从", "同") or after.startswith(("以来", "的", "来", "同期")):
+            continue
+        found = f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
+    return found
+
+
+def _changes_after(text: str, pos: int, limit: int) -> tuple[list[Change], int]:
+    """Growth clauses directly following a figure (``，同比增长8%``; ``比上年增764万元，增长23%``)."""
+    out: list[Change] = []
+    end = pos
+    while len(out) < 3:
+        ch = parse_change(text[end:limit], anchored=True)
+        if ch is None:
+            break
+        out.append(ch)
+        end += ch.end
+    return out, end
+
+
+def _year_on_year(changes: list[Change]) -> tuple[Change | None, str | None]:
+    """The growth clause that gives the year-on-year rate, and the basis it is measured against."""
+    yoy = next((c for c in changes if c.yoy_pct is not None or c.placeholder and c.amount is None), None)
+    basis = yoy.basis if yoy else None
+    if yoy is not None and basis is None:
+        # "比上年同期增764万元，增长23%": the basis is printed once for both
+        basis = next((c.basis for c in changes if c.basis), None)
+    return yoy, basis
+
+
+# ---------------------------------------------------------------------------
+# Rules extractor
+# ---------------------------------------------------------------------------
+
+
+def rules_extract_indicators(
+    text: str, *, period_hint: str | None = None, vocab: MetricIndex | None = None
+) -> list[IndicatorRecord]:
+    """Indicator records stated as ``<metric>(完成|实现|为…)? <figure>[，<growth clause>]``.
+
+    ``text`` should be normalized, simplified text; ``evidence`` is the exact
+    clause ``text[start:end]``.  A figure is only taken when a metric names
+    it (a vocabulary variant, or a short noun phrase ending in 收入/总值/产值 …),
+    so precision stays high.  Placeholders (``xxxxx万元``) give ``value=None``
+    and ``placeholder=True``.
+    """
+    run = _RulesRun(text, period_hint, vocab or default_index())
+    changes = find_changes(text)
+    run.from_figures(changes)
+    run.from_growth_clauses(changes)
+    run.records.sort(key=lambda r: r.start)
+    return run.records
+
+
+class _RulesRun:
+    """One text being read: its folded view, its full sentences, and the records found so far."""
+
+    def __init__(self, text: str, period_hint: str | None, index: MetricIndex):
+        self.text = text
+        self.folded = fold(text)
+        self.sentences = context_sentences(self.folded)
+        self.period_hint = period_hint
+        self.index = index
+        self.records: list[IndicatorRecord] = []
+        self.consumed: list[tuple[int, int]] = []
+
+    def from_figures(self, changes: list[Change]) -> None:
+        """A level named by a metric, with the growth clauses that follow it."""
+        text, folded = self.text, self.folded
+        change_spans = [(c.start, c.end) for c in changes]
+        for q in find_quantities(text, include_placeholders=True):
+            if q.unit in NON_VALUE_UNITS or any(a <= q.start < b for a, b in change_spans):
+                continue
+            sent0, sent1 = enclosing(self.sentences, q.start)
+            seg0 = segment_start(folded, q.start, sent0)
+            fig_end = self._figure_end(q)
+            if fig_end is None:
+                continue
+            metric = find_metric(folded[seg0 : q.start], rate=q.unit in ("%", "‰"), index=self.index,
+                                 base_unit=q.base_unit)
+            if metric is None:
+                continue
+            after, end = _changes_after(text, fig_end, sent1 or len(text))
+            self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0)
+
+    def _figure_end(self, q: Quantity) -> int | None:
+        """End of the figure with its suffix qualifier (以上/左右…), or None when it names no level."""
+        fig_end = q.end
+        qual = _SUFFIX_QUAL_RE.match(self.folded, fig_end)
+        if qual:
+            fig_end = qual.end()
+        if self.folded.startswith("的", fig_end):
+            return None  # "投资xx亿元的工业园": the figure describes something else
+        if _LIST_AFTER_RE.match(self.folded, fig_end):
+            return None  # "产值、利润分别达到3亿元和5000万元": figures paired with names elsewhere
+        return fig_end
+
+    def from_growth_clauses(self, changes: list[Change]) -> None:
+        """Growth stated without a level: "地区生产总值增长8%左右"."""
+        folded = self.folded
+        for c in changes:
+            if any(a <= c.start < b for a, b in self.consumed) or c.yoy_pct is None and not c.placeholder:
+                continue
+            sent0, _ = enclosing(self.sentences, c.start)
+            seg0 = segment_start(folded, c.start, sent0)
+            metric = find_metric(folded[seg0 : c.start], rate=False, index=self.index)
+            if metric is None or not folded[seg0 : c.start].strip():
+                continue
+            self._record(metric, seg0, c.start, c.end, None, [c], sent0)
+
+    def _record(self, metric: Metric, seg0: int, fig_start: int, end: int, q: Quantity | None,
+                changes: list[Change], sent0: int) -> None:
+        text, folded = self.text, self.folded
+        ev0 = seg0
+        while ev0 < fig_start and text[ev0].isspace():
+            ev0 += 1
+        seg_prefix = folded[seg0:fig_start]
+        sent_prefix = folded[sent0:fig_start]
+        yoy, basis = _year_on_year(changes)
+        placeholder = bool(q.placeholder) if q else bool(yoy and yoy.placeholder)
+        qualifier = q.qualifier if q else (yoy.qualifier if yoy else None)
+        if qualifier is None and re.search("力争", seg_prefix):
+            qualifier = "力争"
+        self.records.append(
+            IndicatorRecord(
+                metric=metric.canonical,
+                metric_raw=text[seg0 + metric.start : seg0 + metric.end].strip(),
+                period=_period(sent_prefix) or self.period_hint,
+                kind=_kind(seg_prefix, sent_prefix),  # type: ignore[arg-type]
+                value=None if q is None or q.placeholder else q.value,
+                unit=q.unit if q else None,
+                value_base=None if q is None or q.placeholder else q.value_base,
+                yoy_pct=yoy.yoy_pct if yoy else None,
+                yoy_basis=basis,
+                qualifier=qualifier,
+                placeholder=placeholder,
+                evidence=text[ev0:end],
+                start=ev0,
+                end=end,
+            )
+        )
+        self.consumed.append((ev0, end))
