@@ -140,7 +140,10 @@ def _page_width(widths: list[float], lines: list[str]) -> float | None:
     if not _MIN_WIDTH <= width <= _MAX_WIDTH:
         return None
     band = [ln for ln, w in zip(lines, widths) if width - 1.5 <= w <= width + 1.5]
-    if len(band) < 8:
+    if len(band) < 8 or len(band) < 0.2 * len(lines):
+        return None
+    # Paragraph-per-line text (.docx, .html) has many lines far wider than any one width.
+    if sum(1 for w in widths if w > 2 * width) > 0.1 * len(lines):
         return None
     open_ended = sum(1 for ln in band if not _ends_sentence(ln) and not _is_table_row(ln))
     return float(width) if open_ended >= 0.5 * len(band) else None

@@ -395,4 +395,4 @@ def is_chrome_line(line: str) -> bool:
     """True when ``line`` (any script, raw or normalized) is web-page chrome."""
     lines = _core(line, 0, len(line))
     text = " ".join("".join(ln.cs) for ln in lines).strip()
-    return bool(text) and line_kind(to_simplified(text)) is not None
+    return bool(text) and line_kind(to_simplified(text)) not in (None, "menu")
