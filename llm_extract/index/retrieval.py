@@ -27,9 +27,10 @@ MODES = ("hybrid", "bm25", "dense")
 NOTE_WEIGHT = 0.5
 
 
-def rank_notes_down(hits: list[Hit], weight: float = NOTE_WEIGHT) -> list[Hit]:
-    """``hits`` re-sorted with each note's score scaled by ``weight`` (stable for equal scores)."""
-    if not any(h.is_note for h in hits):
+def rank_notes_down(hits: list[Hit], weight: Optional[float] = None) -> list[Hit]:
+    """``hits`` re-sorted with each note's score scaled by ``weight`` (default :data:`NOTE_WEIGHT`; stable)."""
+    weight = NOTE_WEIGHT if weight is None else weight
+    if not any(h.is_note for h in hits) or weight == 1.0:
         return hits
 
     def key(h: Hit) -> float:

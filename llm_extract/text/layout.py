@@ -38,6 +38,7 @@ PAGE_NUMBER_RE = re.compile(
     r"|^page\s*(\d{1,4})(\s*of\s*\d{1,4})?$",
     re.I,
 )
+_SENTENCE_PUNCT = re.compile(r"[。！？；，,;!?]")
 _BARE_NUMBER = re.compile(r"^(\d{1,3})$")
 _DIGITS = re.compile(r"\d+")
 
@@ -91,9 +92,9 @@ def page_furniture(lines: list[str]) -> list[bool]:
 
     A page-number line counts only when at least two of the document's
     page-number lines rise in order (a lone ``— 5 —`` may be a list item); a
-    bare number line (``12``) only when three or more rise.  A short line that
-    recurs three or more times, each time within two lines of a page number,
-    is a running header or footer.
+    bare number line (``12``) only when three or more rise.  A short line with
+    no sentence punctuation that recurs three or more times, each time within
+    two lines of a page number, is a running header or footer.
     """
     n = len(lines)
     out = [False] * n
@@ -111,7 +112,7 @@ def page_furniture(lines: list[str]) -> list[bool]:
     for p in numbers:
         for i in range(max(0, p - 2), min(n, p + 3)):
             key = _DIGITS.sub("#", lines[i].strip())
-            if i != p and key and len(key) <= 40 and not out[i]:
+            if i != p and key and len(key) <= 40 and not out[i] and not _SENTENCE_PUNCT.search(key):
                 near.setdefault(key, []).append(i)
     for key, idx in near.items():
         idx = sorted(set(idx))
