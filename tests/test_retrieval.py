@@ -192,3 +192,42 @@ def test_weighted_fusion_lets_the_stronger_ranking_lead():
     equal = dict(rrf_fuse([lexical, dense], 1))
     assert equal["A"] == pytest.approx(equal["C"])  # equal weights: both lists' leaders tie
     assert [c for c, _ in rrf_fuse([lexical, dense], 1, [1.0, 0.2])] == ["A", "B", "C"]
+
+
+# --- notes ranked down --------------------------------------------------------------------------
+
+NOTE = mk("N", "d3", "注:地区生产总值绝对数按现价计算,地区生产总值增长速度按不变价格计算")
+NOTE.is_note = True
+
+
+def test_rank_notes_down_scales_and_resorts():
+    from llm_extract.core.types import Hit
+    from llm_extract.index.retrieval import rank_notes_down
+
+    def hit(cid, score, note=False):
+        return Hit(doc_id="d", source="s", start=0, end=1, text="x", section="", score=score, chunk_id=cid, is_note=note)
+
+    got = rank_notes_down([hit("n", 1.0, True), hit("a", 0.8), hit("b", 0.4)])
+    assert [h.chunk_id for h in got] == ["a", "n", "b"]
+    assert got[1].score == pytest.approx(0.5)
+    # weight 1: unchanged; a note far ahead of everything stays first
+    assert [h.chunk_id for h in rank_notes_down([hit("n", 1.0, True), hit("a", 0.8)], 1.0)] == ["n", "a"]
+    assert [h.chunk_id for h in rank_notes_down([hit("n", 3.0, True), hit("a", 0.8)])] == ["n", "a"]
+
+
+@pytest.mark.parametrize("mode", ["bm25", "hybrid"])
+def test_a_note_matching_the_query_best_is_ranked_below_report_text(settings, mode):
+    emb = TableEmbedder({**VECTORS, NOTE.search_text: [0.99, 0.1, 0, 0, 0, 0, 0, 0]})
+    chunks = [A, B, C, D, NOTE]
+    store = open_store(settings, emb)
+    store.upsert(chunks, emb.embed([c.search_text for c in chunks]))
+    kw = KeywordIndex.open(settings.index_path() / "keyword")
+    kw.add(chunks)
+    kw.save()
+    r = Retriever(settings, embedder=emb, store=store, keyword=kw)
+    plain = Retriever(settings, embedder=emb, store=store, keyword=kw)
+    hits = r.search(QUERY, k=3, mode=mode)
+    assert hits[0].chunk_id == "A" and not hits[0].is_note
+    assert "N" in ids(plain.search(QUERY, k=5, mode=mode))  # still found, only lower
+    # the flag survives the keyword table and the Chroma metadata
+    assert kw.chunk("N").is_note and store.get(["N"])[0].is_note

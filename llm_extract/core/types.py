@@ -139,6 +139,7 @@ class Chunk:
     section: str  # section path joined by " > "
     ordinal: int
     has_placeholder: bool = False
+    is_note: bool = False  # a note (注释, 注：…, 资料来源): ranked below report text
 
 
 @dataclass
@@ -154,6 +155,7 @@ class Hit:
     score: float
     chunk_id: str = ""
     search_text: str = ""
+    is_note: bool = False
 
 
 @dataclass

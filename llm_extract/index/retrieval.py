@@ -4,6 +4,13 @@ Hybrid search asks each retriever for ``max(4k, 20)`` candidates and scores a
 chunk by ``sum(1 / (rrf_k + rank))`` over the lists it appears in, so a chunk
 found by both beats one found by either alone at a similar rank, and raw
 scores of different scales never have to be compared.
+
+Notes (注释, 注：…, 资料来源; ``Chunk.is_note``) restate metric names without
+figures, so they match many questions lexically and answer few.  Every mode
+ranks them down the simple way: a few more candidates than asked for are
+fetched, a note's score is multiplied by :data:`NOTE_WEIGHT` (0.5), and the
+list is re-sorted before it is cut to ``k``.  A note still comes first when
+nothing else matches nearly as well.
 """
 
 from __future__ import annotations
@@ -15,9 +22,24 @@ from ..core.errors import ConfigError
 from ..core.config import RetrievalMode, choices
 from ..core.types import Chunk, Hit, Query
 
-__all__ = ["Retriever", "MODES", "rrf_fuse"]
+__all__ = ["Retriever", "MODES", "NOTE_WEIGHT", "rrf_fuse", "rank_notes_down"]
 
 MODES = choices(RetrievalMode)
+NOTE_WEIGHT = 0.5
+
+
+def rank_notes_down(hits: list[Hit], weight: Optional[float] = None) -> list[Hit]:
+    """``hits`` re-sorted with each note's score scaled by ``weight`` (default :data:`NOTE_WEIGHT`; stable)."""
+    weight = NOTE_WEIGHT if weight is None else weight
+    if not any(h.is_note for h in hits) or weight == 1.0:
+        return hits
+
+    def key(h: Hit) -> float:
+        if not h.is_note:
+            return h.score
+        return h.score * weight if h.score > 0 else h.score / weight
+
+    return [replace(h, score=float(key(h))) if h.is_note else h for h in sorted(hits, key=key, reverse=True)]
 
 
 def rrf_fuse(rankings: list[list[str]], rrf_k: int, weights: Optional[list[float]] = None) -> list[tuple[str, float]]:
@@ -50,6 +72,7 @@ def _hit_from_chunk(chunk: Chunk, score: float) -> Hit:
         score=float(score),
         chunk_id=chunk.chunk_id,
         search_text=chunk.search_text,
+        is_note=chunk.is_note,
     )
 
 
@@ -149,14 +172,16 @@ class Retriever:
         if not q:
             return []
 
+        # A few candidates beyond k, so that a note ranked down can make room for report text.
+        wide = k + max(k, 5)
         if mode == "bm25":
-            return self._hits_for(self._bm25(q, k, doc_ids), {}, k)
+            return rank_notes_down(self._hits_for(self._bm25(q, wide, doc_ids), {}, wide))[:k]
         if mode == "dense":
-            return self._dense(q, k, doc_ids)[:k]
+            return rank_notes_down(self._dense(q, wide, doc_ids))[:k]
 
         n = max(4 * k, 20)
         lexical = self._bm25(q, n, doc_ids)
         dense = self._dense(q, n, doc_ids)
         fused = rrf_fuse([[cid for cid, _ in lexical], [h.chunk_id for h in dense]], int(self.settings.retrieval.rrf_k),
                          [1.0, float(self.settings.retrieval.dense_weight)])
-        return self._hits_for(fused, {h.chunk_id: h for h in dense}, k)
+        return rank_notes_down(self._hits_for(fused, {h.chunk_id: h for h in dense}, wide))[:k]

@@ -70,6 +70,7 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "section": chunk.section or "",
         "ordinal": int(chunk.ordinal),
         "has_placeholder": bool(chunk.has_placeholder),
+        "is_note": bool(chunk.is_note),
         "text": chunk.text,
     }
 
@@ -86,6 +87,7 @@ def _hit(chunk_id: str, meta: dict[str, Any] | None, document: str | None, score
         score=float(score),
         chunk_id=chunk_id,
         search_text=document or "",
+        is_note=bool(meta.get("is_note", False)),
     )
 
 

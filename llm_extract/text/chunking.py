@@ -8,6 +8,8 @@ Rules, in order of precedence:
 
 * a chunk never crosses a section boundary (sections come from
   :func:`llm_extract.text.outline.parse_outline`);
+* a chunk never mixes notes (注释, 注：…, 资料来源; :mod:`llm_extract.text.notes`)
+  with report text, and a chunk of notes is flagged ``is_note``;
 * a chunk never spans a stretch of more than ``max_gap`` original characters
   that normalization removed (web-page chrome between two parts of a page):
   a quote spanning it would show the reader text that was never indexed;
@@ -27,6 +29,7 @@ from __future__ import annotations
 import bisect
 
 from ..core.types import Chunk, Document, NormalizedText, Section
+from .notes import note_spans
 
 _SENT_END = "。！？；!?;"
 _CLOSERS = "”’」』）)]\"'"
@@ -43,6 +46,26 @@ def _blocks(norm: NormalizedText, lo: int, hi: int, max_gap: int) -> list[tuple[
             start = i + 1
     if start < hi:
         out.append((start, hi))
+    return out
+
+
+def _note_pieces(lo: int, hi: int, notes: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """``[lo, hi)`` cut at the edges of note spans: ``(start, end, is_note)`` in order."""
+    out: list[tuple[int, int, bool]] = []
+    pos = lo
+    k = bisect.bisect_right([b for _, b in notes], lo)
+    while pos < hi:
+        if k < len(notes) and notes[k][0] < hi:
+            a, b = max(notes[k][0], pos), min(notes[k][1], hi)
+            if a > pos:
+                out.append((pos, a, False))
+            if b > a:
+                out.append((a, b, True))
+            pos = max(pos, b)
+            k += 1
+        else:
+            out.append((pos, hi, False))
+            break
     return out
 
 
@@ -214,10 +237,13 @@ def chunk_document(doc: Document, norm: NormalizedText, sections: list[Section],
         k = bisect.bisect_left(ph_starts, e)
         return any(ps < e and pe > s for ps, pe in placeholders[:k])
 
+    notes = note_spans(norm.simplified)
+    pieces = [(sec, blo, bhi) for sec, lo, hi in _section_ranges(norm, sections)
+              for blo, bhi in _blocks(norm, lo, hi, max_gap)]
     chunks: list[Chunk] = []
-    for sec, lo, hi in _section_ranges(norm, sections):
+    for sec, plo, phi in pieces:
         path = sec.path_str
-        for blo, bhi in _blocks(norm, lo, hi, max_gap):
+        for blo, bhi, is_note in _note_pieces(plo, phi, notes):
             units = _units(text, blo, bhi, size)
             if not units:
                 continue
@@ -236,5 +262,6 @@ def chunk_document(doc: Document, norm: NormalizedText, sections: list[Section],
                     section=path,
                     ordinal=ordinal,
                     has_placeholder=has_placeholder(s, e),
+                    is_note=is_note,
                 ))
     return chunks

@@ -16,7 +16,8 @@ Passes:
    entities, full-width ASCII and exotic spaces;
 2. pinyin glosses after a character (``鎮(zhèn)``) are dropped;
 3. whitespace inside lines is folded, spaces between CJK characters removed;
-4. web-page chrome lines are dropped and blank lines folded;
+4. web-page chrome lines and page furniture are dropped, blank lines folded
+   and line breaks inside a wrapped sentence left out (:mod:`.layout`);
 5. traditional -> simplified (OpenCC, same length) and placeholder detection.
 
 Deciding *what* is chrome (:mod:`.chrome`) or a placeholder
@@ -32,6 +33,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .chrome import chrome_mask, line_kind
+from .layout import page_furniture, wrap_joins
 from ..core.cjk import CJK_RANGES as _CJK_RANGES
 from ..core.cjk import CJK_RE as _CJK_RE
 from ..core.cjk import is_cjk
@@ -332,7 +334,10 @@ def normalize(original: str, start: int = 0, end: Optional[int] = None) -> Norma
         raise ValueError(f"range [{start}, {end}) outside text of length {len(original)}")
     lines = _core(original, start, end)
     simp_lines = [to_simplified("".join(ln.cs)) for ln in lines]
-    drop = chrome_mask(simp_lines)
+    furniture = page_furniture(simp_lines)
+    drop = [c or f for c, f in zip(chrome_mask(simp_lines), furniture)]
+    raw_lines = [original[ln.ss[0]:ln.es[-1]] if ln.cs else "" for ln in lines]
+    joins = wrap_joins(simp_lines, drop, furniture, raw_lines)
 
     cs: list[str] = []
     ss: list[int] = []
@@ -341,14 +346,21 @@ def normalize(original: str, start: int = 0, end: Optional[int] = None) -> Norma
     have_content = False
     prev_nl: Optional[tuple[int, int]] = None
     blank_nl: Optional[tuple[int, int]] = None
-    for ln, sl, dropped in zip(lines, simp_lines, drop):
+    for i, (ln, sl, dropped) in enumerate(zip(lines, simp_lines, drop)):
         if dropped:
             continue
         if not ln.cs:
             if have_content and blank_nl is None:
                 blank_nl = ln.nl
             continue
-        if have_content and prev_nl is not None:
+        if have_content and prev_nl is not None and i in joins:
+            # A line wrapped inside a sentence: the break is layout, not text.
+            if cs[-1].isascii() and cs[-1].isalpha() and ln.cs[0].isascii() and ln.cs[0].isalpha():
+                cs.append(" ")
+                ss.append(prev_nl[0])
+                es.append(prev_nl[1])
+                simp.append(" ")
+        elif have_content and prev_nl is not None:
             # at most one blank line survives between two lines of text
             for nl in (prev_nl, blank_nl):
                 if nl is not None:
@@ -383,4 +395,4 @@ def is_chrome_line(line: str) -> bool:
     """True when ``line`` (any script, raw or normalized) is web-page chrome."""
     lines = _core(line, 0, len(line))
     text = " ".join("".join(ln.cs) for ln in lines).strip()
-    return bool(text) and line_kind(to_simplified(text)) is not None
+    return bool(text) and line_kind(to_simplified(text)) not in (None, "menu")
