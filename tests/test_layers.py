@@ -1,6 +1,8 @@
 """The package's architecture, enforced: stages import only lower stages, and nothing imports in a circle.
 
-    core → text, llm → index → extract, qa → evaluation, outputs → api, cli
+    core → text, llm → index → extract → qa, outputs → evaluation → api, cli
+
+(``qa`` sits above ``extract``: ``ask`` answers from the indicator records extraction stores.)
 
 Every ``from … import`` of the package (also those inside functions) is read with ``ast``; a
 module may import its own sub-package and the stages below it.  ``core`` imports nothing else
@@ -13,7 +15,7 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "llm_extract"
-RANK = {"core": 0, "text": 1, "llm": 1, "index": 2, "extract": 3, "qa": 3, "evaluation": 4, "outputs": 4, "": 5}
+RANK = {"core": 0, "text": 1, "llm": 1, "index": 2, "extract": 3, "qa": 4, "outputs": 4, "evaluation": 5, "": 6}
 
 
 def module_name(path: Path) -> str:

@@ -181,6 +181,11 @@ class Query:
     numbers: tuple[float, ...] = ()  # every number the question prints (years included)
     terms: frozenset[str] = frozenset()  # subject bigrams: question words, places and years left out
     wants_quantity: bool = False  # asks for a figure (多少, 几, 增长 …)
+    # Filled by qa.understand (it needs the metric vocabulary of the extract stage):
+    metric: str = ""  # canonical metric the question names ("" = none found)
+    metric_raw: str = ""  # the metric as the question writes it
+    kind: str = ""  # actual | target | estimate
+    shape: str = ""  # quantity | rate | list | compound | other
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""Answers composed by code from stored indicator records, when they match a question without doubt.
+
+A question such as 云岭镇2021年地区生产总值是多少 names a place, one year, a metric and (by its
+words) the kind of figure and whether a total or a growth rate is wanted; rule extraction has
+already stored every grounded figure of the index with those same fields.  When the records of the
+question's documents agree on one figure for that metric, year and kind, ``ask`` answers with a
+sentence built from the record (``云岭镇2021年地区生产总值为53.2亿元，增长6.1%[1]。``), citing the
+record's exact span — no model call.
+
+The route only answers when it is sure; anything else falls through to the model:
+
+* the question asks for one figure (``quantity`` or ``rate``), names exactly one year and a metric,
+  and was narrowed to documents by a place it names (or the index holds one document);
+* the words before the metric are only place names, the year and filler (全省/全年/完成 …): a
+  question about 城镇居民人均可支配收入 is not answered with 居民人均可支配收入;
+* records of that metric, year and kind exist (an ``actual`` question also takes an ``estimate``
+  when no actual is stored), carry the asked figure (a growth rate for ``rate``; a total for
+  ``quantity``), and all agree.  Disagreeing records are left to the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..core.types import Citation, Hit, Query
+from ..extract.record_store import StoredIndicator
+
+# Words that may stand between the place/year and the metric without changing what is asked.
+_FILLER = re.compile(r"(?:19|20)\d{2}年(?:度)?|全年|全口径|全(?:省|市|州|县|区|镇|乡|盟|旗)|累计|完成|实现|共|的|年|和|，|,|\s")
+_RATIO_METRIC = re.compile(r"率|比重|比例|占比|指数")
+_QUALIFIERS = ("左右", "以上", "以内", "以下", "上下", "多", "余")
+
+
+@dataclass
+class RecordAnswer:
+    """What the records route found: the composed answer, its citation and why it was taken."""
+
+    text: str
+    citations: list[Citation]
+    passages: list[Hit]
+    reasons: list[str] = field(default_factory=list)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def _prefix_is_filler(query: Query, places: list[str]) -> bool:
+    at = query.normalized.find(query.metric_raw)
+    if at < 0:
+        return False
+    prefix = query.normalized[:at]
+    for name in sorted({p for p in places if p}, key=len, reverse=True):
+        prefix = prefix.replace(name, "")
+    return not _FILLER.sub("", prefix)
+
+
+def _figure(r: StoredIndicator, shape: str) -> Optional[tuple[float, str]]:
+    """The figure a record gives for the asked shape: ``(value, unit)`` or ``None``."""
+    if r.placeholder:
+        return None
+    if shape == "rate":
+        if r.yoy_pct is not None:
+            return r.yoy_pct, "%"
+        if r.value is not None and r.unit == "%" and not _RATIO_METRIC.search(r.metric):
+            return r.value, "%"
+        return None
+    if r.value is None or not r.unit:
+        return None
+    if r.unit == "%" and not _RATIO_METRIC.search(r.metric):
+        return None  # a growth rate printed as the value is no total
+    return r.value, r.unit
+
+
+def _qualifier(r: StoredIndicator) -> str:
+    q = (r.qualifier or "").strip()
+    return q if q in _QUALIFIERS else ""
+
+
+def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: str, year: str) -> str:
+    name = r.metric_raw or r.metric
+    target = "预期目标为" if r.kind == "target" else ("预计" if r.kind == "estimate" else "")
+    if query.shape == "rate":
+        verb = "增长" if value >= 0 else "下降"
+        return f"{where}{year}年{name}{target}{verb}{_fmt(abs(value))}%{_qualifier(r)}[1]。"
+    text = f"{where}{year}年{name}{target or '为'}{_fmt(value)}{unit}{_qualifier(r)}"
+    if r.yoy_pct is not None and unit != "%":
+        text += f"，{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct))}%"
+    return text + "[1]。"
+
+
+def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict[str, dict], *,
+                        places: list[str]) -> Optional[RecordAnswer]:
+    """A composed, cited answer when the records settle the question (see the module docstring)."""
+    if query.shape not in ("quantity", "rate") or not query.metric or len(set(query.years)) != 1:
+        return None
+    if not _prefix_is_filler(query, places):
+        return None
+    year = str(query.years[0])
+    same = [r for r in records if r.period == year and r.metric == query.metric]
+    wanted = {"actual": ("actual", "estimate"), "target": ("target",), "estimate": ("estimate", "actual")}
+    for kind in wanted.get(query.kind or "actual", ("actual",)):
+        pool = [(r, f) for r in same if r.kind == kind for f in [_figure(r, query.shape)] if f is not None]
+        if pool:
+            break
+    else:
+        return None
+    distinct = {(round(v, 9), u) for _, (v, u) in pool}
+    if len(distinct) != 1:
+        return None
+    r, (value, unit) = pool[0]
+    doc = docs.get(r.doc_id, {})
+    where = doc.get("place") or ""
+    text = _compose(query, r, value, unit, where, year)
+    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence,
+                    section=r.section)
+    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section,
+              score=1.0)
+    reasons = [f"metric {query.metric} ({query.metric_raw}), year {year}, kind {r.kind}, shape {query.shape}",
+               f"{len(pool)} agreeing record(s) in {len({p.doc_id for p, _ in pool})} document(s)"]
+    return RecordAnswer(text=text, citations=[cite], passages=[hit], reasons=reasons)
+
+
+__all__ = ["RecordAnswer", "answer_from_records"]

@@ -1,0 +1,62 @@
+"""Answers from stored records: question understanding and the conservative records route (invented data)."""
+
+from __future__ import annotations
+
+from llm_extract.extract.record_store import StoredIndicator
+from llm_extract.qa.from_records import answer_from_records
+from llm_extract.qa.understand import understand
+from llm_extract.text.query import parse_query
+
+ORIGINAL = "一、2021年工作回顾\n全县实现地区生产总值88.61亿元，增长7.2%。城镇居民人均可支配收入31250元。\n二、2022年目标\n地区生产总值增长6.5%左右。"
+
+
+def _rec(metric, evidence, *, period, kind="actual", value=None, unit=None, yoy=None, qualifier=None, raw=None):
+    start = ORIGINAL.index(evidence)
+    return StoredIndicator(doc_id="d1", metric=metric, metric_raw=raw or metric, period=period, kind=kind, value=value,
+                           unit=unit, yoy_pct=yoy, qualifier=qualifier, placeholder=False, source="x.txt",
+                           start=start, end=start + len(evidence), evidence=evidence, section="")
+
+
+RECORDS = [
+    _rec("地区生产总值", "全县实现地区生产总值88.61亿元，增长7.2%", period="2021", value=88.61, unit="亿元", yoy=7.2),
+    _rec("城镇居民人均可支配收入", "城镇居民人均可支配收入31250元", period="2021", value=31250, unit="元"),
+    _rec("地区生产总值", "地区生产总值增长6.5%左右", period="2022", kind="target", yoy=6.5, qualifier="左右"),
+]
+DOCS = {"d1": {"doc_id": "d1", "place": "青川县"}}
+
+
+def _ask(question):
+    q = understand(parse_query(question))
+    return answer_from_records(q, RECORDS, DOCS, places=["青川县", "青川"])
+
+
+def test_understand_reads_metric_kind_and_shape():
+    q = understand(parse_query("青川县2022年GDP的预期增长目标是多少？"))
+    assert (q.metric, q.kind, q.shape) == ("地区生产总值", "target", "rate")
+    q = understand(parse_query("青川县2021年外贸进出口总额比上年变化多少？"))
+    assert q.shape == "rate"  # 总额 is part of the metric's name, not a request for a total
+    assert understand(parse_query("青川县有哪些困难？")).shape == "list"
+    assert understand(parse_query("青川县2021年实际使用外资多少？其中制造业占比多少？")).shape == "compound"
+
+
+def test_a_total_is_answered_from_its_record_with_the_exact_span():
+    ans = _ask("青川县2021年地区生产总值是多少？")
+    assert ans.text == "青川县2021年地区生产总值为88.61亿元，增长7.2%[1]。"
+    c = ans.citations[0]
+    assert ORIGINAL[c.start : c.end] == c.quote
+
+
+def test_a_rate_and_a_target_are_answered_as_such():
+    assert "增长7.2%" in _ask("青川2021年地区生产总值增长了多少？").text
+    assert _ask("青川县2022年地区生产总值的预期增长目标是多少？").text.endswith("预期目标为增长6.5%左右[1]。")
+
+
+def test_the_route_declines_when_unsure():
+    assert _ask("青川县2020年地区生产总值是多少？") is None  # no record of that year
+    assert _ask("青川县2021年居民人均可支配收入是多少？") is None  # no record of that metric
+    assert _ask("青川县2021年农村居民人均可支配收入是多少？") is None  # a qualifier the record lacks
+    assert _ask("青川县地区生产总值是多少？") is None  # no year
+    assert _ask("青川县2021年城镇居民人均可支配收入增长了多少？") is None  # no growth rate stored
+    twice = RECORDS + [_rec("地区生产总值", "地区生产总值增长6.5%左右", period="2021", value=90.1, unit="亿元")]
+    q = understand(parse_query("青川县2021年地区生产总值是多少？"))
+    assert answer_from_records(q, twice, DOCS, places=["青川县"]) is None  # records disagree
