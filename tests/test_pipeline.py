@@ -13,7 +13,8 @@ import pytest
 
 from llm_extract.core.config import Settings
 from llm_extract.index.manifest import Manifest
-from llm_extract.index.ingest import ingest, make_doc_id
+from llm_extract.index.doc_ids import make_doc_id
+from llm_extract.index.ingest import ingest
 
 from fakes import BigramEmbedder  # noqa: F401  (also imported from here by other test modules)
 

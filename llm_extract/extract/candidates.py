@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from llm_extract.text.numbers import Change, Quantity, find_changes, find_quantities, fold, parse_change
-from llm_extract.core.types import IndicatorRecord
+from llm_extract.core.types import IndicatorRecord, canonical_report_type
 from llm_extract.extract.vocab import MetricIndex, default_index
 
 __all__ = ["Candidate", "split_sentences", "find_candidates", "section_context", "states_difficulty", "rules_extract_indicators"]
@@ -444,7 +444,8 @@ def section_context(path: str, report_type: str = "") -> tuple[bool, bool]:
     ("三、20xx年工作打算 > (一)加快产业升级") must reach the children.
     """
     headings = [h for h in path.split(" > ") if h]
-    plan = report_type == "plan" or any(_PLAN_HEADING_RE.search(h) or _PLAN_START_RE.search(h) for h in headings)
+    plan = canonical_report_type(report_type) == "work_plan" or any(
+        _PLAN_HEADING_RE.search(h) or _PLAN_START_RE.search(h) for h in headings)
     problem = any(_PROBLEM_NOUN_RE.search(h) and (_PROBLEM_HEADING_RE.search(h) or "和不足" in h) for h in headings)
     return plan, problem
 _MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元")
