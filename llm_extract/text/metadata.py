@@ -135,10 +135,10 @@ def _title_lines(top: list[str]) -> list[str]:
 
 
 def _byline(top: list[str]) -> list[str]:
-    """The lines between the title and the salutation or first paragraph."""
+    """The lines between the title and the salutation or first paragraph (no sentence in them)."""
     out = []
     for line in top:
-        if line.startswith(("各位代表", "同志们")) or len(line) > 80:
+        if line.startswith(("各位代表", "同志们")) or len(line) > 80 or re.search(r"[。，,；;！!？?]", line):
             break
         if not _WEB_LABEL.search(line):
             out.append(line.lstrip("—-－ "))
