@@ -160,7 +160,10 @@ def split_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]]:
 
 def build_documents(raw_text: str, source: str, sha256: str, taken: set[str], settings: Settings, *,
                     file_title: str = "") -> list[tuple[Document, list[Chunk]]]:
-    """Split a file's original text into reports and chunk each one; ids are unique within ``taken``."""
+    """Split a file's original text into reports and chunk each one.
+
+    Each report's id is unique within ``taken``, and is added to it.
+    """
     from ..text.chunking import chunk_document
     from ..text.metadata import extract_metadata
     from ..text.normalize import normalize
@@ -171,15 +174,14 @@ def build_documents(raw_text: str, source: str, sha256: str, taken: set[str], se
     # Part by part: a part's normalization is freed before the next one starts.
     reports = [r for a, b in split_parts(raw_text) for r in split_reports(raw_text, a, b)]
     out: list[tuple[Document, list[Chunk]]] = []
-    used = set(taken)
     for i, (start, end, title_hint) in enumerate(reports, 1):
         norm = normalize(raw_text, start, end)
         if not norm.text.strip():
             continue
         meta = extract_metadata(norm, title_hint=title_hint, file_title=file_title, source=source)
-        doc_id = make_doc_id(source, used, place=meta["place"], year=meta["report_year"],
+        doc_id = make_doc_id(source, taken, place=meta["place"], year=meta["report_year"],
                              ordinal=i if len(reports) > 1 else 0)
-        used.add(doc_id)
+        taken.add(doc_id)
         sections = parse_outline(norm)
         doc = Document(doc_id=doc_id, source=source, start=start, end=end, sha256=sha256, sections=sections, **meta)
         chunks = chunk_document(doc, norm, sections, size=settings.chunk_size, overlap=settings.chunk_overlap)
