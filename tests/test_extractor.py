@@ -41,7 +41,7 @@ class FakeLLM:
 
 def _doc(path: Path):
     raw = path.read_bytes().decode("utf-8")
-    (doc, _chunks), = build_documents(raw, str(path), "sha", path.stem, Settings())
+    (doc, _chunks), = build_documents(raw, str(path), "sha", set(), Settings())
     return doc, normalize(raw, doc.start, doc.end), raw
 
 

@@ -150,7 +150,7 @@ def _part_chars(n: int):
 @given(_texts, st.integers(20, 400))
 def test_chunks_quote_the_original_even_across_part_boundaries(text, part_chars):
     with _part_chars(part_chars):
-        docs = pipeline.build_documents(text, "fuzz.txt", "0" * 64, "fuzz",
+        docs = pipeline.build_documents(text, "fuzz.txt", "0" * 64, set(),
                                         Settings(index="unused", chunk_size=50, chunk_overlap=10))
     ids = [d.doc_id for d, _ in docs]
     assert len(set(ids)) == len(ids)

@@ -1,4 +1,7 @@
-"""Tests of llm_extract.text.metadata: title, place, years and report type on snippets and the corpus."""
+"""Tests of llm_extract.text.metadata and .places: title, place, level, years, type and provenance.
+
+Snippets are invented (made-up places such as 青川县, 云岭镇, 松岭市); the corpus tests read examples/corpus.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from llm_extract.text.metadata import extract_metadata
+from llm_extract.text.places import expand, leading_place, short_name
 from llm_extract.core.types import NormalizedText
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
@@ -137,11 +141,13 @@ def test_years_from_banner_heading():
     (BODY, ""),
 ])
 def test_report_type(text, kind):
-    assert meta(text)["report_type"] == kind
+    old_names = {"review": "work_summary", "review_and_plan": "work_summary", "plan": "work_plan"}
+    assert meta(text)["report_type"] == old_names.get(kind, kind)
 
 
 def test_keys_and_empty_values():
-    assert meta(BODY) == {"title": "", "place": "", "years": [], "report_type": ""}
+    assert meta(BODY) == {"title": "", "place": "", "level": "", "years": [], "report_type": "", "report_year": None,
+                          "review_years": [], "plan_years": [], "provenance": {}}
 
 
 # ---------------------------------------------------------------------------
@@ -163,15 +169,18 @@ def test_corpus_004():
     (m,) = corpus_meta("004")
     assert m["place"] == "徐泾镇"
     assert 2013 in m["years"]
-    assert m["report_type"] == "plan"
+    assert m["report_type"] == "work_plan"
     assert m["title"] == "徐泾镇2013年的主要工作"
+    assert (m["level"], m["report_year"], m["plan_years"]) == ("town", 2013, [2013])
+    assert m["provenance"]["place"] == "title"
 
 
 def test_corpus_000():
     (m,) = corpus_meta("000")
     assert m["place"] == ""  # only ××镇 / 某镇
     assert m["years"] == [2001, 2008]  # never 2022 from the publication time
-    assert m["report_type"] == "review_and_plan"
+    assert m["report_type"] == "work_summary"
+    assert m["report_year"] is None  # 时间:2022-02-03 is when a website posted it
 
 
 def test_corpus_001():
@@ -183,12 +192,130 @@ def test_corpus_001():
 def test_corpus_002_placeholder_years():
     (m,) = corpus_meta("002")
     assert m["years"] == [] and m["place"] == ""
-    assert m["report_type"] == "review_and_plan"
+    assert m["report_type"] == "work_summary"
 
 
 def test_corpus_003():
     metas = corpus_meta("003")
     assert len(metas) == 3
     assert [m["report_type"] for m in metas] == ["government_work_report"] * 3
-    assert [m["place"] for m in metas] == ["", "", "龙港镇"]
+    assert [m["place"] for m in metas] == ["", "", "龙港镇"]  # never 乡镇 from a 乡镇政府工作报告 title
     assert all(m["title"] for m in metas)
+
+
+# ---------------------------------------------------------------------------
+# place names, levels, years and provenance (invented reports)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,chain,name,level", [
+    ("湖州省政府工作报告", ("湖州省",), "湖州省", "province"),
+    ("松花岭区2017年政府工作报告", ("松花岭区",), "松花岭区", "county"),  # three-character names stay whole
+    ("白云鄂伦春族自治旗2019年", ("白云鄂伦春族自治旗",), "白云鄂伦春族自治旗", "county"),
+    ("云雾苗族侗族自治州2016年", ("云雾苗族侗族自治州",), "云雾苗族侗族自治州", "city"),
+    ("江北省松岭市青川县云岭镇2012年工作总结", ("江北省", "松岭市", "青川县", "云岭镇"), "云岭镇", "town"),
+    ("新市镇工作总结", ("新市镇",), "新市镇", "town"),  # 市 inside a town's name
+    ("枫林街道2020年", ("枫林街道",), "枫林街道", "town"),
+    ("北京市2020年政府工作报告", ("北京市",), "北京市", "province"),
+    ("广西政府工作报告", ("广西",), "广西壮族自治区", "province"),
+    ("凉山州统计局", ("凉山州",), "凉山彝族自治州", "city"),
+    ("沛县2019年政府工作报告", ("沛县",), "沛县", "county"),
+])
+def test_leading_place(text, chain, name, level):
+    p = leading_place(text)
+    assert p is not None and (p.chain, p.name, p.level) == (chain, name, level)
+
+
+@pytest.mark.parametrize("text", ["城乡建设工作总结", "乡镇政府工作报告", "某镇工作汇报", "我县工作总结", "全市经济",
+                                  "国家统计局青川调查队", "自治区人民政府", "县人民政府", "XX县工作总结"])
+def test_no_leading_place(text):
+    assert leading_place(text) is None
+
+
+def test_short_forms():
+    assert expand("宁夏") == "宁夏回族自治区" and expand("黔南州") == "黔南布依族苗族自治州"
+    assert short_name("新疆维吾尔自治区") == "新疆" and short_name("凉山彝族自治州") == "凉山州"
+    assert short_name("湖州省") == "湖州省" and expand("青川县") == "青川县"
+
+
+GOV_TOP = "各位代表：\n现在，我代表县人民政府向大会报告工作，请予审议。\n一、2024年工作回顾\n{b}\n二、2025年工作安排\n{b}"
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("2019年青川县政府工作报告\n" + GOV_TOP.format(b=BODY),
+     dict(place="青川县", level="county", report_type="government_work_report", report_year=2019,
+          review_years=[2024], plan_years=[2025])),
+    (f"云岭镇2012年工作总结\n{BODY}\n一、主要成绩\n{BODY}",
+     dict(place="云岭镇", level="town", report_type="work_summary", report_year=2012, review_years=[2012],
+          plan_years=[])),
+    (f"枫林街道2014年工作计划\n{BODY}",
+     dict(place="枫林街道", level="town", report_type="work_plan", report_year=2014, plan_years=[2014])),
+    (f"松岭市2023年国民经济和社会发展统计公报\n{BODY}\n一、综合\n{BODY}",
+     dict(place="松岭市", level="city", report_type="statistical_communique", report_year=2024,
+          review_years=[2023], plan_years=[])),
+    (f"2021年江北省政府工作报告\n{BODY}",
+     dict(place="江北省", level="province", report_type="government_work_report", report_year=2021,
+          review_years=[2020], plan_years=[2021])),
+])
+def test_title_line_gives_place_level_type_and_years(text, expect):
+    m = meta(text)
+    assert {k: m[k] for k in expect} == expect
+    assert m["provenance"]["place"] == "title" and m["provenance"]["title"] == "title"
+
+
+def test_title_over_two_lines_is_joined():
+    m = meta(f"云雾苗族侗族自治州\n2016年国民经济和社会发展统计公报\n云雾州统计局\n2017年3月9日\n{BODY}")
+    assert m["title"] == "云雾苗族侗族自治州2016年国民经济和社会发展统计公报"
+    assert (m["place"], m["level"], m["report_type"]) == ("云雾苗族侗族自治州", "city", "statistical_communique")
+    assert (m["report_year"], m["provenance"]["report_year"], m["review_years"]) == (2017, "byline", [2016])
+
+
+def test_byline_gives_place_and_date():
+    t = ("政府工作报告\n——2025年1月14日在青川县第十六届人民代表大会第二次会议上\n青川县人民政府县长 王某某\n"
+         + GOV_TOP.format(b=BODY))
+    m = meta(t)
+    assert (m["place"], m["level"], m["report_year"]) == ("青川县", "county", 2025)
+    assert m["provenance"]["place"] == m["provenance"]["report_year"] == "byline"
+    assert (m["review_years"], m["plan_years"]) == ([2024], [2025])
+
+
+def test_byline_with_a_role_only():
+    m = meta(f"政府工作报告\n江北省代省长 李某某\n各位代表：\n{BODY}")
+    assert (m["place"], m["level"], m["provenance"]["place"]) == ("江北省", "province", "byline")
+
+
+def test_issuer_and_date_make_a_communique_without_a_title():
+    m = meta(f"— 1 —\n凉山州统计局\n2024年4月2日\n2023年，全州经济稳中有进。{BODY}\n一、综合\n{BODY}",
+             title_hint="— 1 —")
+    assert (m["place"], m["report_type"], m["report_year"], m["review_years"]) == (
+        "凉山彝族自治州", "statistical_communique", 2024, [2023])
+    assert m["title"] == "凉山彝族自治州2023年国民经济和社会发展统计公报"
+    assert m["provenance"]["title"] == "inferred"
+
+
+def test_a_place_the_body_mentions_is_not_the_report_s_place():
+    body = "学习安吉县的经验，与云岭镇签订协议，赴松岭市考察。"
+    assert meta(f"2019年青川县政府工作报告\n{body}{BODY}")["place"] == "青川县"
+    m = meta(f"政府工作报告\n各位代表：\n{body}{BODY}")
+    assert (m["place"], m["level"]) == ("", "") and "place" not in m["provenance"]
+
+
+def test_file_title_then_file_name():
+    m = meta(f"各位代表：\n{BODY}", file_title="2018年青川县政府工作报告")
+    assert (m["place"], m["title"], m["report_year"]) == ("青川县", "2018年青川县政府工作报告", 2018)
+    assert m["provenance"]["place"] == m["provenance"]["title"] == "file_title"
+    m = meta(f"各位代表：\n{BODY}", source="/data/2016年云岭镇工作总结.txt")
+    assert (m["place"], m["level"], m["provenance"]["place"]) == ("云岭镇", "town", "filename")
+    # the text's own title outranks both
+    m = meta(f"枫林街道2014年工作计划\n{BODY}", file_title="青川县门户网站", source="/data/2016年云岭镇工作总结.txt")
+    assert m["place"] == "枫林街道" and m["provenance"]["place"] == "title"
+
+
+def test_a_city_with_towns_but_no_counties_is_county_level():
+    assert meta(f"2019年石门市政府工作报告\n全市各乡镇完成任务。{BODY}")["level"] == "county"
+    assert meta(f"2019年石门市政府工作报告\n各县（市、区）和各乡镇完成任务。{BODY}")["level"] == "city"
+
+
+def test_web_page_dates_are_no_report_year():
+    m = meta(f"工作总结\n发布时间：2023年3月26日\n{BODY}")
+    assert m["report_year"] is None and "report_year" not in m["provenance"]

@@ -13,7 +13,8 @@ import pytest
 
 from llm_extract.core.config import Settings
 from llm_extract.index.manifest import Manifest
-from llm_extract.index.ingest import ingest, make_doc_id
+from llm_extract.index.doc_ids import make_doc_id
+from llm_extract.index.ingest import ingest
 
 from fakes import BigramEmbedder  # noqa: F401  (also imported from here by other test modules)
 
@@ -127,3 +128,71 @@ def test_extraction_targets_name_a_file_once(corpus, settings):
     targets = targets_from_paths([one, corpus, corpus / "." / one.name], settings, [])
     assert len(targets) == 7
     assert len({t.doc.doc_id for t in targets}) == 7
+
+
+def _ids_by_source(settings) -> dict[str, list[str]]:
+    m = Manifest(settings.index_path())
+    out: dict[str, list[str]] = {}
+    for d in m.docs():
+        out.setdefault(d["source"], []).append(d["doc_id"])
+    m.close()
+    return out
+
+
+def test_doc_ids_are_readable_and_stable_across_ingests(corpus, tmp_path):
+    import re
+
+    emb = BigramEmbedder()
+    one, two = Settings(index=tmp_path / "one"), Settings(index=tmp_path / "two")
+    ingest([corpus], one, embedder=emb)
+    ingest([corpus], two, embedder=emb)
+    ids = _ids_by_source(one)
+    assert ids == _ids_by_source(two)  # the same files give the same ids in any index
+    every = [i for v in ids.values() for i in v]
+    assert len(set(every)) == len(every) == 7
+    xujing = next(v for s, v in ids.items() if s.endswith("004_8f4dc4ad24e9474b.txt"))
+    assert re.fullmatch(r"徐泾镇-2013-[0-9a-f]{4}", xujing[0])
+    # an edited file keeps its ids: they hang on the file's path, not its bytes
+    target = corpus / "004_8f4dc4ad24e9474b.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\n补记：全年工作圆满完成。\n", encoding="utf-8")
+    assert ingest([corpus], one, embedder=emb).files_indexed == 1
+    assert _ids_by_source(one) == ids
+
+
+def test_same_place_and_year_in_two_files_get_two_ids(tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text("2019年青川县政府工作报告\n各位代表：\n全县经济平稳发展，各项事业取得新进展。\n",
+                                   encoding="utf-8")
+    ingest([folder], Settings(index=tmp_path / "idx"), embedder=BigramEmbedder())
+    ids = _ids_by_source(Settings(index=tmp_path / "idx"))
+    (a,), (b,) = ids.values()
+    assert a != b and a.startswith("青川县-2019-") and b.startswith("青川县-2019-")
+
+
+def test_an_index_written_before_document_metadata_still_reads(tmp_path):
+    import sqlite3
+
+    index = tmp_path / "old"
+    index.mkdir()
+    db = sqlite3.connect(index / "manifest.sqlite")
+    db.executescript("""
+        CREATE TABLE files (source TEXT PRIMARY KEY, abs_path TEXT NOT NULL, sha256 TEXT NOT NULL, status TEXT NOT NULL,
+            format TEXT NOT NULL, encoding TEXT NOT NULL, chars INTEGER NOT NULL, text_file TEXT NOT NULL,
+            updated REAL NOT NULL);
+        CREATE TABLE docs (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+            title TEXT NOT NULL, place TEXT NOT NULL, years TEXT NOT NULL, report_type TEXT NOT NULL,
+            sha256 TEXT NOT NULL, chunks INTEGER NOT NULL, sections TEXT NOT NULL);
+        INSERT INTO files VALUES ('x.txt', '/x.txt', 'h', 'complete', 'txt', 'utf-8', 10, 'originals/x.txt', 0);
+        INSERT INTO docs VALUES ('x', 'x.txt', 0, 10, '云岭镇工作总结', '云岭镇', '[2012]', 'review', 'h', 3, '[]');
+    """)
+    db.commit()
+    db.close()
+    m = Manifest(index)
+    (row,) = m.docs()
+    assert (row["doc_id"], row["report_type"], row["level"], row["report_year"], row["provenance"]) == (
+        "x", "work_summary", "", None, {})
+    doc = m.document("x")
+    assert doc.report_type == "work_summary" and doc.review_years == [] and doc.place == "云岭镇"
+    m.close()

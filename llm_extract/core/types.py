@@ -51,6 +51,7 @@ class RawFile:
     encoding: str
     format: str  # txt | md | html | docx | pdf
     sha256: str  # of the file's bytes
+    title: str = ""  # the file's own title: HTML <title>, PDF /Title, DOCX core title ("" if none)
 
 
 @dataclass
@@ -111,9 +112,27 @@ class Section:
         return " > ".join(self.path)
 
 
+# What kind of report a document is ("" = the report does not say).
+REPORT_TYPES = ("government_work_report", "work_summary", "work_plan", "statistical_communique", "other")
+# Values older indexes stored, read as their current name.
+LEGACY_REPORT_TYPES = {"review": "work_summary", "review_and_plan": "work_summary", "plan": "work_plan"}
+# Administrative level of the reporting government (prefecture-level 州/盟/地区 are city, districts 区 county).
+LEVELS = ("province", "city", "county", "town")
+
+
+def canonical_report_type(value: str) -> str:
+    """The current name of a report type, also for values an older index stored."""
+    return LEGACY_REPORT_TYPES.get(value or "", value or "")
+
+
 @dataclass
 class Document:
-    """One report. A file may hold several (``【第1篇`` … pages)."""
+    """One report. A file may hold several (``【第1篇`` … pages).
+
+    ``provenance`` says where each metadata field was read (``title``,
+    ``byline``, ``file_title``, ``filename``, ``body``, ``inferred``); a field
+    nothing states is empty and has no provenance entry.
+    """
 
     doc_id: str
     source: str  # path of the original file as ingested
@@ -122,9 +141,14 @@ class Document:
     title: str = ""
     place: str = ""
     years: list[int] = field(default_factory=list)
-    report_type: str = ""  # review | plan | government_work_report | ""
+    report_type: str = ""  # one of REPORT_TYPES or ""
     sha256: str = ""
     sections: list[Section] = field(default_factory=list)
+    level: str = ""  # one of LEVELS or ""
+    report_year: Optional[int] = None  # year the report was delivered / published
+    review_years: list[int] = field(default_factory=list)  # years the report looks back on
+    plan_years: list[int] = field(default_factory=list)  # years it plans for
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

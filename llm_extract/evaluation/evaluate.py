@@ -11,6 +11,7 @@ from typing import Callable, Optional
 
 from ..core.config import Settings
 from ..core.errors import EvalError
+from ..core.types import canonical_report_type
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -317,12 +318,8 @@ def write_html(result: dict, path: Path) -> None:
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
-_TYPE_NAMES = {"government_work_report": "government_work_report", "review": "work_summary", "plan": "work_plan",
-               "review_and_plan": "work_summary", "statistical_communique": "statistical_communique"}
-
-
 def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str]] = None) -> dict:
-    """Document understanding: title, place, level, report year and type against ``gold/documents.jsonl``.
+    """Document understanding: title, place, level, years and type against ``gold/documents.jsonl``.
 
     A field the tool does not produce counts as wrong (it is what a user would miss).
     """
@@ -339,7 +336,7 @@ def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str
     skipped: list[str] = []
     targets = targets_from_paths([root / g["source"] for g in gold], settings, skipped)
     by_source = {str(Path(t.doc.source).resolve()): t.doc for t in targets}
-    fields = ("title", "place", "level", "report_year", "type")
+    fields = ("title", "place", "level", "report_year", "type", "review_years", "plan_years")
     hits = {f: 0 for f in fields}
     items = []
     for g in gold:
@@ -349,7 +346,9 @@ def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str
             "place": getattr(doc, "place", "") or "",
             "level": getattr(doc, "level", "") or "",
             "report_year": str(getattr(doc, "report_year", "") or ""),
-            "type": _TYPE_NAMES.get(getattr(doc, "report_type", "") or "", getattr(doc, "report_type", "") or ""),
+            "type": canonical_report_type(getattr(doc, "report_type", "") or ""),
+            "review_years": sorted(str(y) for y in getattr(doc, "review_years", None) or []),
+            "plan_years": sorted(str(y) for y in getattr(doc, "plan_years", None) or []),
         }
         ok = {
             "title": bool(got["title"]) and _simp(got["title"]).strip("-—") == _simp(g.get("title")).strip("-—"),
@@ -357,6 +356,8 @@ def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str
             "level": got["level"] == (g.get("level") or ""),
             "report_year": got["report_year"] == str(g.get("report_year") or ""),
             "type": got["type"] == (g.get("type") or ""),
+            "review_years": got["review_years"] == sorted(str(y) for y in g.get("review_years") or []),
+            "plan_years": got["plan_years"] == sorted(str(y) for y in g.get("plan_years") or []),
         }
         for f in fields:
             hits[f] += ok[f]

@@ -101,7 +101,7 @@ class ExtractSummary:
 def targets_from_paths(paths: Iterable[str | Path], settings: Settings, skipped: list[str]) -> list[Target]:
     """Documents straight from files, without an index."""
     from ..text.loading import iter_files, load_file
-    from ..index.ingest import build_documents, claim_doc_ids, make_doc_id
+    from ..index.ingest import build_documents, claim_doc_ids
 
     out: list[Target] = []
     taken: set[str] = set()
@@ -122,8 +122,7 @@ def targets_from_paths(paths: Iterable[str | Path], settings: Settings, skipped:
         except LlmExtractError as exc:
             skipped.append(exc.one_line())
             continue
-        base = make_doc_id(source, taken)
-        docs = build_documents(raw.text, source, raw.sha256, base, settings)
+        docs = build_documents(raw.text, source, raw.sha256, taken, settings, file_title=raw.title)
         if not docs:
             skipped.append(f"{source}: no report text left after removing web-page chrome")
         for doc, _chunks in docs:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from ..core.types import canonical_report_type
 from ..text.growth import Change, find_changes
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
@@ -101,7 +102,8 @@ def section_context(path: str, report_type: str = "") -> tuple[bool, bool]:
     ("三、20xx年工作打算 > (一)加快产业升级") must reach the children.
     """
     headings = [h for h in path.split(" > ") if h]
-    plan = report_type == "plan" or any(_PLAN_HEADING_RE.search(h) or _PLAN_START_RE.search(h) for h in headings)
+    plan = canonical_report_type(report_type) == "work_plan" or any(
+        _PLAN_HEADING_RE.search(h) or _PLAN_START_RE.search(h) for h in headings)
     problem = any(_PROBLEM_NOUN_RE.search(h) and (_PROBLEM_HEADING_RE.search(h) or "和不足" in h) for h in headings)
     return plan, problem
 

@@ -98,9 +98,6 @@ def index_lock(index_dir: Path, *, wait: float = 10.0) -> Iterator[None]:
         fh.close()
 
 
-_SAFE_ID = re.compile(r"[^A-Za-z0-9_.\-]+")
-
-
 _PART_ID = re.compile(r"-p\d+$")
 
 
@@ -113,18 +110,6 @@ def claim_doc_ids(taken: set[str], doc_ids: Iterable[str]) -> None:
     for doc_id in doc_ids:
         taken.add(doc_id)
         taken.add(_PART_ID.sub("", doc_id))
-
-
-def make_doc_id(source: str, taken: set[str]) -> str:
-    """A short, filesystem-safe id from the file name; unique within the index."""
-    stem = Path(source).stem
-    # No leading "-": an id is typed after --doc, where "-rf" would read as an option.
-    base = _SAFE_ID.sub("_", stem).lstrip("._-").rstrip("._") or "doc"
-    base = base[:60]
-    if base not in taken:
-        return base
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:8]
-    return f"{base}-{digest}"
 
 
 def _text_file_name(source: str) -> str:
@@ -173,30 +158,32 @@ def split_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]]:
     return out
 
 
-def build_documents(raw_text: str, source: str, sha256: str, base_id: str, settings: Settings
-                    ) -> list[tuple[Document, list[Chunk]]]:
-    """Split a file's original text into reports and chunk each one."""
+def build_documents(raw_text: str, source: str, sha256: str, taken: set[str], settings: Settings, *,
+                    file_title: str = "") -> list[tuple[Document, list[Chunk]]]:
+    """Split a file's original text into reports and chunk each one.
+
+    Each report's id is unique within ``taken``, and is added to it.
+    """
     from ..text.chunking import chunk_document
     from ..text.metadata import extract_metadata
     from ..text.normalize import normalize
     from ..text.split import split_reports
     from ..text.outline import parse_outline
+    from .doc_ids import make_doc_id
 
     # Part by part: a part's normalization is freed before the next one starts.
     reports = [r for a, b in split_parts(raw_text) for r in split_reports(raw_text, a, b)]
     out: list[tuple[Document, list[Chunk]]] = []
     for i, (start, end, title_hint) in enumerate(reports, 1):
-        doc_id = base_id if len(reports) == 1 else f"{base_id}-p{i}"
         norm = normalize(raw_text, start, end)
         if not norm.text.strip():
             continue
-        meta = extract_metadata(norm, title_hint=title_hint)
+        meta = extract_metadata(norm, title_hint=title_hint, file_title=file_title, source=source)
+        doc_id = make_doc_id(source, taken, place=meta["place"], year=meta["report_year"],
+                             ordinal=i if len(reports) > 1 else 0)
+        taken.add(doc_id)
         sections = parse_outline(norm)
-        doc = Document(
-            doc_id=doc_id, source=source, start=start, end=end, title=meta.get("title", ""),
-            place=meta.get("place", ""), years=list(meta.get("years", [])), report_type=meta.get("report_type", ""),
-            sha256=sha256, sections=sections,
-        )
+        doc = Document(doc_id=doc_id, source=source, start=start, end=end, sha256=sha256, sections=sections, **meta)
         chunks = chunk_document(doc, norm, sections, size=settings.index.chunk_size, overlap=settings.index.chunk_overlap)
         out.append((doc, chunks))
     return out
@@ -352,8 +339,7 @@ class _IngestRun:
             return
         old_ids = manifest.doc_ids_for(source)
         self.taken.difference_update(old_ids + [_PART_ID.sub("", d) for d in old_ids])
-        base_id = make_doc_id(source, self.taken)
-        docs = build_documents(raw.text, source, raw.sha256, base_id, self.settings)
+        docs = build_documents(raw.text, source, raw.sha256, self.taken, self.settings, file_title=raw.title)
         manifest.mark_pending(source, old_ids + [d.doc_id for d, _ in docs])
         for doc_id in old_ids:
             self._drop_doc(doc_id)

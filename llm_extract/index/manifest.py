@@ -7,6 +7,7 @@ been saved, so a run killed at any point leaves files that are simply redone.
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..core.errors import IndexStoreError
-from ..core.types import Document, Section
+from ..core.types import Document, Section, canonical_report_type
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -41,7 +42,8 @@ CREATE TABLE IF NOT EXISTS docs (
     report_type TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     chunks INTEGER NOT NULL,
-    sections TEXT NOT NULL
+    sections TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
 CREATE TABLE IF NOT EXISTS pending (
@@ -49,6 +51,18 @@ CREATE TABLE IF NOT EXISTS pending (
     source TEXT NOT NULL
 );
 """
+
+# Document fields kept in the ``meta`` JSON column, with the value a document stored without them reads.
+_META_FIELDS = {"level": "", "report_year": None, "review_years": [], "plan_years": [], "provenance": {}}
+
+
+def _read_meta(raw: str | None) -> dict:
+    try:
+        stored = json.loads(raw or "{}")
+    except ValueError:
+        stored = {}
+    stored = stored if isinstance(stored, dict) else {}
+    return {k: stored.get(k, copy.deepcopy(default)) for k, default in _META_FIELDS.items()}
 
 
 class Manifest:
@@ -59,10 +73,18 @@ class Manifest:
         try:
             self._db = sqlite3.connect(self.path, timeout=30)
             self._db.executescript(SCHEMA)
+            self._upgrade()
         except sqlite3.DatabaseError as exc:
             raise IndexStoreError(
                 f"index manifest is unreadable: {exc}", path=str(self.path), hint="delete the index directory and re-ingest"
             ) from exc
+
+    def _upgrade(self) -> None:
+        """An index written before documents had a ``meta`` column gets one (its documents read defaults)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}
+        if "meta" not in columns:
+            with self._db:
+                self._db.execute("ALTER TABLE docs ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
 
     def close(self) -> None:
         self._db.close()
@@ -125,39 +147,44 @@ class Manifest:
         return {r[0] for r in self._db.execute("SELECT doc_id FROM docs")}
 
     def put_doc(self, conn: sqlite3.Connection, doc: Document, chunks: int) -> None:
+        meta = {k: getattr(doc, k) for k in _META_FIELDS}
         conn.execute(
-            "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO docs (doc_id, source, start, end, title, place, years, report_type, sha256, chunks, "
+            "sections, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.doc_id, doc.source, doc.start, doc.end, doc.title, doc.place, json.dumps(doc.years),
                 doc.report_type, doc.sha256, chunks, json.dumps([asdict(s) for s in doc.sections], ensure_ascii=False),
+                json.dumps(meta, ensure_ascii=False),
             ),
         )
 
     def docs(self) -> list[dict]:
         out = []
         cur = self._db.execute(
-            "SELECT d.doc_id, d.source, d.start, d.end, d.title, d.place, d.years, d.report_type, d.chunks, d.sha256 "
-            "FROM docs d JOIN files f ON f.source = d.source WHERE f.status='complete' ORDER BY d.source, d.doc_id"
+            "SELECT d.doc_id, d.source, d.start, d.end, d.title, d.place, d.years, d.report_type, d.chunks, d.sha256, "
+            "d.meta FROM docs d JOIN files f ON f.source = d.source WHERE f.status='complete' ORDER BY d.source, d.start"
         )
-        for doc_id, source, start, end, title, place, years, rtype, chunks, sha in cur:
+        for doc_id, source, start, end, title, place, years, rtype, chunks, sha, meta in cur:
             out.append({
                 "doc_id": doc_id, "source": source, "start": start, "end": end, "title": title, "place": place,
-                "years": json.loads(years), "report_type": rtype, "characters": end - start, "chunks": chunks,
-                "sha256": sha,
+                "years": json.loads(years), "report_type": canonical_report_type(rtype), **_read_meta(meta),
+                "characters": end - start, "chunks": chunks, "sha256": sha,
             })
         return out
 
     def document(self, doc_id: str) -> Document | None:
         row = self._db.execute(
-            "SELECT doc_id, source, start, end, title, place, years, report_type, sha256, sections FROM docs WHERE doc_id=?",
+            "SELECT doc_id, source, start, end, title, place, years, report_type, sha256, sections, meta "
+            "FROM docs WHERE doc_id=?",
             (doc_id,),
         ).fetchone()
         if row is None:
             return None
-        doc_id, source, start, end, title, place, years, rtype, sha, sections = row
+        doc_id, source, start, end, title, place, years, rtype, sha, sections, meta = row
         return Document(
             doc_id=doc_id, source=source, start=start, end=end, title=title, place=place, years=json.loads(years),
-            report_type=rtype, sha256=sha, sections=[Section(**s) for s in json.loads(sections)],
+            report_type=canonical_report_type(rtype), sha256=sha, sections=[Section(**s) for s in json.loads(sections)],
+            **_read_meta(meta),
         )
 
     def original_text(self, source: str) -> str:

@@ -3,6 +3,8 @@ question's words, numbered, in cleaned simplified text (citations still point at
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..core.types import Hit, Query
 from ..text.query import as_query
 from ..text.segments import PUNCT, bigrams, sentence_spans
@@ -49,6 +51,15 @@ def focus_passages(question: "str | Query", hits: list[Hit], max_chars: int = 16
     return out
 
 
+def passage_label(hit: Hit) -> str:
+    """The name a passage's document goes by in prompts: its file name, not the index's doc id.
+
+    Ids depend on metadata rules and on what else is indexed; the file name
+    keeps a prompt (and so a recorded answer) the same when those change.
+    """
+    return Path(hit.source).stem or hit.doc_id
+
+
 def format_passages(hits: list[Hit]) -> str:
     from ..text.normalize import normalize_query
 
@@ -56,5 +67,5 @@ def format_passages(hits: list[Hit]) -> str:
     for i, h in enumerate(hits, 1):
         # The model reads the cleaned, simplified passage; citations still point at the original characters.
         body = normalize_query(h.text)
-        parts.append(f"[{i}] 《{h.doc_id}》 {h.section or ''}\n{body.strip()}")
+        parts.append(f"[{i}] 《{passage_label(h)}》 {h.section or ''}\n{body.strip()}")
     return "\n\n".join(parts)

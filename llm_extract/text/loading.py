@@ -154,17 +154,19 @@ def load_file(path: str | Path, *, max_bytes: int | None = None) -> RawFile:
     data = _read_bytes(path, max_bytes)
     if not data:
         raise EmptyFileError("empty file", path=where)
+    title = ""  # the file's own title, where the format has one
     if fmt in ("txt", "md"):
         text, encoding = decode_bytes(data, path=where)
     elif fmt == "html":
-        text, encoding = _load_html(data, where)
+        text, encoding, title = _load_html(data, where)
     elif fmt == "docx":
-        text, encoding = _load_docx(data, where), ""
+        (text, title), encoding = _load_docx(data, where), ""
     else:
-        text, encoding = _load_pdf(data, where), ""
+        (text, title), encoding = _load_pdf(data, where), ""
     if not text.strip():
         raise EmptyFileError("file has no text (empty or only whitespace)", path=where)
-    return RawFile(path=where, text=text, encoding=encoding, format=fmt, sha256=hashlib.sha256(data).hexdigest())
+    return RawFile(path=where, text=text, encoding=encoding, format=fmt, sha256=hashlib.sha256(data).hexdigest(),
+                   title=" ".join(title.split())[:200])
 
 
 def load_text(path: str | Path) -> str:
@@ -230,8 +232,11 @@ class _VisibleText(HTMLParser):
         self.parts: list[str] = []
         self.hidden = 0  # depth inside _HIDDEN_TAGS
         self.pre = 0  # depth inside <pre>/<textarea>, where whitespace is kept
+        self.in_title = False
+        self.title = ""  # text of the first <title>
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        self.in_title = tag == "title" and not self.title
         if tag in _HIDDEN_TAGS:
             self.hidden += 1
         elif tag in ("pre", "textarea"):
@@ -243,6 +248,7 @@ class _VisibleText(HTMLParser):
         self._boundary(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        self.in_title = False
         if tag in _HIDDEN_TAGS:
             self.hidden = max(0, self.hidden - 1)
         elif tag in ("pre", "textarea"):
@@ -256,6 +262,8 @@ class _VisibleText(HTMLParser):
             self.parts.append("\t")
 
     def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
         if self.hidden:
             return
         self.parts.append(data if self.pre else _HTML_SPACE.sub(" ", _CJK_BREAK.sub("", data)))
@@ -269,24 +277,30 @@ class _VisibleText(HTMLParser):
         return "\n".join(lines)
 
 
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML document, one block element per line, entities decoded."""
+def _parse_html(markup: str) -> _VisibleText:
     parser = _VisibleText()
     parser.feed(markup)
     parser.close()
-    return parser.text()
+    return parser
 
 
-def _load_html(data: bytes, path: str) -> tuple[str, str]:
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML document, one block element per line, entities decoded."""
+    return _parse_html(markup).text()
+
+
+def _load_html(data: bytes, path: str) -> tuple[str, str, str]:
+    """``(visible text, encoding, <title>)``."""
     markup, encoding = _decode_html(data, path)
-    return html_to_text(markup), encoding
+    parser = _parse_html(markup)
+    return parser.text(), encoding, parser.title.strip()
 
 
 # --- DOCX ------------------------------------------------------------------
 
 
-def _load_docx(data: bytes, path: str) -> str:
-    """Body paragraphs in order, one per line; a table row is one line of tab-separated cells."""
+def _load_docx(data: bytes, path: str) -> tuple[str, str]:
+    """``(text, core title)``: body paragraphs in order, one per line; a table row is one line of tab-separated cells."""
     try:
         import docx
         from docx.oxml.ns import qn
@@ -329,7 +343,11 @@ def _load_docx(data: bytes, path: str) -> str:
         walk(body, lines)
     except Exception as exc:
         raise LoadError(f"corrupt .docx: {type(exc).__name__}: {exc}", path=path) from None
-    return "\n".join(lines)
+    try:
+        title = document.core_properties.title or ""
+    except Exception:  # a damaged docProps/core.xml costs the title, not the text
+        title = ""
+    return "\n".join(lines), title
 
 
 # --- PDF -------------------------------------------------------------------
@@ -343,8 +361,8 @@ def _quiet_pypdf() -> None:
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 
-def _load_pdf(data: bytes, path: str) -> str:
-    """Text of every page joined with newlines; raises OcrNeededError for scanned PDFs."""
+def _load_pdf(data: bytes, path: str) -> tuple[str, str]:
+    """``(text, /Title)``: every page's text joined with newlines; raises OcrNeededError for scanned PDFs."""
     try:
         from pypdf import PdfReader
     except ImportError as exc:  # pragma: no cover - dependency is in requirements
@@ -357,6 +375,10 @@ def _load_pdf(data: bytes, path: str) -> str:
             if reader.is_encrypted and not reader.decrypt(""):
                 raise LoadError("encrypted PDF", path=path, hint="remove the password first, e.g. qpdf --decrypt")
             pages = [page.extract_text() or "" for page in reader.pages]
+            try:
+                title = str((reader.metadata or {}).get("/Title") or "")
+            except Exception:  # a damaged info dictionary costs the title, not the text
+                title = ""
     except LoadError:
         raise
     except Exception as exc:  # pypdf raises PdfReadError and assorted parse errors on damaged files
@@ -370,4 +392,4 @@ def _load_pdf(data: bytes, path: str) -> str:
         raise OcrNeededError(
             "PDF has no text layer", path=path, hint="OCR it first, e.g. ocrmypdf -l chi_sim IN.pdf OUT.pdf"
         )
-    return text
+    return text, title

@@ -1,83 +1,87 @@
-"""Document-level metadata stated by a report: title, place, years, type.
+"""Document-level metadata a report states about itself: title, place, level, years, type.
 
-Everything is read from the text, never guessed: a field the report does not
-state is ``""`` / ``[]``.  Values are simplified Chinese (taken from
-``norm.simplified``).
+Nothing is guessed from what the body merely mentions.  Each field is read
+from the most trusted source that states it, and ``provenance`` records which:
 
-* ``title`` — the first line near the top that reads like a report title
-  (short, no sentence end, no ``label:`` chrome, contains a genre word such as
-  报告/总结/计划/工作/安排/汇报); else ``title_hint``; else ``""``.
-* ``place`` — a town-level name (``徐泾镇``; 镇/乡/街道) backed by good
-  evidence: it is in a title line, or in a phrase that names the reporting
-  government (``我代表X镇…``, ``X镇人民政府``, ``2007年是X镇…``), or the bare
-  name recurs through the text (``打造实力龙港`` … ``《龙港镇总体规划》``).
-  County/district/city names (县/区/市) only count from a title line or an
-  ``X县人民政府`` phrase.  Placeholders (``___镇``, ``××镇``, ``某镇``,
-  ``我镇``) and common words before 镇 (``城镇``, ``卫生镇``) never count.
-  Names are taken as the two characters before the suffix, the common case;
-  longer names are cut to their last two characters.
-* ``years`` — years of the title lines, of the outline's headings
-  (``2008年工作安排``, ``一、2001年以来的工作情况``) and of paragraphs that
-  open by naming their year (``2013年是…``, ``2008年，全镇…``).  Dates with a
-  month and timestamps such as ``2022-02-03`` are publication data, and
-  ``20xx`` is no year.
-* ``report_type`` — ``government_work_report`` (政府工作报告, 向大会报告工作),
-  else ``review`` (总结/汇报/回顾/工作情况), ``plan`` (计划/安排/要点/打算,
-  or 主要工作/目标/思路/措施/任务 tied to a year or to 今后/明年), or
-  ``review_and_plan`` when the title and top headings say both.
+1. ``title`` — the report's title line near the top (``2019年青川县政府工作报告``,
+   ``云岭镇2012年工作总结``; a title printed over two lines, place above and
+   year + genre below, is joined), else the page heading the splitter found;
+2. ``byline`` — the lines under the title: ``——在青川县第十六届人民代表大会
+   第二次会议上``, ``青川县人民政府县长 某某``, an issuer ``青川县统计局``,
+   and a dated line ``2025年1月14日``;
+3. ``file_title`` — the file's own title (HTML ``<title>``, PDF or DOCX
+   properties);
+4. ``filename`` — the file name;
+5. ``body`` — only phrases in which the government names itself
+   (``我代表云岭镇人民政府``, ``2007年是云岭镇…``) or a town name the text
+   keeps repeating;
+6. ``inferred`` — a rule over fields already read (a 2023 communiqué is
+   published in 2024; a government work report reviews the year before).
+
+Fields:
+
+* ``place`` — full name of the lowest administrative unit named
+  (:mod:`.places`); ``level`` — province | city | county | town (a 市 whose
+  report speaks of its 乡镇 but of no 县 under it is a county-level city).
+* ``report_type`` — government_work_report | work_summary | work_plan |
+  statistical_communique | ``""`` (a summary that also plans counts as summary).
+* ``report_year`` — year the report was delivered or published.
+* ``review_years`` / ``plan_years`` — years looked back on / planned for
+  (``一、2024年工作回顾`` / ``二、2025年工作安排``).
+* ``years`` — every year of the title lines, outline headings and paragraphs
+  that open by naming their year (``2013年是…``); dates with a month and
+  ``20xx`` are no such year.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from functools import lru_cache
+from pathlib import Path
+from typing import Optional
 
 from .outline import match_marker, parse_outline
+from .places import Place, leading_place
+from .town_names import body_town
 from ..core.types import NormalizedText
 
-_TITLE_WORDS = ("报告", "总结", "计划", "工作", "安排", "汇报", "要点", "打算", "回顾", "规划", "目标", "思路")
-_TITLE_BAD = re.compile(r"[。！？；!?;：:>|]|https?|www\.|各位代表|同志们")
-_TOP_CHARS = 1500  # the title sits at the top of a report
+_TITLE_WORDS = ("报告", "总结", "计划", "工作", "安排", "汇报", "要点", "打算", "回顾", "规划", "目标", "思路", "公报")
+_TITLE_BAD = re.compile(r"[。！？；!?;：:>|，,]|https?|www\.|各位代表|同志们")
+_TOP_CHARS = 1500  # the title and byline sit at the top of a report
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+){2,}[\u4e00-\u9fff]$")
+_LEAD_YEAR = re.compile(r"^(?:关于)?((?:19|20)\d{2})年度?")
 
-# --- place --------------------------------------------------------------------
-_TOWN = re.compile(r"(?=([\u4e00-\u9fff]{2})(镇|乡|街道))")
-_COUNTY = re.compile(r"(?=([\u4e00-\u9fff]{2})(县|区|市))")
-# Characters that are never part of a name (pronouns, particles, numerals, admin words) ...
-_STOP_ANY = set("全我本该各此每某其这那乡村镇县区市省个等和与及或的了在是为对把将从向到由被并街年月日"
-                "一二三四五六七八九十百千万亿")
-# ... and ones that, right before the suffix, make a common word (城镇, 强镇, 小镇, 名镇).
-_STOP_LAST = set("城集强建治级大小新老古名重点型")
-_COMMON = {
-    "卫生", "生态", "示范", "试点", "重点", "特色", "旅游", "工业", "商贸", "中心", "历史", "文化", "文明",
-    "园林", "宜居", "美丽", "经济", "农业", "专业", "卫星", "新型", "先进", "明星", "建制", "全国",
-    "环境", "安全", "平安", "森林", "健康", "智慧", "数字", "国家", "省级", "市级", "县级", "百强",
-    "千强", "十强", "样板", "标准", "模范", "边境", "口岸", "贫困", "山区", "名镇", "古镇", "重镇",
-    "城乡", "乡镇", "城镇", "集镇", "村镇", "市镇", "小城", "县城", "开发", "工作", "管理", "发展",
-    "社会", "人民", "政府", "周边", "相邻", "临近", "所在", "辖区", "新区", "城区", "社区", "园区",
-}
-_NOT_TOWN_AFTER = {"乡": set("村镇土亲愁间里下音情")}
-_STRONG_TOWN = (
-    r"我代表{n}{s}", r"{n}{s}(?:人民政府|党委|政府|人大|本届|第[一二三四五六七八九十\d]+届)",
-    r"(?:\d{{4}}年|今年|去年|明年)是{n}{s}", r"《{n}{s}",
-)
-_STRONG_COUNTY = (r"我代表{n}{s}", r"{n}{s}人民政府")
+# --- byline -------------------------------------------------------------------
+_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_WEB_LABEL = re.compile(r"(?:发布|时间|来源|日期|浏览|点击|作者|编辑)\s*[:：]")
+_ROLE = re.compile(r"(?:代理|代)?(?:省长|市长|县长|区长|州长|盟长|旗长|镇长|乡长|主席|主任)")
+_CONGRESS = re.compile(r"在(.{2,40}?)第[一二三四五六七八九十百零〇\d]+届人民代表大会")
+_ISSUER = re.compile(r"^(.{2,30}?)统计局")
+_GOVERNMENT = re.compile(r"^(.{2,30}?)(?:人民政府|政府)")
 
 # --- years --------------------------------------------------------------------
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!\d{1,2}月)")
 _PARA_YEAR = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))?\s*((?:19|20)\d{2})年"
-    r"(?:是|,|，|以来|来|全镇|全乡|全街道|全县|全区|全市|全年|我镇|我乡|我县|我区|我市|政府工作|工作|的主要|主要)",
+    r"(?:是|,|，|以来|来|全镇|全乡|全街道|全县|全区|全市|全州|全省|全年|我镇|我乡|我县|我区|我市|政府工作|工作|的主要|主要)",
     re.M,
 )
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_ROLE_REVIEW = re.compile(r"回顾|总结|汇报|工作情况|完成情况|开展情况|以来|主要成绩|工作成效|述职|统计公报")
+_ROLE_PLAN = re.compile(r"安排|计划|要点|打算|任务|目标|思路|重点|部署|规划")
+# ``二、关于2025年工作``: a year of work named without saying whether it is looked back on or planned.
+_WORK_OF_YEAR = re.compile(r"^(?:[一二三四五六七八九十]+、)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作$")
 
 # --- report type ----------------------------------------------------------------
-_GOV = re.compile(r"政府工作报告|向大会(?:作|做)?(?:的)?(?:工作)?报告|报告工作[,，]?\s*请予审议")
+_GOV = re.compile(r"政府工作报告|向大会(?:作|做)?(?:的)?(?:工作)?报告|报告(?:政府)?工作[,，]?\s*请予审议")
 _REVIEW = re.compile(r"总结|汇报|回顾|工作情况|开展情况|完成情况|以来的工作|主要成绩|工作成效|述职")
 _PLAN = re.compile(r"计划|安排|要点|打算|规划")
 _PLAN_IF_DATED = re.compile(r"主要工作|目标|思路|措施|任务")
 _FUTURE = re.compile(r"(?:19|20)\d{2}年|今后|明年|今年|下一步|新的一年|新一年|未来|下半年")
+_COMMUNIQUE = re.compile(r"统计公报|国民经济和社会发展.{0,4}公报")
+
+# --- level of a 市 -----------------------------------------------------------------
+_HAS_COUNTIES = re.compile(r"县[(（]市、?区[)）]|县[(（]区[)）]|县市区|区县|县区|各县|[一二三四五六七八九十\d]+个县")
+_HAS_TOWNS = re.compile(r"各乡镇|乡镇[(（]街道[)）]|镇[(（]街道[)）]|[一二三四五六七八九十\d]+个乡镇")
 
 
 def _top_lines(s: str) -> list[str]:
@@ -103,68 +107,66 @@ def _clean_title(line: str) -> str:
     return line
 
 
+def _is_title(line: str) -> bool:
+    return 4 <= len(line) <= 60 and not _TITLE_BAD.search(line) and any(w in line for w in _TITLE_WORDS)
+
+
+def _place_in(text: str) -> Optional[Place]:
+    """The place a title-like string opens with, after a leading year (``2025年湖南省…``)."""
+    return leading_place(_LEAD_YEAR.sub("", text.strip()))
+
+
+def _is_place_line(line: str) -> bool:
+    p = leading_place(line)
+    return p is not None and len("".join(p.chain)) == len(line)
+
+
 def _title_lines(top: list[str]) -> list[str]:
+    """Title-like lines; a place alone on a line followed by ``2016年…公报`` is joined to it."""
     out = []
-    for line in top:
-        line = _clean_title(line)
-        if 4 <= len(line) <= 40 and not _TITLE_BAD.search(line) and any(w in line for w in _TITLE_WORDS):
+    lines = [_clean_title(line) for line in top]
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _is_place_line(line) and _is_title(nxt) and _place_in(nxt) is None:
+            out.append(line + nxt)
+        elif _is_title(line) and len(line) <= 40:
             out.append(line)
     return out
 
 
-@lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """Two-character words of jieba's dictionary that are not proper nouns.
-
-    ``代表镇人民政府`` and ``接受镇人大的监督`` put a verb or a noun right before
-    镇; the dictionary knows 代表 and 接受 are no places, while real town names
-    are either absent from it (徐泾, 小雄) or tagged as places (龙港 ``ns``).
-    """
-    import jieba
-
-    words = set()
-    with jieba.dt.get_dict_file() as fh:
-        for raw in fh:
-            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            parts = line.split()
-            if len(parts) >= 3 and len(parts[0]) == 2 and not parts[2].startswith(("ns", "nr", "nz")):
-                words.add(parts[0])
-    return frozenset(words)
+def _byline(top: list[str]) -> list[str]:
+    """The lines between the title and the salutation or first paragraph (no sentence in them)."""
+    out = []
+    for line in top:
+        if line.startswith(("各位代表", "同志们")) or len(line) > 80 or re.search(r"[。，,；;！!？?]", line):
+            break
+        if not _WEB_LABEL.search(line):
+            out.append(line.lstrip("—-－ "))
+    return out
 
 
-def _name_ok(name: str, suffix: str, after: str) -> bool:
-    if name in _COMMON or name[-1] in _STOP_LAST or any(c in _STOP_ANY for c in name):
-        return False
-    if after in _NOT_TOWN_AFTER.get(suffix, ()):
-        return False
-    return name not in _common_words()
+def _byline_place(lines: list[str]) -> Optional[Place]:
+    for line in lines:
+        m = _CONGRESS.search(line)
+        if m and (p := leading_place(m.group(1))):
+            return p
+    for line in lines:
+        for rx in (_ISSUER, _GOVERNMENT):
+            m = rx.match(line)
+            if m and (p := leading_place(m.group(1))):
+                return p
+        m = _ROLE.search(line)
+        if m and len(line) <= 30 and (p := leading_place(line[: m.start()])):
+            return p
+    return None
 
 
-def _place(s: str, title_lines: list[str]) -> str:
-    titles = "\n".join(title_lines)
-    best: tuple[int, int, str] | None = None
-    for level, regex, strong in ((2, _TOWN, _STRONG_TOWN), (1, _COUNTY, _STRONG_COUNTY)):
-        counts: Counter[tuple[str, str]] = Counter()
-        for m in regex.finditer(s):
-            name, suffix = m.group(1), m.group(2)
-            end = m.start() + len(name) + len(suffix)
-            if _name_ok(name, suffix, s[end : end + 1]):
-                counts[(name, suffix)] += 1
-        for (name, suffix), n in counts.items():
-            full = name + suffix
-            score = 0
-            if full in titles:
-                score += 3
-            if any(re.search(p.format(n=re.escape(name), s=re.escape(suffix)), s) for p in strong):
-                score += 3
-            if level == 2 and s.count(name) - n >= 2:
-                score += 2  # the bare name recurs: 打造实力龙港, 小雄村 …
-            score += min(n, 3) - 1
-            if score >= 3 and (best is None or (level, score) > best[:2]):
-                best = (level, score, full)
-        if best is not None:
-            break  # a town-level name wins over the county or city around it
-    return best[2] if best else ""
+def _level(place: Place, s: str) -> tuple[str, bool]:
+    """``(level, decided_by_body)``: a 市 that has 乡镇 but no 县 under it is county level."""
+    if place.level == "city" and place.name.endswith("市"):
+        if _HAS_TOWNS.search(s) and not _HAS_COUNTIES.search(s):
+            return "county", True
+    return place.level, False
 
 
 def _years(s: str, title_lines: list[str], headings: list[str]) -> list[int]:
@@ -175,34 +177,139 @@ def _years(s: str, title_lines: list[str], headings: list[str]) -> list[int]:
     return sorted(y for y in years if 1949 <= y <= 2100)
 
 
-def _report_type(s: str, title_lines: list[str], headings: list[str]) -> str:
-    head = s[:_TOP_CHARS]
-    if any(_GOV.search(t) for t in title_lines) or _GOV.search(head):
-        return "government_work_report"
+def _year_roles(texts: list[str]) -> tuple[set[int], set[int]]:
+    """Years that a heading or title ties to looking back (``2024年工作回顾``) or ahead (``2025年工作安排``)."""
+    review: set[int] = set()
+    plan: set[int] = set()
+    for text in texts:
+        found = list(_YEAR.finditer(text))
+        for k, m in enumerate(found):
+            tail = text[m.end() : found[k + 1].start() if k + 1 < len(found) else len(text)]
+            if _ROLE_PLAN.search(tail):
+                plan.add(int(m.group(1)))
+            elif _ROLE_REVIEW.search(tail):
+                review.add(int(m.group(1)))
+    return review, plan
+
+
+def _short_lines(s: str) -> list[str]:
+    """Heading-like lines (short, no sentence punctuation): banners such as ``2025年工作安排``."""
+    return [ln.strip() for ln in s.split("\n") if 4 <= len(ln.strip()) <= 30 and not re.search(r"[。，,；;]", ln)]
+
+
+def _report_type(title: str, title_lines: list[str], head: str, byline: list[str], headings: list[str]
+                 ) -> tuple[str, str]:
+    if title and _COMMUNIQUE.search(title):
+        return "statistical_communique", "title"
+    if any(_GOV.search(t) for t in title_lines) or (title and _GOV.search(title)):
+        return "government_work_report", "title"
+    if _GOV.search(head):
+        return "government_work_report", "byline"
+    if any(_ISSUER.match(line) for line in byline) and not title_lines:
+        return "statistical_communique", "byline"
     lines = title_lines + headings
     review = any(_REVIEW.search(t) for t in lines)
     plan = any(_PLAN.search(t) or (_PLAN_IF_DATED.search(t) and _FUTURE.search(t)) for t in lines)
-    if review and plan:
-        return "review_and_plan"
-    return "review" if review else "plan" if plan else ""
+    where = "title" if any(_REVIEW.search(t) or _PLAN.search(t) for t in title_lines) else "headings"
+    if review:
+        return "work_summary", where
+    return ("work_plan", where) if plan else ("", "")
 
 
-def extract_metadata(norm: NormalizedText, *, title_hint: str = "") -> dict:
-    """``{"title", "place", "years", "report_type"}`` as the report states them."""
+def _choose_title(title_lines: list[str], hint: str, file_title: str, stem: str) -> tuple[str, str]:
+    if title_lines:
+        return title_lines[0], "title"
+    if re.search(r"[\u4e00-\u9fff]{2}", hint) and not _TITLE_BAD.search(hint):
+        return hint, "title"
+    for text, where in ((file_title, "file_title"), (stem, "filename")):
+        if _is_title(text) and re.search(r"[\u4e00-\u9fff]", text):
+            return text, where
+    return "", ""
+
+
+def _choose_place(title: str, title_where: str, byline: list[str], file_title: str, stem: str, s: str,
+                  title_lines: list[str]) -> tuple[Optional[Place], str]:
+    candidates = ((title, title_where), ("", "byline"), (file_title, "file_title"), (stem, "filename"))
+    for text, where in candidates:
+        p = _byline_place(byline) if where == "byline" else _place_in(text) if text else None
+        if p:
+            return p, where
+    p = body_town(s, title_lines)
+    return (p, "body") if p else (None, "")
+
+
+def _simplified(text: str) -> str:
+    if not text.strip():
+        return ""
+    from .normalize import normalize
+
+    return _clean_title(normalize(text).simplified.strip())
+
+
+def extract_metadata(norm: NormalizedText, *, title_hint: str = "", file_title: str = "", source: str = "") -> dict:
+    """Title, place, level, years, type, report/review/plan years and their ``provenance``."""
     s = norm.simplified
-    title_lines = _title_lines(_top_lines(s))
-    hint = ""
-    if title_hint.strip():
-        from .normalize import normalize
-
-        hint = _clean_title(normalize(title_hint).simplified.strip())
-    if hint and not title_lines and not _TITLE_BAD.search(hint):
-        title_lines = [hint]
+    top = _top_lines(s)
+    title_lines = _title_lines(top)
+    byline = _byline(top)
+    hint, file_title = _simplified(title_hint), _simplified(file_title)
+    stem = _simplified(Path(source).stem) if source else ""
     # Headings of the two outer levels carry the report's structure; deeper ones are detail.
     headings = [sec.title for sec in parse_outline(norm) if 1 <= sec.level <= 2]
-    return {
-        "title": title_lines[0] if title_lines else hint,
-        "place": _place(s, title_lines),
-        "years": _years(s, title_lines, headings),
-        "report_type": _report_type(s, title_lines, headings),
-    }
+    prov: dict[str, str] = {}
+    title, where = _choose_title(title_lines, hint, file_title, stem)
+    place, place_where = _choose_place(title, where, byline, file_title, stem, s, title_lines)
+    level = ""
+    if place:
+        level, by_body = _level(place, s)
+        prov.update(place=place_where, level="body" if by_body else place_where)
+    rtype, type_where = _report_type(title, title_lines, s[:_TOP_CHARS], byline, headings)
+    if rtype:
+        prov["report_type"] = type_where
+    years = _years(s, title_lines + ([title] if where == "title" and title not in title_lines else []), headings)
+    dated = _dated(s, title, where, byline, rtype, stem, prov)
+    if not title and rtype == "statistical_communique" and place and dated["review_years"]:
+        title, where = f"{place.name}{dated['review_years'][0]}年国民经济和社会发展统计公报", "inferred"
+    if title:
+        prov["title"] = where
+    return {"title": title, "place": place.name if place else "", "level": level, "years": years,
+            "report_type": rtype, **dated, "provenance": prov}
+
+
+def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, stem: str, prov: dict) -> dict:
+    """``report_year``, ``review_years`` and ``plan_years``; records their provenance in ``prov``."""
+    title_year = next((int(y) for y in _YEAR.findall(title)), None)
+    opening = _PARA_YEAR.search(s)
+    report_year, ry_where = None, ""
+    dates = [int(m.group(1)) for line in byline for m in [_DATE.search(line)] if m]
+    if dates:
+        report_year, ry_where = dates[0], "byline"
+    elif title_year and rtype == "statistical_communique":
+        report_year, ry_where = title_year + 1, "inferred"  # a year's communiqué comes out the next spring
+    elif title_year:
+        report_year, ry_where = title_year, title_where
+    elif rtype == "statistical_communique" and opening:
+        report_year, ry_where = int(opening.group(1)) + 1, "inferred"
+    elif m := _FILE_YEAR.search(stem):
+        report_year, ry_where = int(m.group(1)), "filename"
+    review, plan = _year_roles(([title] if title else []) + _short_lines(s))
+    roles_where = "headings"
+    if rtype == "statistical_communique":
+        year = title_year or (int(opening.group(1)) if opening else (report_year - 1 if report_year else None))
+        review, plan, roles_where = ({year} if year else set()), set(), title_where if title_year else "inferred"
+    elif rtype == "government_work_report" and report_year:
+        # a government work report looks back on the years before it is delivered and plans from then on
+        for m in filter(None, map(_WORK_OF_YEAR.match, _short_lines(s))):
+            (plan if int(m.group(1)) >= report_year else review).add(int(m.group(1)))
+        if not review and not plan:
+            review, plan, roles_where = {report_year - 1}, {report_year}, "inferred"
+    elif not review and not plan and title_year and rtype in ("work_summary", "work_plan"):
+        review, plan = ({title_year}, set()) if rtype == "work_summary" else (set(), {title_year})
+        roles_where = title_where
+    if report_year:
+        prov["report_year"] = ry_where
+    if review or plan:
+        prov["review_years" if review else "plan_years"] = roles_where
+        if review and plan:
+            prov["plan_years"] = roles_where
+    return {"report_year": report_year, "review_years": sorted(review), "plan_years": sorted(plan)}
