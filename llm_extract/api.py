@@ -19,10 +19,14 @@ __all__ = ["ingest", "search", "ask", "extract", "evaluate", "list_documents", "
 
 
 def ingest(paths: Iterable[str | Path], settings: Optional[Settings] = None, **kw):
-    """Index files/folders; see :func:`llm_extract.index.ingest.ingest`."""
+    """Index files/folders (see :func:`llm_extract.index.ingest.ingest`) and store their indicator
+    records beside the index for ``ask`` (:func:`llm_extract.extract.record_store.refresh_records`)."""
+    from .extract.record_store import refresh_records
     from .index.ingest import ingest as _ingest
 
-    return _ingest(paths, settings, **kw)
+    summary = _ingest(paths, settings, **kw)
+    refresh_records(settings)
+    return summary
 
 
 def search(query: str, *, k: int = 5, doc_ids: Optional[list[str]] = None, mode: Optional[str] = None,

@@ -14,7 +14,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .core.errors import LlmExtractError
+from .core.errors import ConfigError, LlmExtractError, ModelServerDiedError
 
 # Locals in tracebacks could show an API key: never render them.
 app = typer.Typer(
@@ -100,7 +100,11 @@ def ingest(
                 prog.update(tasks[label], completed=done, total=total, detail=Path(detail).name if detail else "")
 
             summary = run_ingest(paths, settings, prune=prune, progress=on_progress)
-    data = summary.to_dict()
+            # Indicator records beside the index, so ask can answer figures from them (rules, fast).
+            from .extract.record_store import refresh_records
+
+            records = refresh_records(settings, progress=lambda done, total: on_progress("records", done, total, ""))
+    data = {**summary.to_dict(), "records": records}
     if as_json:
         _print_json(data)
     else:
@@ -197,7 +201,7 @@ def _usage_line(u: dict) -> str:
 
 @app.command()
 def ask(
-    question: str = typer.Argument(..., help="A question in Chinese (simplified or traditional)"),
+    question: Optional[str] = typer.Argument(None, help="A question in Chinese (simplified or traditional)"),
     index: Optional[Path] = IndexOpt,
     k: Optional[int] = typer.Option(None, "-k", help="Passages shown to the model (default 3, LLM_EXTRACT_ASK_K)"),
     doc: Optional[List[str]] = typer.Option(None, "--doc", help="Restrict to a document id (repeatable)"),
@@ -207,13 +211,32 @@ def ask(
         None, "--rerank", help="Reorder the first hits before answering: none | lexical | llm (LLM_EXTRACT_RERANK)"
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not reuse cached model answers"),
+    explain: bool = typer.Option(False, "--explain", help="Print how the question was read and why a route was taken"),
+    interactive: bool = typer.Option(
+        False, "--interactive", "-i", help="Ask one question after another; the index and model stay loaded"
+    ),
     chroma_url: Optional[str] = ChromaOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Answer a question from the indexed reports, citing each claim; abstain when they do not say."""
+    """Answer a question from the indexed reports, citing each claim; abstain when they do not say.
+
+    A quantity question the stored indicator records settle is answered from them without the model
+    (route "record"); other questions go to the model (route "model").
+    """
+    settings = _settings(index=index, llm_cache=False if no_cache else None, chroma_url=chroma_url)
+    opts = dict(k=k, doc_ids=doc or None, year=year, place=place, rerank=rerank)
+    if not interactive:
+        with _errors():
+            if not question:
+                raise ConfigError("ask needs a question", hint='llm-extract ask "…？", or llm-extract ask -i for a session')
+            _ask_one(question, settings, opts, as_json=as_json, explain=explain)
+        return
+    _ask_session(settings, opts, as_json=as_json, explain=explain, first=question)
+
+
+def _ask_one(question: str, settings, opts: dict, *, as_json: bool, explain: bool, parts: Optional[dict] = None) -> None:
     from .qa.ask import ask as run_ask
 
-    settings = _settings(index=index, llm_cache=False if no_cache else None, chroma_url=chroma_url)
     streamed = []
 
     def on_token(tok: str) -> None:
@@ -221,9 +244,10 @@ def ask(
         sys.stdout.write(tok)
         sys.stdout.flush()
 
-    with _errors():
-        ans = run_ask(question, settings=settings, k=k, doc_ids=doc or None, year=year, place=place,
-                      on_token=None if as_json else on_token, rerank=rerank)
+    ans = run_ask(question, settings=settings, on_token=None if as_json else on_token, **opts, **(parts or {}))
+    if explain:
+        for line in [f"route: {ans.route}"] + ans.explain:
+            _err("explain: " + line)
     if as_json:
         _print_json(ans.to_dict())
         return
@@ -242,8 +266,42 @@ def ask(
             print(f"[{i}] {h.doc_id}  {h.section or '(preface)'}  {h.source}:{h.start}-{h.end}")
             print("    " + h.text.strip().replace("\n", " ")[:200])
     if ans.problems:
-        _err("unsupported answer withheld: " + "; ".join(ans.problems))
-    _err(_usage_line(ans.usage))
+        _err(("" if ans.route == "abstain" else "unsupported answer withheld: ") + "; ".join(ans.problems))
+    _err(f"route: {ans.route}; " + _usage_line(ans.usage))
+
+
+def _ask_session(settings, opts: dict, *, as_json: bool, explain: bool, first: Optional[str]) -> None:
+    """``ask -i``: read questions until an empty line or end of input; one retriever, record store
+    and model client serve them all, so only the first question pays for loading."""
+    from contextlib import ExitStack
+
+    from .extract.record_store import open_records
+    from .index.access import open_retriever
+    from .llm.client import LLMClient
+
+    with _errors(), ExitStack() as stack:
+        parts = {"retriever": open_retriever(settings), "records": open_records(settings),
+                 "llm": LLMClient(settings)}
+        stack.callback(parts["records"].close)
+        stack.callback(parts["llm"].close)
+        _err("ask -i: one question per line; an empty line or Ctrl-D ends the session")
+        pending = [first] if first else []
+        while True:
+            if pending:
+                question = pending.pop()
+            else:
+                try:
+                    question = input("问> " if sys.stdin.isatty() else "")
+                except EOFError:
+                    break
+            if not question.strip() or question.strip() in ("exit", "quit", "退出"):
+                break
+            try:
+                _ask_one(question.strip(), settings, opts, as_json=as_json, explain=explain, parts=parts)
+            except LlmExtractError as exc:
+                if isinstance(exc, (ModelServerDiedError, ConfigError)):
+                    raise
+                _err(f"error: {exc.one_line()}")  # one bad question does not end the session
 
 
 @app.command()

@@ -138,3 +138,34 @@ def test_a_bad_setting_is_one_line_and_exit_2(tmp_path, args, env):
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.strip().splitlines() if line]
     assert len(lines) == 1 and lines[0].startswith("error: invalid setting"), proc.stderr
+
+
+def test_ingest_stores_records_and_ask_answers_a_figure_from_them(index):
+    summary = json.loads(run("ingest", str(CORPUS), "--json", index=index).stdout)
+    assert summary["records"]["documents"] >= 5 and summary["records"]["extracted"] == 0  # stored by the first ingest
+    proc = run("ask", "徐泾镇2013年第三产业增加值的目标是多少？", "--json", "--explain", index=index)
+    ans = json.loads(proc.stdout)
+    assert ans["route"] == "record" and ans["usage"]["calls"] == 0 and not ans["abstained"]
+    c = ans["citations"][0]
+    original = (ROOT / c["source"]).read_text(encoding="utf-8")
+    assert original[c["start"] : c["end"]] == c["quote"] and "explain: understood: metric" in proc.stderr
+
+
+def test_a_place_filter_that_matches_nothing_abstains_and_names_the_places(index):
+    proc = run("ask", "地区生产总值是多少？", "--place", "海拉尔区", "--json", index=index)
+    ans = json.loads(proc.stdout)
+    assert ans["abstained"] and ans["route"] == "abstain"
+    assert "海拉尔区" in ans["problems"][0] and "徐泾镇" in ans["problems"][0]
+    proc = run("ask", "地区生产总值是多少？", "--year", "1999", index=index)
+    assert proc.returncode == 0 and "covers 1999" in proc.stderr
+
+
+def test_ask_session_answers_several_questions_in_one_process(index):
+    env = dict(os.environ, LLM_EXTRACT_INDEX=str(index))
+    proc = subprocess.run([sys.executable, "-m", "llm_extract.cli", "ask", "-i", "--json"],
+                          input="徐泾镇2013年第三产业增加值的目标是多少？\n徐泾镇2013年税收收入目标是多少？\n\n",
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    answers = [json.loads(block) for block in proc.stdout.split("\n}\n") if block.strip() and not block.strip().startswith("}")
+               for block in [block + "\n}"]]
+    assert len(answers) == 2 and all(a["route"] == "record" for a in answers)

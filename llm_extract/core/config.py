@@ -99,6 +99,10 @@ class AskSettings(_Group):
         "none", "rerank", "Reorder the first rerank_depth hits before showing k of them (measured by bench/rerank.py)"
     )
     rerank_depth: int = _f(10, "rerank_depth", "Hits fetched for the reranker to reorder", ge=1)
+    records: bool = _f(
+        True, "ask_records", "Answer a quantity question from the stored indicator records when they settle it "
+        "(place, one year, metric, kind and agreeing figures), without calling the model",
+    )
     second_look: bool = _f(
         True, "second_look", "When the model abstains, ask it to copy the answering sentence and accept the copy only "
         "if code finds it verbatim in the cited passage and on the question's topic (measured in the README)",

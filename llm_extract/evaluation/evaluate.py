@@ -187,7 +187,9 @@ def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[l
     for n, it in enumerate(items, 1):
         if progress:
             progress("ask", n - 1, len(items))
+        t0 = time.perf_counter()
         ans = ask(it["question"], settings=qa_settings, retriever=retriever, llm=llm)
+        wall = time.perf_counter() - t0
         for key in tokens:
             tokens[key] += ans.usage.get(key, 0)
         spans = gold_evidence_spans(it, root)
@@ -203,8 +205,20 @@ def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[l
                                           and c["source"] == g["source"] for g in spans) for c in cites),
             "tokens": ans.usage.get("prompt_tokens", 0) + ans.usage.get("completion_tokens", 0),
             "seconds": round(ans.usage.get("seconds", 0.0), 2),
+            "route": ans.route, "wall_seconds": round(wall, 3),
         })
     return per_item, tokens
+
+
+def _by_route(per_item: list[dict]) -> dict:
+    """Questions, accuracy and wall-clock latency (p50/p95, warm: index and model already open) per route."""
+    out = {}
+    for route in sorted({p.get("route", "model") for p in per_item}):
+        rows = [p for p in per_item if p.get("route", "model") == route]
+        lat = sorted(p.get("wall_seconds", 0.0) for p in rows)
+        out[route] = {"questions": len(rows), "accuracy": round(statistics.fmean(p["correct"] for p in rows), 4),
+                      "p50_s": round(lat[len(lat) // 2], 3), "p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 3)}
+    return out
 
 
 def _qa_scores(result: dict, per_item: list[dict], tokens: dict, latencies: list[float]) -> dict:
@@ -222,6 +236,7 @@ def _qa_scores(result: dict, per_item: list[dict], tokens: dict, latencies: list
         "accuracy_by_type": {t: round(statistics.fmean(p["correct"] for p in per_item if p["type"] == t), 4)
                              for t in sorted({p["type"] for p in per_item})},
         "questions": len(per_item),
+        "by_route": _by_route(per_item),
         "citation_recall": round(sum(1 for p in answerable if p["citation_hits_gold"]) / len(answerable), 4) if answerable else 0.0,
         "cost": {k: round(v, 2) for k, v in tokens.items()},
         "items": per_item,

@@ -17,6 +17,7 @@ from ..core.types import Citation, Hit, Query
 from ..text.query import as_query
 from ..text.segments import sentence_spans
 from .passages import focus_passages, format_passages
+from .scope import names_unknown_place, narrow_documents  # noqa: F401  (re-exported)
 
 ABSTAIN_TEXT = "资料中没有相关信息"
 UNSUPPORTED_TEXT = "无法从资料中给出有依据的回答"
@@ -36,59 +37,26 @@ class Answer:
     supported: bool = True
     usage: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    route: str = "model"  # record | model | abstain
+    explain: list[str] = field(default_factory=list)  # the parsed question and why this route was taken
 
     def to_dict(self) -> dict:
         return {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
+            "route": self.route,
             "citations": [
                 {"id": c.id, "doc_id": c.doc_id, "source": c.source, "start": c.start, "end": c.end, "quote": c.quote,
                  "section": c.section}
                 for c in self.citations
             ],
             "usage": self.usage,
+            # An abstention still shows where the index came closest (the caller can read on).
+            "passages": [{"doc_id": h.doc_id, "source": h.source, "start": h.start, "end": h.end, "text": h.text,
+                          "section": h.section} for h in self.passages[:3]] if self.abstained else [],
+            "problems": self.problems,
         }
-
-
-def _stem(place: str) -> str:
-    return place[:-1] if len(place) > 2 and place[-1] in "镇乡县区市" else place
-
-
-def narrow_documents(question: "str | Query", docs: list[dict], *, place: Optional[str] = None,
-                     year: Optional[int] = None) -> list[str] | None:
-    """Doc ids the question is about, from places and years it names; None = no narrowing."""
-    query = as_query(question)
-    q = query.normalized
-    chosen = docs
-    places = [place] if place else []
-    if not places:
-        for d in docs:
-            p = d.get("place") or ""
-            stem = _stem(p)
-            if p and (p in q or (len(stem) >= 2 and stem in q)):
-                places.append(p)
-    if places:
-        chosen = [d for d in chosen if d.get("place") in places]
-    years = [year] if year else list(query.years)
-    if years and chosen:
-        with_year = [d for d in chosen if set(d.get("years") or []) & set(years)]
-        # Only narrow by year alongside a place: many reports mention many years.
-        if with_year and places:
-            chosen = with_year
-    if chosen is docs or not chosen:
-        return None
-    return [d["doc_id"] for d in chosen]
-
-
-def names_unknown_place(question: "str | Query", docs: list[dict]) -> bool:
-    """Whether the question names a town or county that no indexed document is about (华士镇 in a
-    corpus without it): nothing in the index can answer it, whatever a passage happens to say."""
-    query = as_query(question)
-    if not query.place_mentions:
-        return False
-    stems = [_stem(d.get("place") or "") for d in docs if d.get("place")]
-    return not any(stem and stem in query.normalized for stem in stems)
 
 
 # 那一年, 这一年, 一年来: the 一 of a set phrase is no figure the answer claims.
@@ -205,32 +173,84 @@ def ask(
     place: Optional[str] = None,
     on_token: Optional[Callable[[str], None]] = None,
     rerank: Optional[str] = None,
+    records=None,
 ) -> Answer:
     """Answer ``question`` from the index with verified citations, or abstain (see the module docstring).
 
-    The question is parsed once into a :class:`Query` that every later step reads.
+    The question is parsed once into a :class:`Query` that every later step reads.  Routes, in
+    order: a ``--place``/``--year`` that matches no document abstains and says what the index
+    holds; a quantity question the stored indicator records settle is answered from them
+    (``route="record"``, no model call); everything else goes to the model (``route="model"``).
+    ``records`` injects a record store (default: the index's, refreshed when stale).
     """
-    from ..index.access import list_documents, open_retriever
-    from .rerank import METHODS as RERANK_METHODS, rerank as rerank_hits, rerank_depth
+    from ..index.access import list_documents
+    from .rerank import METHODS as RERANK_METHODS
+    from .scope import Scope, names_unknown_place, resolve_scope
 
     settings = settings or Settings()
     query = as_query(question)
-    retriever = retriever or open_retriever(settings)
-    k = k or settings.ask.k
-    unknown_place = False
-    if doc_ids is None:
-        docs = list_documents(settings)
-        doc_ids = narrow_documents(query, docs, place=place, year=year)
-        unknown_place = place is None and names_unknown_place(query, docs)
     method = (rerank or settings.ask.rerank or "none").lower()
     if method not in RERANK_METHODS:
         from ..core.errors import ConfigError
 
         raise ConfigError(f"unknown rerank method {method!r}", hint="use " + " | ".join(RERANK_METHODS))
+    docs = list_documents(settings) if doc_ids is None else []
+    scope = resolve_scope(query, docs, place=place, year=year) if doc_ids is None else Scope(doc_ids=list(doc_ids))
+    explain = [f"query: years {list(query.years)}, places named {scope.places or '-'}"]
+    if scope.problem:
+        return Answer(query.text, ABSTAIN_TEXT, True, route="abstain", problems=[scope.problem],
+                      explain=explain + [scope.problem])
+    if settings.ask.records and (scope.doc_ids or len(docs) == 1):
+        found = _from_records(query, scope, docs, settings, records)
+        if found is not None:
+            ra, understood = found
+            return Answer(query.text, ra.text, False, citations=ra.citations, passages=ra.passages, route="record",
+                          explain=explain + [understood] + ra.reasons,
+                          usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
+    unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
+    ans = _ask_model(query, scope.doc_ids, settings, retriever, llm, k, method, on_token,
+                     second_look=settings.ask.second_look and not unknown_place)
+    ans.explain = explain + [f"model route: {len(ans.passages)} passage(s)"
+                             + (", no second look: the question names a place the index does not hold"
+                                if unknown_place else "")]
+    return ans
+
+
+def _from_records(query: Query, scope, docs: list[dict], settings: Settings, records):
+    """The records route's answer and a line saying how the question was read, or ``None``."""
+    from contextlib import closing, nullcontext
+
+    from ..extract.record_store import open_records
+    from .from_records import answer_from_records
+    from .understand import understand
+
+    from ..core.errors import IndexStoreError
+
+    ids = scope.doc_ids or [d["doc_id"] for d in docs]
+    try:
+        opened = nullcontext(records) if records is not None else closing(open_records(settings))
+    except IndexStoreError:
+        return None  # an injected retriever without an index on disk: nothing is stored
+    with opened as store:
+        stored = store.records(ids)
+    understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
+    line = (f"understood: metric {understood.metric or '-'}, kind {understood.kind}, shape {understood.shape}; "
+            f"{len(stored)} stored record(s) in scope")
+    ra = answer_from_records(understood, stored, {d["doc_id"]: d for d in docs}, places=scope.names)
+    return (ra, line) if ra is not None else None
+
+
+def _ask_model(query: Query, doc_ids, settings: Settings, retriever, llm, k, method: str, on_token,
+               second_look: bool) -> Answer:
+    from ..index.access import open_retriever
+    from .rerank import rerank as rerank_hits, rerank_depth
+
+    retriever = retriever or open_retriever(settings)
+    k = k or settings.ask.k
     hits = retriever.search(query, k=rerank_depth(k, settings.ask.rerank_depth if method != "none" else None),
                             doc_ids=doc_ids)
     if not hits:
-        return Answer(query.text, ABSTAIN_TEXT, True, passages=[])
+        return Answer(query.text, ABSTAIN_TEXT, True, passages=[], route="abstain")
     own_llm = llm is None
     if own_llm:
         from ..llm.client import LLMClient
@@ -244,8 +264,7 @@ def ask(
         hits = hits[:k]
         if settings.ask.focus_chars:
             hits = focus_passages(query, hits, settings.ask.focus_chars)
-        # The second look never answers for a place the index does not hold.
-        return _answer(query, hits, llm, usage_total, on_token, settings.ask.second_look and not unknown_place)
+        return _answer(query, hits, llm, usage_total, on_token, second_look)
     finally:
         if own_llm:
             llm.close()

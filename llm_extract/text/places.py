@@ -163,3 +163,18 @@ def leading_place(text: str) -> Optional[Place]:
         if s.startswith(short):
             return Place((short,), full, "city")
     return None
+
+
+def aliases(name: str) -> set[str]:
+    """Every way a question may write a place: the full name, its short form, and the name without
+    its suffix when two or more characters remain (``黔东南苗族侗族自治州`` → ``黔东南州``, ``黔东南``;
+    ``宁夏回族自治区`` → ``宁夏``; ``徐泾镇`` → ``徐泾``; ``湖南省`` → ``湖南``)."""
+    if not name:
+        return set()
+    out = {name, short_name(name)}
+    for form in list(out):
+        for suffix in _SUFFIXES:
+            if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+                out.add(form[: -len(suffix)])
+                break
+    return {a for a in out if len(a) >= 2}

@@ -1,0 +1,94 @@
+"""Which indexed documents a question is about: the places and years it (or ``--place``/``--year``) names.
+
+A place is matched through every way it is written (:func:`llm_extract.text.places.aliases`:
+宁夏 for 宁夏回族自治区, 黔东南州 for 黔东南苗族侗族自治州, 徐泾 for 徐泾镇).  A document's years
+are all it states: the years it reviews and plans, its report year and the years in its text.
+
+* ``--place``/``--year`` are filters: when nothing matches, the scope says so (and which places or
+  years the index holds) instead of quietly searching everything; ``--year`` applies without
+  ``--place``.
+* Years a question writes narrow only alongside a place it names (many reports mention many years).
+* A question naming a town or county no document is about (:func:`names_unknown_place`) cannot be
+  answered from the index, whatever a passage happens to say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..core.types import Query
+from ..text.places import aliases, expand
+from ..text.query import as_query
+
+
+@dataclass
+class Scope:
+    """The documents a question is about. ``doc_ids`` None = the whole index."""
+
+    doc_ids: Optional[list[str]] = None
+    places: list[str] = field(default_factory=list)  # full names of the matched places
+    names: list[str] = field(default_factory=list)  # every form of those places (for reading the question)
+    problem: str = ""  # why a filter matched nothing ("" = fine)
+
+
+def doc_years(d: dict) -> set[int]:
+    years = set(d.get("years") or []) | set(d.get("review_years") or []) | set(d.get("plan_years") or [])
+    if d.get("report_year"):
+        years.add(int(d["report_year"]))
+    return years
+
+
+def _places_named(query: Query, docs: list[dict], place: Optional[str]) -> list[str]:
+    found: list[str] = []
+    if place:
+        want = aliases(place) | aliases(expand(place))
+        found = [d["place"] for d in docs if d.get("place") and aliases(d["place"]) & want]
+    else:
+        found = [d["place"] for d in docs if d.get("place") and any(a in query.normalized for a in aliases(d["place"]))]
+    return list(dict.fromkeys(found))
+
+
+def resolve_scope(question: "str | Query", docs: list[dict], *, place: Optional[str] = None,
+                  year: Optional[int] = None) -> Scope:
+    """The :class:`Scope` of a question over ``docs`` (the index's document list)."""
+    query = as_query(question)
+    places = _places_named(query, docs, place)
+    names = sorted({a for p in places for a in aliases(p)}, key=len, reverse=True)
+    if place and not places:
+        held = sorted({d["place"] for d in docs if d.get("place")})
+        return Scope(doc_ids=[], problem=f"no indexed document is about {place}; places in the index: "
+                     + ("、".join(held) if held else "none recorded"))
+    chosen = [d for d in docs if d.get("place") in places] if places else docs
+    if year:
+        chosen = [d for d in chosen if year in doc_years(d)]
+        if not chosen:
+            held = sorted({y for d in docs for y in doc_years(d)})
+            return Scope(doc_ids=[], places=places, names=names,
+                         problem=f"no indexed document{' about ' + place if place else ''} covers {year}; years in "
+                         "the index: " + (", ".join(map(str, held)) if held else "none recorded"))
+    elif query.years and places:
+        with_year = [d for d in chosen if doc_years(d) & set(query.years)]
+        if with_year:
+            chosen = with_year
+    if chosen is docs or len(chosen) == len(docs):
+        return Scope(doc_ids=None, places=places, names=names)
+    return Scope(doc_ids=[d["doc_id"] for d in chosen], places=places, names=names)
+
+
+def narrow_documents(question: "str | Query", docs: list[dict], *, place: Optional[str] = None,
+                     year: Optional[int] = None) -> list[str] | None:
+    """Doc ids the question is about (``None`` = no narrowing; ``[]`` = a filter matched nothing)."""
+    return resolve_scope(question, docs, place=place, year=year).doc_ids
+
+
+def names_unknown_place(question: "str | Query", docs: list[dict]) -> bool:
+    """Whether the question names a town or county (X镇/乡/县) that no indexed document is about."""
+    query = as_query(question)
+    if not query.place_mentions:
+        return False
+    known = {a for d in docs if d.get("place") for a in aliases(d["place"])}
+    return not any(a in query.normalized for a in known)
+
+
+__all__ = ["Scope", "resolve_scope", "narrow_documents", "names_unknown_place", "doc_years"]
