@@ -43,3 +43,30 @@ def test_off_topic_or_figureless_or_other_year_quotes_keep_the_abstention():
 def test_traditional_quotes_match_simplified_questions():
     out = accept_quote("2013年地区生产总值预期目标是多少？", "實現地區生產總值(GDP)80.43億元[1]", _hits(P2))
     assert out == "實現地區生產總值(GDP)80.43億元[1]"
+
+
+def test_the_year_asked_is_required_of_the_quote_its_section_or_its_document():
+    from llm_extract.core.types import Hit
+    from llm_extract.qa.understand import understand
+    from llm_extract.text.query import parse_query
+
+    text = "全县实现地区生产总值88.61亿元，增长7.2%。"
+    hit = Hit(doc_id="d1", source="x.txt", start=0, end=len(text), text=text, section="一、工作回顾", score=1.0)
+    q = understand(parse_query("青川县2021年地区生产总值是多少？"))
+    assert accept_quote(q, "[1]", [hit], years_of={"d1": {2021, 2022}}) is not None  # the document covers 2021
+    assert accept_quote(q, "[1]", [hit], years_of={"d1": {2019}}) is None  # a report about another year
+    dated = Hit(doc_id="d1", source="x.txt", start=0, end=len(text), text=text, section="一、2020年工作回顾", score=1.0)
+    assert accept_quote(q, "[1]", [dated], years_of={"d1": {2020, 2021}}) is None  # its section names 2020
+
+
+def test_a_goal_does_not_answer_what_was_done():
+    from llm_extract.core.types import Hit
+    from llm_extract.qa.understand import understand
+    from llm_extract.text.query import parse_query
+
+    text = "预期目标：地区生产总值增长6.5%左右。"
+    hit = Hit(doc_id="d1", source="x.txt", start=0, end=len(text), text=text, section="", score=1.0)
+    years = {"d1": {2022}}
+    assert accept_quote(understand(parse_query("青川县2022年地区生产总值增长了多少？")), "[1]", [hit], years_of=years) is None
+    assert accept_quote(understand(parse_query("青川县2022年地区生产总值的预期目标是多少？")), "[1]", [hit],
+                        years_of=years) is not None

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .vocab import MetricIndex
+from ..text.segments import trimmed
 
 __all__ = ["split_sentences", "context_sentences", "enclosing", "segment_start", "Metric", "find_metric",
            "NON_VALUE_UNITS", "YEAR_IN_RE"]
@@ -24,25 +25,17 @@ _SPLIT_RE = re.compile(r"[。！？；!?;]+[”’\"')）]*|\n+")
 _CONTINUES = "：:；;，,、"
 
 
-def _trimmed(text: str, a: int, b: int) -> tuple[int, int] | None:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return (a, b) if a < b else None
-
-
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence, split after 。！？；!?; and at line breaks; whitespace trimmed."""
     out: list[tuple[int, int]] = []
     pos = 0
     for m in _SPLIT_RE.finditer(text):
         end = m.end() if m.group(0)[0] != "\n" else m.start()
-        span = _trimmed(text, pos, end)
+        span = trimmed(text, pos, end)
         if span:
             out.append(span)
         pos = m.end()
-    span = _trimmed(text, pos, len(text))
+    span = trimmed(text, pos, len(text))
     if span:
         out.append(span)
     return out
@@ -63,11 +56,11 @@ def context_sentences(text: str) -> list[tuple[int, int]]:
                 continue
             if not before:
                 continue
-        span = _trimmed(text, pos, m.end())
+        span = trimmed(text, pos, m.end())
         if span:
             out.append(span)
         pos = m.end()
-    span = _trimmed(text, pos, len(text))
+    span = trimmed(text, pos, len(text))
     if span:
         out.append(span)
     return out

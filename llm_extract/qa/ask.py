@@ -208,8 +208,12 @@ def ask(
                           explain=explain + [understood] + ra.reasons,
                           usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
     unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
-    ans = _ask_model(query, scope.doc_ids, settings, retriever, llm, k, method, on_token,
-                     second_look=settings.ask.second_look and not unknown_place)
+    from .scope import doc_years
+    from .understand import understand
+
+    years_of = {d["doc_id"]: doc_years(d) for d in docs}
+    ans = _ask_model(understand(query), scope.doc_ids, settings, retriever, llm, k, method, on_token,
+                     second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
     ans.explain = explain + [f"model route: {len(ans.passages)} passage(s)"
                              + (", no second look: the question names a place the index does not hold"
                                 if unknown_place else "")]
@@ -241,7 +245,7 @@ def _from_records(query: Query, scope, docs: list[dict], settings: Settings, rec
 
 
 def _ask_model(query: Query, doc_ids, settings: Settings, retriever, llm, k, method: str, on_token,
-               second_look: bool) -> Answer:
+               second_look: bool, years_of: Optional[dict] = None) -> Answer:
     from ..index.access import open_retriever
     from .rerank import rerank as rerank_hits, rerank_depth
 
@@ -264,13 +268,14 @@ def _ask_model(query: Query, doc_ids, settings: Settings, retriever, llm, k, met
         hits = hits[:k]
         if settings.ask.focus_chars:
             hits = focus_passages(query, hits, settings.ask.focus_chars)
-        return _answer(query, hits, llm, usage_total, on_token, second_look)
+        return _answer(query, hits, llm, usage_total, on_token, second_look, years_of)
     finally:
         if own_llm:
             llm.close()
 
 
-def _answer(query: Query, hits: list[Hit], llm, usage_total: dict, on_token, second_look: bool = True) -> Answer:
+def _answer(query: Query, hits: list[Hit], llm, usage_total: dict, on_token, second_look: bool = True,
+            years_of: Optional[dict] = None) -> Answer:
     """Generate, check and (once) re-ask; the caller owns the client's lifetime."""
     from ..llm.prompts import get_prompt
 
@@ -294,7 +299,7 @@ def _answer(query: Query, hits: list[Hit], llm, usage_total: dict, on_token, sec
 
         quote_prompt = get_prompt("quote")
         reply = call(quote_prompt.render(question=question, passages=format_passages(hits)), quote_prompt.version)
-        accepted = accept_quote(query, reply, hits)
+        accepted = accept_quote(query, reply, hits, years_of=years_of)
         if accepted:
             if on_token:
                 on_token("\n[第二次查看：资料原文]\n" + accepted)

@@ -47,7 +47,27 @@ def _sentences(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in sentence_spans(text, comma_over=120)]
 
 
-def _on_topic(query: Query, text: str, min_overlap: float, min_shared: int) -> bool:
+# A quote stating a goal does not answer a question about what was done.
+_TARGET_WORDS = re.compile(r"目标|预期|力争|争取|计划")
+
+
+def _year_stated(query: Query, text: str, hit: Hit, years_of: Optional[dict]) -> bool:
+    """The year asked about is the quote's: named in it, else in its section heading, else among the
+    years its document covers (review, plan, report year) — required, not merely not contradicted."""
+    from ..text.normalize import normalize_query
+
+    if not query.years:
+        return True
+    asked = set(query.years)
+    for where in (normalize_query(text), hit.section or ""):
+        named = set(years_in(where))
+        if named:
+            return bool(asked & named)
+    return bool(years_of and asked & set(years_of.get(hit.doc_id) or ()))
+
+
+def _on_topic(query: Query, text: str, min_overlap: float, min_shared: int, hit: Optional[Hit] = None,
+              years_of: Optional[dict] = None) -> bool:
     from ..text.normalize import find_placeholders, normalize_query
     from ..text.numbers import find_quantities
 
@@ -55,10 +75,16 @@ def _on_topic(query: Query, text: str, min_overlap: float, min_shared: int) -> b
     shared = terms & bigrams(_squash(text))
     if not terms or len(shared) < min_shared or len(shared) / len(terms) < min_overlap:
         return False
-    # A figure for another year is not the answer: a quote naming years names one the question asks about.
-    named = set(years_in(normalize_query(text)))
-    if query.years and named and not set(query.years) & named:
-        return False
+    if hit is not None and years_of is not None:
+        if not _year_stated(query, text, hit, years_of):
+            return False
+        if query.kind == "actual" and _TARGET_WORDS.search(normalize_query(text)):
+            return False
+    else:
+        # Without the documents' years: a quote naming years names one the question asks about.
+        named = set(years_in(normalize_query(text)))
+        if query.years and named and not set(query.years) & named:
+            return False
     if query.wants_quantity:
         # "过去的一年" is a duration, not the figure asked for.
         figures = [q for q in find_quantities(text) if q.unit != "年"]
@@ -67,10 +93,12 @@ def _on_topic(query: Query, text: str, min_overlap: float, min_shared: int) -> b
 
 
 def accept_quote(question: "str | Query", reply: str, hits: list[Hit], *, min_overlap: float = 0.5,
-                 min_shared: int = 2) -> Optional[str]:
+                 min_shared: int = 2, years_of: Optional[dict] = None) -> Optional[str]:
     """The reply as an answer (``quote[n]``) when it passes the checks above, else ``None``.
 
-    The model often answers with the passage number alone ("[2]"): that is its
+    With ``years_of`` (doc id → the years each document covers) the year asked about is required of
+    the quote (:func:`_year_stated`) and a goal (目标/预期/力争) does not answer a question about what
+    was done.  The model often answers with the passage number alone ("[2]"): that is its
     choice of passage, and the sentence of that passage that shares most with
     the question stands as the quote, under the same checks.
     """
@@ -83,7 +111,7 @@ def accept_quote(question: "str | Query", reply: str, hits: list[Hit], *, min_ov
     quote = _squash(body)
     if len(quote) >= 4:
         where = next((n for n in cited if quote in _squash(hits[n - 1].text)), None)
-        if where is None or not _on_topic(query, body, min_overlap, min_shared):
+        if where is None or not _on_topic(query, body, min_overlap, min_shared, hits[where - 1], years_of):
             return None
         return f"{body}[{where}]"
     n = cited[0]
@@ -91,7 +119,7 @@ def accept_quote(question: "str | Query", reply: str, hits: list[Hit], *, min_ov
     if not sentences:
         return None
     best = max(sentences, key=lambda x: len(query.terms & bigrams(_squash(x))))
-    if not _on_topic(query, best, min_overlap, min_shared):
+    if not _on_topic(query, best, min_overlap, min_shared, hits[n - 1], years_of):
         return None
     return f"{best.rstrip('。；;，, ')}[{n}]"
 

@@ -30,6 +30,7 @@ import bisect
 
 from ..core.types import Chunk, Document, NormalizedText, Section
 from .notes import note_spans
+from .segments import trimmed
 
 _SENT_END = "。！？；!?;"
 _CLOSERS = "”’」』）)]\"'"
@@ -69,14 +70,6 @@ def _note_pieces(lo: int, hi: int, notes: list[tuple[int, int]]) -> list[tuple[i
     return out
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int] | None:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return (s, e) if s < e else None
-
-
 def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Trimmed, non-empty sentence spans of ``text[lo:hi]``."""
     out: list[tuple[int, int]] = []
@@ -88,13 +81,13 @@ def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             end = i + 1
             while end < hi and (text[end] in _SENT_END or text[end] in _CLOSERS):
                 end += 1
-            span = _trim(text, start, end)
+            span = trimmed(text, start, end)
             if span:
                 out.append(span)
             start = i = end
             continue
         i += 1
-    span = _trim(text, start, hi)
+    span = trimmed(text, start, hi)
     if span:
         out.append(span)
     return out
@@ -127,7 +120,7 @@ def _split_long(text: str, s: int, e: int, size: int) -> list[tuple[int, int]]:
             cur = (cs, ce)
     if cur:
         pieces.append(cur)
-    return [t for t in (_trim(text, a, b) for a, b in pieces) if t]
+    return [t for t in (trimmed(text, a, b) for a, b in pieces) if t]
 
 
 def _units(text: str, lo: int, hi: int, size: int) -> list[tuple[int, int]]:
@@ -161,11 +154,11 @@ def _overlap_start(text: str, units: list[tuple[int, int]], first: int, last: in
     # Start the carried tail at a clause when there is one inside it.
     for i in range(start, end - 1):
         if text[i] in _CLAUSE_END or text[i] in _SENT_END:
-            tail = _trim(text, i + 1, end)
+            tail = trimmed(text, i + 1, end)
             return tail[0] if tail else None
     # No clause boundary: a few characters cut from the middle of a clause are
     # noise, not context.
-    tail = _trim(text, start, end)
+    tail = trimmed(text, start, end)
     return tail[0] if tail and tail[1] - tail[0] >= max(1, overlap // 2) else None
 
 

@@ -3,6 +3,7 @@
 * :func:`sentence_spans` — sentence spans of a text (ends at 。！？；!?; or a line break), long
   sentences (lists of figures) optionally cut after their commas too;
 * :data:`YEAR` / :func:`years_in` — four-digit years 1900–2099 not inside a longer number;
+* :func:`trimmed` — a span without its surrounding whitespace;
 * :func:`bigrams` — the set of adjacent character pairs, optionally without pairs that hold given characters.
 """
 
@@ -37,6 +38,15 @@ def sentence_spans(text: str, *, comma_over: int | None = None) -> list[tuple[in
     return spans
 
 
+def trimmed(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """``(a, b)`` without surrounding whitespace, or ``None`` when nothing else is left."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if a < b else None
+
+
 def years_in(text: str) -> list[int]:
     """Years written in ``text`` in order (``2013年`` and ``2013`` alike)."""
     return [int(y) for y in YEAR.findall(text)]
@@ -49,4 +59,4 @@ def bigrams(text: str, *, skip: str = "") -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-__all__ = ["SENT_END", "YEAR", "PUNCT", "sentence_spans", "years_in", "bigrams"]
+__all__ = ["SENT_END", "YEAR", "PUNCT", "sentence_spans", "trimmed", "years_in", "bigrams"]
