@@ -101,3 +101,11 @@ def test_document_metadata_on_the_dev_split(tmp_path):
     # Designed on these documents: a guard against regressions, not a measure (that is the test split).
     assert all(v >= 0.75 for v in res["accuracy"].values()), res["accuracy"]
     assert all(set(it["got"]) == fields for it in res["items"])
+
+
+def test_document_metadata_on_the_test_split_meets_its_floors(tmp_path):
+    from llm_extract.evaluation.evaluate import eval_documents
+
+    res = eval_documents(GOLD, Settings(index=tmp_path), docs=TEST_DOCS)
+    fails = check_thresholds({"documents": res}, _floors("documents."))
+    assert _floors("documents.") and not fails, (fails, res["accuracy"])
