@@ -60,3 +60,12 @@ def test_the_route_declines_when_unsure():
     twice = RECORDS + [_rec("地区生产总值", "地区生产总值增长6.5%左右", period="2021", value=90.1, unit="亿元")]
     q = understand(parse_query("青川县2021年地区生产总值是多少？"))
     assert answer_from_records(q, twice, DOCS, places=["青川县"]) is None  # records disagree
+
+
+def test_a_placeholder_figure_is_answered_as_left_blank_without_a_number():
+    import dataclasses
+
+    blank = dataclasses.replace(RECORDS[1], value=None, unit="元", placeholder=True)
+    q = understand(parse_query("青川县2021年城镇居民人均可支配收入是多少？"))
+    ans = answer_from_records(q, [blank], DOCS, places=["青川县"])
+    assert ans is not None and "留空" in ans.text and not any(ch.isdigit() for ch in ans.text.replace("[1]", ""))

@@ -1,5 +1,8 @@
 """BM25 keyword index over chunk search text, persisted beside Chroma.
 
+(Over ~400 lines because the measured design notes below travel with the one class they explain:
+tokenizing, scoring and the on-disk table are one job.)
+
 Tokens are jieba words plus the character bigrams of every CJK run.  On the
 sample corpus (141 chunks, 298 generated queries: exact substrings, substrings
 with one character dropped, two phrases of one chunk concatenated) bigrams

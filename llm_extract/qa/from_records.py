@@ -13,6 +13,7 @@ The route only answers when it is sure; anything else falls through to the model
   and was narrowed to documents by a place it names (or the index holds one document);
 * the words before the metric are only place names, the year and filler (全省/全年/完成 …): a
   question about 城镇居民人均可支配收入 is not answered with 居民人均可支配收入;
+* a figure the report leaves blank (``xx亿元``) is answered as such, cited, with no number;
 * records of that metric, year and kind exist (an ``actual`` question also takes an ``estimate``
   when no actual is stored), carry the asked figure (a growth rate for ``rate``; a total for
   ``quantity``), and all agree.  Disagreeing records are left to the model.
@@ -91,6 +92,15 @@ def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: s
     return text + "[1]。"
 
 
+def _blank(query: Query, r: StoredIndicator, year: str) -> RecordAnswer:
+    """The report prints a placeholder (xx, ___) where the figure belongs: say so, cite it, state no number."""
+    text = f"报告中{r.metric_raw or r.metric}的数字留空，原文以占位符代替，未给出具体数值[1]。"
+    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
+    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
+    return RecordAnswer(text=text, citations=[cite], passages=[hit],
+                        reasons=[f"metric {query.metric}, year {year}: the report prints a placeholder"])
+
+
 def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict[str, dict], *,
                         places: list[str]) -> Optional[RecordAnswer]:
     """A composed, cited answer when the records settle the question (see the module docstring)."""
@@ -102,9 +112,12 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
     same = [r for r in records if r.period == year and r.metric == query.metric]
     wanted = {"actual": ("actual", "estimate"), "target": ("target",), "estimate": ("estimate", "actual")}
     for kind in wanted.get(query.kind or "actual", ("actual",)):
-        pool = [(r, f) for r in same if r.kind == kind for f in [_figure(r, query.shape)] if f is not None]
+        of_kind = [r for r in same if r.kind == kind]
+        pool = [(r, f) for r in of_kind for f in [_figure(r, query.shape)] if f is not None]
         if pool:
             break
+        if of_kind and all(r.placeholder for r in of_kind):
+            return _blank(query, of_kind[0], year)
     else:
         return None
     distinct = {(round(v, 9), u) for _, (v, u) in pool}
