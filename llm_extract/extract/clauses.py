@@ -101,7 +101,9 @@ _LEAD_WORDS = sorted(
 )
 # One-character adverbs are stripped only before a verb: 要素市场 keeps its 要.
 _ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|累计|建成)")
-_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
+# A place named as the subject of the verb before the metric (云岭镇实现地区生产总值).
+_PLACE_SUBJECT_RE = re.compile(r"[\u4e00-\u9fff]{1,5}(?<![园发社景城])[省市县区镇乡州旗盟](?=(?:共|已|将)?(?:实现|完成|达到|累计|预计))")
+_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
 _CONNECTORS = sorted(
     [
         "预计完成", "预计实现", "预计达到", "累计完成", "累计实现", "已经达到", "已完成", "已达到", "已达",
@@ -181,6 +183,10 @@ def _skip_lead(body: str) -> tuple[int, int]:
         if word:
             pos += len(word)
             metric_start = pos
+            continue
+        place = _PLACE_SUBJECT_RE.match(body, pos) if pos == 0 else None
+        if place:
+            pos = metric_start = place.end()
             continue
         scope = next((w for w in _SCOPE_LEAD if body.startswith(w, pos)), None)
         if scope:

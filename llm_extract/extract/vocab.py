@@ -17,7 +17,7 @@ from pathlib import Path
 from llm_extract.core.errors import ConfigError
 from llm_extract.text.numerals import fold
 
-__all__ = ["CANONICAL_METRICS", "MetricIndex", "canonical_metric", "load_vocab", "default_index", "SCOPE_WORDS"]
+__all__ = ["CANONICAL_METRICS", "COUNT_METRICS", "MetricIndex", "canonical_metric", "load_vocab", "default_index", "SCOPE_WORDS"]
 
 CANONICAL_METRICS: dict[str, list[str]] = {
     "地区生产总值": [
@@ -73,6 +73,10 @@ CANONICAL_METRICS: dict[str, list[str]] = {
     "工业用电量": ["全社会用电量"],
     "金融机构存款余额": ["存款余额", "各项存款余额"],
 }
+
+# Canonical names that count people: known, so questions about them are understood, but not
+# indicators (counts of people are no economic aggregate); a user's vocabulary may still add others.
+COUNT_METRICS = ("新增就业", "接待游客")
 
 # Words that widen a metric to a place or a period without changing what it
 # measures: 全镇生产总值 is 地区生产总值, 工业纳税销售 is not 工商两业销售.
