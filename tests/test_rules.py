@@ -54,3 +54,13 @@ def test_period_hint_from_heading_skips_spans_and_falls_back_to_review_year():
 def test_place_subject_before_the_verb_but_not_a_park():
     got = _brief("云岭镇实现地区生产总值12.3亿元。工业园区实现产值8亿元。全州财税收入30亿元。")
     assert [m for m, *_ in got] == ["地区生产总值", "财税收入"]
+
+
+def test_lists_sharing_one_verb():
+    got = _brief("全县家电、新能源汽车零售额分别增长12%、30.5%。城乡居民人均可支配收入分别增长4%和6.5%。"
+                 "民宿、农家乐营业收入均增长10%以上。游客人次、旅游花费分别增长9%、8%。")
+    assert [(m, y) for m, _v, _u, y, *_ in got] == [
+        ("家电零售额", 12.0), ("新能源汽车零售额", 30.5), ("城镇居民人均可支配收入", 4.0),
+        ("农村居民人均可支配收入", 6.5), ("民宿营业收入", 10.0), ("农家乐营业收入", 10.0), ("旅游花费", 8.0)]
+    got = _brief("工业产值、税收分别达到3亿元和5000万元，分别下降2%、1%。")
+    assert [(m, v, u) for m, v, u, *_ in got] == [("工业总产值", 3.0, "亿元"), ("税收收入", 5000.0, "万元")]

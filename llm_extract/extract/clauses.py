@@ -118,7 +118,8 @@ _CONNECTORS = sorted(
 # Heads of metric names not in the vocabulary, with the units they take.
 _MONEY_HEADS = (
     "总值", "总额", "收入", "产值", "增加值", "销售", "营销", "销售额", "税收", "利税", "利润", "出口", "进口",
-    "外资", "财力", "支出", "存款", "贷款", "营业额", "零售额", "余额", "成交额", "交易额", "供货值",
+    "外资", "财力", "支出", "存款", "贷款", "营业额", "零售额", "余额", "成交额", "交易额", "供货值", "投资", "花费",
+    "营收",
 )
 _PEOPLE_HEADS = ("人数", "人口")
 _GENERIC_HEADS = _MONEY_HEADS + _PEOPLE_HEADS + ("产量", "总量")
@@ -207,7 +208,7 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     ``base_unit`` of the figure must suit the metric (收入 takes 元, not 户).
     """
     core = _strip_connectors(seg)
-    paren = re.search(r"[(（][^()（）]{1,12}[)）]$", core)
+    paren = re.search(r"(?:[(（][^()（）]{1,12}[)）]|\[\d{1,2}\])$", core)  # (GDP), footnote mark [3]
     body = core[: paren.start()] if paren else core
     pos, metric_start = _skip_lead(body)
     phrase = body[pos:]
@@ -219,7 +220,7 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     if rate != is_rate:
         return None
     if canonical is None:
-        if any(w in phrase for w in _ENTITY_WORDS + _SUBJECT_VERBS) or len(phrase) < 3:
+        if any(w in phrase.replace("能源", "") for w in _ENTITY_WORDS + _SUBJECT_VERBS) or len(phrase) < 3:
             return None
         if not phrase.endswith(_RATE_HEADS if rate else _GENERIC_HEADS):
             return None

@@ -15,6 +15,7 @@ from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start
+from .lists import shared_lists
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
 __all__ = ["rules_extract_indicators"]
@@ -126,6 +127,7 @@ def rules_extract_indicators(
     run = _RulesRun(text, period_hint, vocab or default_index())
     run.plan_years = {y for y in plan_years if y not in set(review_years)}
     changes = find_changes(text)
+    run.from_lists()
     run.from_figures(changes)
     run.from_growth_clauses(changes)
     run.records.sort(key=lambda r: r.start)
@@ -151,7 +153,8 @@ class _RulesRun:
         text, folded = self.text, self.folded
         change_spans = [(c.start, c.end) for c in changes]
         for q in find_quantities(text, include_placeholders=True):
-            if q.unit in NON_VALUE_UNITS or q.unit in ("%", "‰") or any(a <= q.start < b for a, b in change_spans):
+            if q.unit in NON_VALUE_UNITS or q.unit in ("%", "‰") or any(
+                    a <= q.start < b for a, b in change_spans + self.consumed):
                 continue
             sent0, sent1 = enclosing(self.sentences, q.start)
             seg0 = segment_start(folded, q.start, sent0)
@@ -163,6 +166,18 @@ class _RulesRun:
                 continue
             after, end = _changes_after(text, fig_end, sent1 or len(text))
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0)
+
+    def from_lists(self) -> None:
+        """Names sharing one verb and a list of figures (``A、B分别增长8%、6%``)."""
+        for f in shared_lists(self.folded, self.index):
+            if f.quantity is not None and not self._level_fits(Metric(0, 0, f.metric), f.quantity):
+                continue
+            if f.quantity is None and (f.metric in COUNT_METRICS or _PEOPLE_RE.search(f.metric)):
+                continue
+            sent0, _ = enclosing(self.sentences, f.start)
+            change = None if f.pct is None else Change(f.pct, f.basis, "", f.start, f.end)
+            self._record(Metric(0, 0, f.metric), f.start, f.at, f.end, f.quantity,
+                         [change] if change else [], sent0, raw=f.raw)
 
     def _level_fits(self, metric: Metric, q: Quantity) -> bool:
         """Money levels of any metric; physical output and counts only of a metric the vocabulary names
@@ -201,7 +216,7 @@ class _RulesRun:
             self._record(metric, seg0, c.start, c.end, None, [c], sent0)
 
     def _record(self, metric: Metric, seg0: int, fig_start: int, end: int, q: Quantity | None,
-                changes: list[Change], sent0: int) -> None:
+                changes: list[Change], sent0: int, raw: str | None = None) -> None:
         text, folded = self.text, self.folded
         ev0 = seg0
         while ev0 < fig_start and text[ev0].isspace():
@@ -220,7 +235,7 @@ class _RulesRun:
         self.records.append(
             IndicatorRecord(
                 metric=metric.canonical,
-                metric_raw=text[seg0 + metric.start : seg0 + metric.end].strip(),
+                metric_raw=raw or text[seg0 + metric.start : seg0 + metric.end].strip(),
                 period=period,
                 kind=kind,  # type: ignore[arg-type]
                 value=None if q is None or q.placeholder else q.value,

@@ -37,7 +37,7 @@ class Change:
 
 
 _BASIS = (
-    r"同比|环比|比上年同期|比去年同期|比上一年|比上年|比去年|较上年同期|较去年同期|较上年|较去年|"
+    r"同比|环比|比年初|较年初|比上年同期|比去年同期|比上一年|比上年|比去年|较上年同期|较去年同期|较上年|较去年|"
     r"与上年同期相比|与去年同期相比|与上年相比|与去年相比|与上年|与去年|"
     r"比(?:19|20)\d\d年(?:同期)?|较(?:19|20)\d\d年(?:同期)?|"
     r"按可比价格?计算|按可比口径计算|按同口径计算|同口径|可比口径|年均|年"
@@ -121,7 +121,7 @@ def parse_change(text: str, *, anchored: bool = False) -> Change | None:
     """
     if anchored:
         folded = fold(text)
-        lead = len(folded) - len(folded.lstrip(" ,，\t"))
+        lead = len(folded) - len(folded.lstrip(" ,，、\t"))
         m = _CHANGE_RE.match(folded, lead)
         return _change_from_match(text, m) if m and m.end() > m.start() else None
     changes = find_changes(text)
