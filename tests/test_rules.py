@@ -64,3 +64,26 @@ def test_lists_sharing_one_verb():
         ("农村居民人均可支配收入", 6.5), ("民宿营业收入", 10.0), ("农家乐营业收入", 10.0), ("旅游花费", 8.0)]
     got = _brief("工业产值、税收分别达到3亿元和5000万元，分别下降2%、1%。")
     assert [(m, v, u) for m, v, u, *_ in got] == [("工业总产值", 3.0, "亿元"), ("税收收入", 5000.0, "万元")]
+
+
+def test_planned_year_needs_a_report_that_also_reviews():
+    got = _brief("固定资产投资增长6%。", period_hint="2026", plan_years=[2026])
+    assert [k for *_, k in got] == ["actual"]
+
+
+def test_growth_after_a_pause_basis_qualifier_and_footnote_mark():
+    got = _brief("地区生产总值[2]880亿元、增长5.1%。存款余额120亿元，比年初增长9%。旅游收入突破50亿元。")
+    assert [(m, v, y) for m, v, _u, y, *_ in got] == [
+        ("地区生产总值", 880.0, 5.1), ("金融机构存款余额", 120.0, 9.0), ("旅游总收入", 50.0, None)]
+    (r,) = [r for r in rules_extract_indicators("旅游收入突破50亿元。")]
+    assert r.qualifier == "突破"
+
+
+def test_bare_heads_name_no_indicator_but_sector_heads_do():
+    got = _brief("签约项目30个、总投资120亿元，完成年度投资80亿元。第一产业投资下降3.5%，工业投资增长7%。")
+    assert [(m, v, y) for m, v, _u, y, *_ in got] == [("第一产业投资", None, -3.5), ("工业投资", None, 7.0)]
+
+
+def test_statistical_names_map_to_canonical_metrics():
+    got = _brief("全社会消费品零售总额90亿元。城市居民人均消费支出21000元。实际利用外资总额800万美元。")
+    assert [m for m, *_ in got] == ["社会消费品零售总额", "城镇居民人均消费支出", "实际利用外资"]

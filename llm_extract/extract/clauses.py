@@ -14,7 +14,7 @@ from .vocab import MetricIndex
 from ..text.segments import trimmed
 
 __all__ = ["split_sentences", "context_sentences", "enclosing", "segment_start", "Metric", "find_metric",
-           "NON_VALUE_UNITS", "YEAR_IN_RE"]
+           "NON_VALUE_UNITS", "YEAR_IN_RE", "GENERIC_HEADS"]
 
 # ---------------------------------------------------------------------------
 # Sentences
@@ -94,7 +94,7 @@ _LEAD_WORDS = sorted(
     [
         "全年", "今年", "去年", "上年", "当年", "年内", "年末", "年底", "年初", "上半年", "今年来", "一年来",
         "截至目前", "截止目前", "目前", "至今", "其中", "同时", "另外", "此外", "预计", "力争", "确保", "争取",
-        "实现", "完成", "累计", "建成",
+        "实现", "完成", "累计", "建成", "推动",
     ],
     key=len,
     reverse=True,
@@ -124,10 +124,12 @@ _MONEY_HEADS = (
 _PEOPLE_HEADS = ("人数", "人口")
 _GENERIC_HEADS = _MONEY_HEADS + _PEOPLE_HEADS + ("产量", "总量")
 _MONEY_BASES = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
+GENERIC_HEADS = _GENERIC_HEADS
 _RATE_HEADS = ("率", "比重", "比例")
 _ENTITY_WORDS = ("企业", "项目", "工程", "公司", "园区", "开发区", "学校", "医院", "集团")
 # A generic phrase holding these has its own subject or clause (规模企业实现…, 建成后可新增产值).
 _SUBJECT_VERBS = ("完成", "实现", "达到", "预计", "计划", "引进", "新建", "建成", "后", "可", "能", "将", "已")
+_BARE_HEAD_RE = re.compile(r"^(?:总|年度|新增|各类|全部)")
 NON_VALUE_UNITS = {"倍", "年", "天", "个月", "小时", "分钟", "周", "个百分点", "百分点"}
 
 
@@ -224,6 +226,8 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
             return None
         if not phrase.endswith(_RATE_HEADS if rate else _GENERIC_HEADS):
             return None
+        if _BARE_HEAD_RE.sub("", phrase) in _GENERIC_HEADS:
+            return None  # 总投资, 年度投资, 销售额: whose, the phrase does not say
         canonical = phrase
     if not rate and not _unit_fits(canonical, base_unit):
         return None

@@ -1,8 +1,8 @@
-"""Lists that share one verb: ``A、B零售额分别增长20%、10%``, ``城乡居民人均可支配收入分别增长5%和6%``.
+"""Lists that share one verb: ``茶叶、竹木营业收入分别增长9%、4%``; ``城乡…`` with two figures.
 
 Names listed before ``分别`` (or ``均`` with one figure) take the figures after it in order; a head printed
-once after the last name (零售额, 居民人均可支配收入) belongs to every name, and 城乡 names two
-metrics (城镇…, 农村…).  Works on folded, simplified text and returns offsets into it.
+once after the last name (营业收入, a vocabulary metric's tail) belongs to every name, and 城乡 names
+two metrics (城镇…, 农村…).  Works on folded, simplified text and returns offsets into it.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.growth import _BASIS, _NEG_VERBS, _VERBS
+from ..text.growth import BASIS, NEG_VERBS, VERBS
 from ..text.numbers import Quantity, find_quantities
-from .clauses import _GENERIC_HEADS, find_metric
+from .clauses import GENERIC_HEADS, find_metric
 from .vocab import MetricIndex
 
 __all__ = ["ListFigure", "shared_lists"]
@@ -20,7 +20,7 @@ __all__ = ["ListFigure", "shared_lists"]
 _CLAUSE_STOP = "，,；;：:。！？!?\n"
 _NAME_SEP_RE = re.compile(r"、|和|与|及")
 _AFTER_RE = re.compile(
-    rf"(?P<word>分别|均)\s*(?P<basis>{_BASIS})?\s*(?:(?P<verb>{_VERBS})|达到|达|为|是)?\s*(?:了|到|为)?\s*")
+    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是)?\s*(?:了|到|为)?\s*")
 _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
 _MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总")
@@ -41,7 +41,7 @@ class ListFigure:
 
 def _complete(name: str, index: MetricIndex) -> bool:
     """A name that needs no shared head: known, ending in a head, or a count (游客人次)."""
-    return bool(index.lookup(name)) or name.endswith(_GENERIC_HEADS + _COUNT_HEADS)
+    return bool(index.lookup(name)) or name.endswith(GENERIC_HEADS + _COUNT_HEADS)
 
 
 def _shared_head(first: str, last: str, index: MetricIndex) -> str | None:
@@ -50,7 +50,7 @@ def _shared_head(first: str, last: str, index: MetricIndex) -> str | None:
     tail = next((last[i:] for i in range(1, len(last) - 1) if index.lookup(first + last[i:])), None)
     if tail:
         return tail
-    tail = next((h for h in sorted(_GENERIC_HEADS, key=len, reverse=True) if last.endswith(h)), None)
+    tail = next((h for h in sorted(GENERIC_HEADS, key=len, reverse=True) if last.endswith(h)), None)
     while tail:
         mod = next((w for w in _MODIFIERS if last.endswith(w + tail) and len(w + tail) < len(last)), None)
         if mod is None:
@@ -73,7 +73,7 @@ def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
 
 
 def _figures(folded: str, pos: int, stop: int) -> list[tuple[Quantity, int]]:
-    """The figures after 分别: ``8.2%、21.4%`` or ``3亿元和5000万元``, each with where it ends."""
+    """The figures after 分别 (``x%、y%``, ``a亿元和b万元``), each with where it ends."""
     out: list[tuple[Quantity, int]] = []
     quantities = {q.start: q for q in find_quantities(folded[:stop])}
     while pos in quantities:
@@ -107,7 +107,7 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         names = _names(pre, n, index) if len(figs) >= 2 or m.group("word") == "均" else None
         if not names or len(names) != len(figs):
             continue
-        sign = -1.0 if m.group("verb") in _NEG_VERBS else 1.0
+        sign = -1.0 if m.group("verb") in NEG_VERBS else 1.0
         end = figs[-1][1]
         for name, (q, _e) in zip(names, figs):
             rate = q.unit in ("%", "‰")

@@ -121,11 +121,12 @@ def rules_extract_indicators(
     and ``placeholder=True``.  Levels are money or, for a metric the vocabulary
     names, physical output; percentages are only read as growth, never as levels
     (shares and coverage rates are not indicators), and counts of people never.
-    A figure dated to one of ``plan_years`` (and not of ``review_years``) is a
-    target: the report plans that year.
+    In a report that reviews ``review_years`` and plans ``plan_years``, a figure
+    dated to a planned year only is a target.
     """
     run = _RulesRun(text, period_hint, vocab or default_index())
-    run.plan_years = {y for y in plan_years if y not in set(review_years)}
+    if review_years:  # only a report that both reviews and plans tells the planned year apart
+        run.plan_years = {y for y in plan_years if y not in set(review_years)}
     changes = find_changes(text)
     run.from_lists()
     run.from_figures(changes)

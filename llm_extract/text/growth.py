@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .numbers import Quantity
 from .numerals import ARABIC, PH_TOKEN, UNITS, fold, is_placeholder_number, scale, to_float
 
-__all__ = ["Change", "find_changes", "parse_change"]
+__all__ = ["Change", "find_changes", "parse_change", "BASIS", "VERBS", "NEG_VERBS"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ _BASIS = (
 _NEG_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩减", "缩小", "放缓", "负增长", "减", "降")
 _VERBS = "增长|增加|上升|提高|提升|递增|扩大|攀升|加快|" + "|".join(_NEG_VERBS) + "|增"
 _NOUNS = "增幅|增速|增长率|涨幅|降幅|减幅"
+# Public for readers of related statements (lists sharing one growth verb).
+BASIS, VERBS, NEG_VERBS = _BASIS, _VERBS, _NEG_VERBS
 _CHANGE_RE = re.compile(
     rf"(?P<basis>{_BASIS})?\s*(?:[,，]\s*)?(?:(?P<flat>(?:基本)?持平)|"
     rf"(?P<noun>{_NOUNS})?\s*(?P<verb>{_VERBS})?\s*(?P<conn>了|为|达到|达|至|到)?\s*"
