@@ -14,7 +14,7 @@ from .vocab import MetricIndex
 from ..text.segments import trimmed
 
 __all__ = ["split_sentences", "context_sentences", "enclosing", "segment_start", "Metric", "find_metric",
-           "NON_VALUE_UNITS", "YEAR_IN_RE"]
+           "NON_VALUE_UNITS", "YEAR_IN_RE", "GENERIC_HEADS"]
 
 # ---------------------------------------------------------------------------
 # Sentences
@@ -94,14 +94,16 @@ _LEAD_WORDS = sorted(
     [
         "全年", "今年", "去年", "上年", "当年", "年内", "年末", "年底", "年初", "上半年", "今年来", "一年来",
         "截至目前", "截止目前", "目前", "至今", "其中", "同时", "另外", "此外", "预计", "力争", "确保", "争取",
-        "实现", "完成", "累计", "建成",
+        "实现", "完成", "累计", "建成", "推动",
     ],
     key=len,
     reverse=True,
 )
 # One-character adverbs are stripped only before a verb: 要素市场 keeps its 要.
 _ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|累计|建成)")
-_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
+# A place named as the subject of the verb before the metric (云岭镇实现地区生产总值).
+_PLACE_SUBJECT_RE = re.compile(r"[\u4e00-\u9fff]{1,5}(?<![园发社景城])[省市县区镇乡州旗盟](?=(?:共|已|将)?(?:实现|完成|达到|累计|预计))")
+_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
 _CONNECTORS = sorted(
     [
         "预计完成", "预计实现", "预计达到", "累计完成", "累计实现", "已经达到", "已完成", "已达到", "已达",
@@ -116,15 +118,18 @@ _CONNECTORS = sorted(
 # Heads of metric names not in the vocabulary, with the units they take.
 _MONEY_HEADS = (
     "总值", "总额", "收入", "产值", "增加值", "销售", "营销", "销售额", "税收", "利税", "利润", "出口", "进口",
-    "外资", "财力", "支出", "存款", "贷款", "营业额", "零售额", "余额", "成交额", "交易额", "供货值",
+    "外资", "财力", "支出", "存款", "贷款", "营业额", "零售额", "余额", "成交额", "交易额", "供货值", "投资", "花费",
+    "营收",
 )
 _PEOPLE_HEADS = ("人数", "人口")
 _GENERIC_HEADS = _MONEY_HEADS + _PEOPLE_HEADS + ("产量", "总量")
 _MONEY_BASES = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
+GENERIC_HEADS = _GENERIC_HEADS
 _RATE_HEADS = ("率", "比重", "比例")
 _ENTITY_WORDS = ("企业", "项目", "工程", "公司", "园区", "开发区", "学校", "医院", "集团")
 # A generic phrase holding these has its own subject or clause (规模企业实现…, 建成后可新增产值).
 _SUBJECT_VERBS = ("完成", "实现", "达到", "预计", "计划", "引进", "新建", "建成", "后", "可", "能", "将", "已")
+_BARE_HEAD_RE = re.compile(r"^(?:总|年度|新增|各类|全部)")
 NON_VALUE_UNITS = {"倍", "年", "天", "个月", "小时", "分钟", "周", "个百分点", "百分点"}
 
 
@@ -182,6 +187,10 @@ def _skip_lead(body: str) -> tuple[int, int]:
             pos += len(word)
             metric_start = pos
             continue
+        place = _PLACE_SUBJECT_RE.match(body, pos) if pos == 0 else None
+        if place:
+            pos = metric_start = place.end()
+            continue
         scope = next((w for w in _SCOPE_LEAD if body.startswith(w, pos)), None)
         if scope:
             pos += len(scope)
@@ -201,7 +210,7 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     ``base_unit`` of the figure must suit the metric (收入 takes 元, not 户).
     """
     core = _strip_connectors(seg)
-    paren = re.search(r"[(（][^()（）]{1,12}[)）]$", core)
+    paren = re.search(r"(?:[(（][^()（）]{1,12}[)）]|\[\d{1,2}\])$", core)  # (GDP), footnote mark [3]
     body = core[: paren.start()] if paren else core
     pos, metric_start = _skip_lead(body)
     phrase = body[pos:]
@@ -213,10 +222,12 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     if rate != is_rate:
         return None
     if canonical is None:
-        if any(w in phrase for w in _ENTITY_WORDS + _SUBJECT_VERBS) or len(phrase) < 3:
+        if any(w in phrase.replace("能源", "") for w in _ENTITY_WORDS + _SUBJECT_VERBS) or len(phrase) < 3:
             return None
         if not phrase.endswith(_RATE_HEADS if rate else _GENERIC_HEADS):
             return None
+        if _BARE_HEAD_RE.sub("", phrase) in _GENERIC_HEADS:
+            return None  # 总投资, 年度投资, 销售额: whose, the phrase does not say
         canonical = phrase
     if not rate and not _unit_fits(canonical, base_unit):
         return None

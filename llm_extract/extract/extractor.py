@@ -32,17 +32,23 @@ class SectionResult:
     seconds: float = 0.0
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来|来)")
 
 
 def period_hint(sentence: str, section: Section | None, doc: Document) -> Optional[str]:
-    """The year a figure is about when the sentence itself does not say: section heading, then document."""
+    """The year a figure is about when the sentence itself does not say: section heading, then document.
+
+    A heading year that opens a span (``2001年以来``) dates nothing; a document that reviews one
+    year (a communiqué, the review part of a report) dates its figures to that year.
+    """
     for text in ([section.path_str] if section else []):
         years = _YEAR.findall(text)
         if years:
             return years[-1]
     if len(doc.years) == 1:
         return str(doc.years[0])
+    if len(doc.review_years) == 1:
+        return str(doc.review_years[0])
     return None
 
 
@@ -210,7 +216,8 @@ class SectionExtractor:
         from .rules import rules_extract_indicators
 
         hint = period_hint(text, section, doc)
-        for rec in rules_extract_indicators(text, period_hint=hint):
+        for rec in rules_extract_indicators(text, period_hint=hint, plan_years=doc.plan_years,
+                                            review_years=doc.review_years):
             span = norm.to_original(s0 + rec.start, s0 + rec.end)
             self._ground(rec, doc, norm, section, (span.start, span.end), result, version="rules@1")
 

@@ -8,14 +8,15 @@ offsets back with ``NormalizedText.to_original``.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..core.types import IndicatorRecord
 from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start
-from .vocab import MetricIndex, default_index
+from .lists import shared_lists
+from .vocab import COUNT_METRICS, MetricIndex, default_index
 
 __all__ = ["rules_extract_indicators"]
 
@@ -26,6 +27,13 @@ _TARGET_CUE_RE = re.compile(
 _ESTIMATE_CUE_RE = re.compile(r"预计")
 _SUFFIX_QUAL_RE = re.compile(r"以上|左右|以内|以下")
 _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两三四五六七八九十])")
+# A year that opens a sentence (``2003年，全镇…``) dates the figures of the sentences after it in the paragraph.
+_TOPIC_YEAR_RE = re.compile(r"(?:在|截至|截止)?((?:19|20)\d\d)年(?!以来|来|的|同期)")
+# Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
+_MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
+_OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
+# Counts of people are not economic aggregates (参保人数, 死亡人数, 城镇新增就业…万人).
+_PEOPLE_RE = re.compile(r"(?:人数|人口|人次|就业)$")
 
 
 # ---------------------------------------------------------------------------
@@ -53,6 +61,23 @@ def _period(sentence_prefix: str) -> Optional[str]:
             continue
         found = f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
     return found
+
+
+def _topic_years(folded: str, sentences: list[tuple[int, int]]) -> dict[int, str]:
+    """Sentence start -> the year an earlier sentence of its paragraph opened with (``2003年，…。…``)."""
+    out: dict[int, str] = {}
+    year: str | None = None
+    prev_end = 0
+    for a, b in sentences:
+        if "\n" in folded[prev_end:a]:
+            year = None  # a new paragraph
+        if year:
+            out[a] = year
+        m = _TOPIC_YEAR_RE.match(folded, a)
+        if m:
+            year = m.group(1)
+        prev_end = b
+    return out
 
 
 def _changes_after(text: str, pos: int, limit: int) -> tuple[list[Change], int]:
@@ -84,7 +109,8 @@ def _year_on_year(changes: list[Change]) -> tuple[Change | None, str | None]:
 
 
 def rules_extract_indicators(
-    text: str, *, period_hint: str | None = None, vocab: MetricIndex | None = None
+    text: str, *, period_hint: str | None = None, vocab: MetricIndex | None = None,
+    plan_years: Sequence[int] = (), review_years: Sequence[int] = (),
 ) -> list[IndicatorRecord]:
     """Indicator records stated as ``<metric>(完成|实现|为…)? <figure>[，<growth clause>]``.
 
@@ -92,10 +118,17 @@ def rules_extract_indicators(
     clause ``text[start:end]``.  A figure is only taken when a metric names
     it (a vocabulary variant, or a short noun phrase ending in 收入/总值/产值 …),
     so precision stays high.  Placeholders (``xxxxx万元``) give ``value=None``
-    and ``placeholder=True``.
+    and ``placeholder=True``.  Levels are money or, for a metric the vocabulary
+    names, physical output; percentages are only read as growth, never as levels
+    (shares and coverage rates are not indicators), and counts of people never.
+    In a report that reviews ``review_years`` and plans ``plan_years``, a figure
+    dated to a planned year only is a target.
     """
     run = _RulesRun(text, period_hint, vocab or default_index())
+    if review_years:  # only a report that both reviews and plans tells the planned year apart
+        run.plan_years = {y for y in plan_years if y not in set(review_years)}
     changes = find_changes(text)
+    run.from_lists()
     run.from_figures(changes)
     run.from_growth_clauses(changes)
     run.records.sort(key=lambda r: r.start)
@@ -113,25 +146,49 @@ class _RulesRun:
         self.index = index
         self.records: list[IndicatorRecord] = []
         self.consumed: list[tuple[int, int]] = []
+        self.plan_years: set[int] = set()
+        self.topic_years = _topic_years(self.folded, self.sentences)
 
     def from_figures(self, changes: list[Change]) -> None:
         """A level named by a metric, with the growth clauses that follow it."""
         text, folded = self.text, self.folded
         change_spans = [(c.start, c.end) for c in changes]
         for q in find_quantities(text, include_placeholders=True):
-            if q.unit in NON_VALUE_UNITS or any(a <= q.start < b for a, b in change_spans):
+            if q.unit in NON_VALUE_UNITS or q.unit in ("%", "‰") or any(
+                    a <= q.start < b for a, b in change_spans + self.consumed):
                 continue
             sent0, sent1 = enclosing(self.sentences, q.start)
             seg0 = segment_start(folded, q.start, sent0)
             fig_end = self._figure_end(q)
             if fig_end is None:
                 continue
-            metric = find_metric(folded[seg0 : q.start], rate=q.unit in ("%", "‰"), index=self.index,
-                                 base_unit=q.base_unit)
-            if metric is None:
+            metric = find_metric(folded[seg0 : q.start], rate=False, index=self.index, base_unit=q.base_unit)
+            if metric is None or not self._level_fits(metric, q):
                 continue
             after, end = _changes_after(text, fig_end, sent1 or len(text))
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0)
+
+    def from_lists(self) -> None:
+        """Names sharing one verb and a list of figures (``A、B分别增长8%、6%``)."""
+        for f in shared_lists(self.folded, self.index):
+            if f.quantity is not None and not self._level_fits(Metric(0, 0, f.metric), f.quantity):
+                continue
+            if f.quantity is None and (f.metric in COUNT_METRICS or _PEOPLE_RE.search(f.metric)):
+                continue
+            sent0, _ = enclosing(self.sentences, f.start)
+            change = None if f.pct is None else Change(f.pct, f.basis, "", f.start, f.end)
+            self._record(Metric(0, 0, f.metric), f.start, f.at, f.end, f.quantity,
+                         [change] if change else [], sent0, raw=f.raw)
+
+    def _level_fits(self, metric: Metric, q: Quantity) -> bool:
+        """Money levels of any metric; physical output and counts only of a metric the vocabulary names
+        (counts of people not even then, unless a user's vocabulary adds the metric)."""
+        named = metric.canonical in self.index.vocab
+        if _PEOPLE_RE.search(metric.canonical) or q.base_unit in ("人", "人次"):
+            return named and metric.canonical not in COUNT_METRICS
+        if q.base_unit in _MONEY_UNITS:
+            return True
+        return q.base_unit in _OUTPUT_UNITS and named
 
     def _figure_end(self, q: Quantity) -> int | None:
         """End of the figure with its suffix qualifier (以上/左右…), or None when it names no level."""
@@ -154,12 +211,13 @@ class _RulesRun:
             sent0, _ = enclosing(self.sentences, c.start)
             seg0 = segment_start(folded, c.start, sent0)
             metric = find_metric(folded[seg0 : c.start], rate=False, index=self.index)
-            if metric is None or not folded[seg0 : c.start].strip():
+            if metric is None or not folded[seg0 : c.start].strip() or metric.canonical in COUNT_METRICS or (
+                    _PEOPLE_RE.search(metric.canonical) and metric.canonical not in self.index.vocab):
                 continue
             self._record(metric, seg0, c.start, c.end, None, [c], sent0)
 
     def _record(self, metric: Metric, seg0: int, fig_start: int, end: int, q: Quantity | None,
-                changes: list[Change], sent0: int) -> None:
+                changes: list[Change], sent0: int, raw: str | None = None) -> None:
         text, folded = self.text, self.folded
         ev0 = seg0
         while ev0 < fig_start and text[ev0].isspace():
@@ -167,6 +225,10 @@ class _RulesRun:
         seg_prefix = folded[seg0:fig_start]
         sent_prefix = folded[sent0:fig_start]
         yoy, basis = _year_on_year(changes)
+        period = _period(sent_prefix) or self.topic_years.get(sent0) or self.period_hint
+        kind = _kind(seg_prefix, sent_prefix)
+        if kind == "actual" and period and int(period[:4]) in self.plan_years:
+            kind = "target"  # a figure for the year the report plans
         placeholder = bool(q.placeholder) if q else bool(yoy and yoy.placeholder)
         qualifier = q.qualifier if q else (yoy.qualifier if yoy else None)
         if qualifier is None and re.search("力争", seg_prefix):
@@ -174,9 +236,9 @@ class _RulesRun:
         self.records.append(
             IndicatorRecord(
                 metric=metric.canonical,
-                metric_raw=text[seg0 + metric.start : seg0 + metric.end].strip(),
-                period=_period(sent_prefix) or self.period_hint,
-                kind=_kind(seg_prefix, sent_prefix),  # type: ignore[arg-type]
+                metric_raw=raw or text[seg0 + metric.start : seg0 + metric.end].strip(),
+                period=period,
+                kind=kind,  # type: ignore[arg-type]
                 value=None if q is None or q.placeholder else q.value,
                 unit=q.unit if q else None,
                 value_base=None if q is None or q.placeholder else q.value_base,

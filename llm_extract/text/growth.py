@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .numbers import Quantity
 from .numerals import ARABIC, PH_TOKEN, UNITS, fold, is_placeholder_number, scale, to_float
 
-__all__ = ["Change", "find_changes", "parse_change"]
+__all__ = ["Change", "find_changes", "parse_change", "BASIS", "VERBS", "NEG_VERBS"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Change:
 
 
 _BASIS = (
-    r"同比|环比|比上年同期|比去年同期|比上一年|比上年|比去年|较上年同期|较去年同期|较上年|较去年|"
+    r"同比|环比|比年初|较年初|比上年同期|比去年同期|比上一年|比上年|比去年|较上年同期|较去年同期|较上年|较去年|"
     r"与上年同期相比|与去年同期相比|与上年相比|与去年相比|与上年|与去年|"
     r"比(?:19|20)\d\d年(?:同期)?|较(?:19|20)\d\d年(?:同期)?|"
     r"按可比价格?计算|按可比口径计算|按同口径计算|同口径|可比口径|年均|年"
@@ -45,6 +45,8 @@ _BASIS = (
 _NEG_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩减", "缩小", "放缓", "负增长", "减", "降")
 _VERBS = "增长|增加|上升|提高|提升|递增|扩大|攀升|加快|" + "|".join(_NEG_VERBS) + "|增"
 _NOUNS = "增幅|增速|增长率|涨幅|降幅|减幅"
+# Public for readers of related statements (lists sharing one growth verb).
+BASIS, VERBS, NEG_VERBS = _BASIS, _VERBS, _NEG_VERBS
 _CHANGE_RE = re.compile(
     rf"(?P<basis>{_BASIS})?\s*(?:[,，]\s*)?(?:(?P<flat>(?:基本)?持平)|"
     rf"(?P<noun>{_NOUNS})?\s*(?P<verb>{_VERBS})?\s*(?P<conn>了|为|达到|达|至|到)?\s*"
@@ -121,7 +123,7 @@ def parse_change(text: str, *, anchored: bool = False) -> Change | None:
     """
     if anchored:
         folded = fold(text)
-        lead = len(folded) - len(folded.lstrip(" ,，\t"))
+        lead = len(folded) - len(folded.lstrip(" ,，、\t"))
         m = _CHANGE_RE.match(folded, lead)
         return _change_from_match(text, m) if m and m.end() > m.start() else None
     changes = find_changes(text)

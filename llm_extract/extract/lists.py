@@ -1,0 +1,121 @@
+"""Lists that share one verb: ``茶叶、竹木营业收入分别增长9%、4%``; ``城乡…`` with two figures.
+
+Names listed before ``分别`` (or ``均`` with one figure) take the figures after it in order; a head printed
+once after the last name (营业收入, a vocabulary metric's tail) belongs to every name, and 城乡 names
+two metrics (城镇…, 农村…).  Works on folded, simplified text and returns offsets into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text.growth import BASIS, NEG_VERBS, VERBS
+from ..text.numbers import Quantity, find_quantities
+from .clauses import GENERIC_HEADS, find_metric
+from .vocab import MetricIndex
+
+__all__ = ["ListFigure", "shared_lists"]
+
+_CLAUSE_STOP = "，,；;：:。！？!?\n"
+_NAME_SEP_RE = re.compile(r"、|和|与|及")
+_AFTER_RE = re.compile(
+    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是)?\s*(?:了|到|为)?\s*")
+_GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
+_FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
+_MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总")
+_COUNT_HEADS = ("人次", "人数", "游客")
+
+
+@dataclass
+class ListFigure:
+    metric: str  # canonical
+    raw: str  # the name as composed from the list
+    start: int  # the clause (shared by every figure of the list)
+    at: int  # where 分别/均 stands: the names end there
+    end: int
+    quantity: Quantity | None  # a level
+    pct: float | None  # a growth rate (signed)
+    basis: str | None
+
+
+def _complete(name: str, index: MetricIndex) -> bool:
+    """A name that needs no shared head: known, ending in a head, or a count (游客人次)."""
+    return bool(index.lookup(name)) or name.endswith(GENERIC_HEADS + _COUNT_HEADS)
+
+
+def _shared_head(first: str, last: str, index: MetricIndex) -> str | None:
+    """The head printed once after the last name: what makes ``first`` a known metric, else a
+    generic head (零售额) with the modifiers before it (营业收入, 行业增加值)."""
+    tail = next((last[i:] for i in range(1, len(last) - 1) if index.lookup(first + last[i:])), None)
+    if tail:
+        return tail
+    tail = next((h for h in sorted(GENERIC_HEADS, key=len, reverse=True) if last.endswith(h)), None)
+    while tail:
+        mod = next((w for w in _MODIFIERS if last.endswith(w + tail) and len(w + tail) < len(last)), None)
+        if mod is None:
+            break
+        tail = mod + tail
+    return tail
+
+
+def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
+    """The ``n`` metric names a list before 分别 stands for, a shared head completed."""
+    items = [s.strip() for s in _NAME_SEP_RE.split(pre)]
+    if len(items) == 1 and n == 2 and items[0].startswith("城乡"):
+        return ["城镇" + items[0][2:], "农村" + items[0][2:]]
+    if len(items) != n or not all(items):
+        return None
+    tail = _shared_head(items[0], items[-1], index)
+    if not tail:
+        return items
+    return [it if _complete(it, index) or it is items[-1] else it + tail for it in items]
+
+
+def _figures(folded: str, pos: int, stop: int) -> list[tuple[Quantity, int]]:
+    """The figures after 分别 (``x%、y%``, ``a亿元和b万元``), each with where it ends."""
+    out: list[tuple[Quantity, int]] = []
+    quantities = {q.start: q for q in find_quantities(folded[:stop])}
+    while pos in quantities:
+        q = quantities[pos]
+        end = q.end + (2 if folded.startswith(("以上", "左右", "以内"), q.end) else 0)
+        out.append((q, end))
+        sep = _FIG_SEP_RE.match(folded, end)
+        if not sep or sep.end() >= stop:
+            break
+        pos = sep.end()
+    return out
+
+
+def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
+    """Every name of every ``…分别…`` list in ``folded`` that names an indicator, with its figure."""
+    out: list[ListFigure] = []
+    for m in _AFTER_RE.finditer(folded):
+        seg0 = m.start()
+        while seg0 > 0 and folded[seg0 - 1] not in _CLAUSE_STOP:
+            seg0 -= 1
+        stop = m.end()
+        while stop < len(folded) and folded[stop] not in _CLAUSE_STOP:
+            stop += 1
+        figs = _figures(folded, m.end(), stop)
+        pre = folded[seg0 : m.start()].strip()
+        growth = bool(m.group("verb")) or bool(_GROWTH_NOUN_RE.search(pre))
+        pre = _GROWTH_NOUN_RE.sub("", pre)
+        n = len(figs) if m.group("word") == "分别" else len(_NAME_SEP_RE.split(pre))
+        if m.group("word") == "均" and len(figs) == 1:
+            figs = figs * n
+        names = _names(pre, n, index) if len(figs) >= 2 or m.group("word") == "均" else None
+        if not names or len(names) != len(figs):
+            continue
+        sign = -1.0 if m.group("verb") in NEG_VERBS else 1.0
+        end = figs[-1][1]
+        for name, (q, _e) in zip(names, figs):
+            rate = q.unit in ("%", "‰")
+            if growth != rate:
+                continue
+            metric = find_metric(name, rate=False, index=index, base_unit=None if rate else q.base_unit)
+            if metric is None:
+                continue
+            out.append(ListFigure(metric.canonical, name, seg0, m.start(), end, None if rate else q,
+                                  sign * q.value if rate else None, m.group("basis")))
+    return out

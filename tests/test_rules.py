@@ -1,0 +1,89 @@
+"""Tests of llm_extract.extract.rules on invented sentences: one test per class of statement."""
+
+from __future__ import annotations
+
+from llm_extract.core.types import Document, Section
+from llm_extract.extract.extractor import period_hint
+from llm_extract.extract.rules import rules_extract_indicators
+
+
+def _brief(text: str, **kw) -> list[tuple]:
+    out = []
+    for r in rules_extract_indicators(text, **kw):
+        assert text[r.start : r.end] == r.evidence
+        out.append((r.metric, r.value, r.unit, r.yoy_pct, r.period, r.kind))
+    return out
+
+
+def test_shares_rates_and_people_counts_are_not_indicators():
+    text = ("青川县城镇化率达61.5%，城镇新增就业1.2万人，参保人数30万人，空气优良天数比例98%。"
+            "地区生产总值120亿元，增长6%。火灾死亡人数下降20%。")
+    assert _brief(text) == [("地区生产总值", 120.0, "亿元", 6.0, None, "actual")]
+
+
+def test_physical_output_only_for_a_named_metric():
+    text = "全县粮食总产量8.5万吨，蔬菜产量3.2万吨，茶叶产量0.4万吨。"
+    assert [m for m, *_ in _brief(text)] == ["粮食总产量"]
+
+
+def test_year_opening_a_sentence_dates_the_paragraph():
+    text = ("2019年，云岭镇实现地区生产总值12.3亿元。财政收入1.1亿元，同比增长5%。\n"
+            "社会消费品零售总额4亿元。")
+    got = _brief(text, period_hint="2020")
+    assert [(m, p) for m, _v, _u, _y, p, _k in got] == [
+        ("地区生产总值", "2019"), ("财政收入", "2019"), ("社会消费品零售总额", "2020")]
+
+
+def test_figure_of_a_planned_year_is_a_target():
+    text = "固定资产投资增长6%以上，社会消费品零售总额增长5%左右。"
+    got = _brief(text, period_hint="2026", plan_years=[2026], review_years=[2025])
+    assert {k for *_, k in got} == {"target"} and len(got) == 2
+    got = _brief(text, period_hint="2025", plan_years=[2026], review_years=[2025])
+    assert {k for *_, k in got} == {"actual"}
+
+
+def test_period_hint_from_heading_skips_spans_and_falls_back_to_review_year():
+    doc = Document(doc_id="d", source="s", start=0, end=10, years=[2020, 2021], review_years=[2020],
+                   plan_years=[2021])
+    since = Section(title="一、2016年以来的工作", level=1, path=["一、2016年以来的工作"], start=0, end=5, heading_end=3)
+    plan = Section(title="二、2021年工作安排", level=1, path=["二、2021年工作安排"], start=5, end=10, heading_end=8)
+    assert period_hint("", since, doc) == "2020"
+    assert period_hint("", plan, doc) == "2021"
+
+
+def test_place_subject_before_the_verb_but_not_a_park():
+    got = _brief("云岭镇实现地区生产总值12.3亿元。工业园区实现产值8亿元。全州财税收入30亿元。")
+    assert [m for m, *_ in got] == ["地区生产总值", "财税收入"]
+
+
+def test_lists_sharing_one_verb():
+    got = _brief("全县家电、新能源汽车零售额分别增长12%、30.5%。城乡居民人均可支配收入分别增长4%和6.5%。"
+                 "民宿、农家乐营业收入均增长10%以上。游客人次、旅游花费分别增长9%、8%。")
+    assert [(m, y) for m, _v, _u, y, *_ in got] == [
+        ("家电零售额", 12.0), ("新能源汽车零售额", 30.5), ("城镇居民人均可支配收入", 4.0),
+        ("农村居民人均可支配收入", 6.5), ("民宿营业收入", 10.0), ("农家乐营业收入", 10.0), ("旅游花费", 8.0)]
+    got = _brief("工业产值、税收分别达到3亿元和5000万元，分别下降2%、1%。")
+    assert [(m, v, u) for m, v, u, *_ in got] == [("工业总产值", 3.0, "亿元"), ("税收收入", 5000.0, "万元")]
+
+
+def test_planned_year_needs_a_report_that_also_reviews():
+    got = _brief("固定资产投资增长6%。", period_hint="2026", plan_years=[2026])
+    assert [k for *_, k in got] == ["actual"]
+
+
+def test_growth_after_a_pause_basis_qualifier_and_footnote_mark():
+    got = _brief("地区生产总值[2]880亿元、增长5.1%。存款余额120亿元，比年初增长9%。旅游收入突破50亿元。")
+    assert [(m, v, y) for m, v, _u, y, *_ in got] == [
+        ("地区生产总值", 880.0, 5.1), ("金融机构存款余额", 120.0, 9.0), ("旅游总收入", 50.0, None)]
+    (r,) = [r for r in rules_extract_indicators("旅游收入突破50亿元。")]
+    assert r.qualifier == "突破"
+
+
+def test_bare_heads_name_no_indicator_but_sector_heads_do():
+    got = _brief("签约项目30个、总投资120亿元，完成年度投资80亿元。第一产业投资下降3.5%，工业投资增长7%。")
+    assert [(m, v, y) for m, v, _u, y, *_ in got] == [("第一产业投资", None, -3.5), ("工业投资", None, 7.0)]
+
+
+def test_statistical_names_map_to_canonical_metrics():
+    got = _brief("全社会消费品零售总额90亿元。城市居民人均消费支出21000元。实际利用外资总额800万美元。")
+    assert [m for m, *_ in got] == ["社会消费品零售总额", "城镇居民人均消费支出", "实际利用外资"]
