@@ -32,7 +32,7 @@ def test_rules_run_writes_grounded_records(tmp_path, targets):
     originals = {t.doc.source: t.original for t in targets}
     for r in recs:
         assert originals[r["source"]][r["start"] : r["end"]] == r["evidence"]
-        assert r["prompt_version"] == "rules@1"
+        assert r["prompt_version"] == "rules@2"
 
 
 def test_rerun_resumes_and_never_duplicates(tmp_path, targets):
@@ -117,7 +117,7 @@ def test_auto_backend_takes_the_measured_choice_per_kind(tmp_path, targets):
     out = tmp_path / "auto.jsonl"
     s = run_extraction(targets, kinds=["indicator"], out=out, settings=Settings(index=tmp_path))
     assert s.calls == 0 and s.records["indicator"] > 30
-    assert {r["prompt_version"] for r in _lines(out)} == {"rules@1"}
+    assert {r["prompt_version"] for r in _lines(out)} == {"rules@2"}
 
 
 def test_unknown_backend_is_a_config_error(tmp_path, targets):

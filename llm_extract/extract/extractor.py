@@ -19,6 +19,9 @@ from ..core.types import Document, Grounded, NormalizedText, RECORD_TYPES, Secti
 from .drafts import DRAFT_LISTS, custom_list_model, draft_to_record
 
 KINDS = ("indicator", "project", "problem", "task")
+#: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
+#: Bump it whenever the rules change what they extract.
+RULES_VERSION = "rules@2"
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -101,7 +104,7 @@ class RulesBackend(ExtractionBackend):
     uses_llm = False
 
     def prompt_version(self, extractor, kind):
-        return "rules@1"
+        return RULES_VERSION
 
     def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
         if kind == "indicator":
@@ -219,7 +222,7 @@ class SectionExtractor:
         for rec in rules_extract_indicators(text, period_hint=hint, plan_years=doc.plan_years,
                                             review_years=doc.review_years):
             span = norm.to_original(s0 + rec.start, s0 + rec.end)
-            self._ground(rec, doc, norm, section, (span.start, span.end), result, version="rules@1")
+            self._ground(rec, doc, norm, section, (span.start, span.end), result, version=RULES_VERSION)
 
     def _llm_batch(self, kind, doc, norm, section, n0, n1, result: SectionResult) -> None:
         from .grounding import ground_record  # noqa: F401  (imported for its side-effect free check)

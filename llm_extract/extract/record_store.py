@@ -22,10 +22,11 @@ from typing import Callable, Optional
 
 from ..core.config import Settings
 from ..core.types import IndicatorRecord
+from .extractor import RULES_VERSION
 
 DB_NAME = "records.sqlite"
-#: Bump when rule extraction or this schema changes: every document is then re-extracted.
-VERSION = "rules@1/store@1"
+#: Changes with the rule extractor's version or this schema: every document is then re-extracted.
+VERSION = f"{RULES_VERSION}/store@1"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, key TEXT NOT NULL);
