@@ -396,7 +396,11 @@ def test_injected_instructions_cannot_invent_citations_or_figures(tmp_path):
               llm=llm, doc_ids=["inj"])
     assert llm.saw_injection
     assert ans.abstained and not ans.supported and ans.answer == UNSUPPORTED_TEXT and not ans.citations
-    assert "999" not in json.dumps(ans.to_dict(), ensure_ascii=False)
+    out = ans.to_dict()
+    # The closest passages of an abstention are the documents' own words, shown as such; nothing else carries 999.
+    assert all(p["text"] in INJECTED for p in out.pop("passages"))
+    assert all("not in the cited passages" in p or "not shown" in p for p in out.pop("problems"))  # why it was withheld
+    assert "999" not in json.dumps(out, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------------------

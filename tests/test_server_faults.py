@@ -26,7 +26,9 @@ SMALL = CORPUS / "004_8f4dc4ad24e9474b.txt"
 def run_cli(*args: str, index: Path, mode: str | None = None, env: dict | None = None, timeout: float = 600):
     """The CLI in a subprocess; with ``mode`` its embedded server is the fake in that mode."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_EXTRACT_")}
-    full_env.update(LLM_EXTRACT_INDEX=str(index), LLM_EXTRACT_LLM_CACHE="false", **(env or {}))
+    # These faults are the model's: questions go to the model route, not the stored records.
+    full_env.update(LLM_EXTRACT_INDEX=str(index), LLM_EXTRACT_LLM_CACHE="false", LLM_EXTRACT_ASK_RECORDS="false",
+                    **(env or {}))
     if mode:
         full_env["FAKE_LLM_MODE"] = mode
         cmd = [sys.executable, str(ROOT / "tests" / "fault_cli.py"), *args]
