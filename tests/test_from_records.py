@@ -69,3 +69,12 @@ def test_a_placeholder_figure_is_answered_as_left_blank_without_a_number():
     q = understand(parse_query("青川县2021年城镇居民人均可支配收入是多少？"))
     ans = answer_from_records(q, [blank], DOCS, places=["青川县"])
     assert ans is not None and "留空" in ans.text and not any(ch.isdigit() for ch in ans.text.replace("[1]", ""))
+
+
+def test_a_total_asked_where_only_growth_is_stated_abstains_saying_what_is_given():
+    growth_only = [_rec("地区生产总值", "地区生产总值增长6.5%左右", period="2021", yoy=6.5)]
+    q = understand(parse_query("青川县2021年地区生产总值总量是多少亿元？"))
+    ans = answer_from_records(q, growth_only, DOCS, places=["青川县"])
+    assert ans is not None and ans.abstain and "没有给出总量" in ans.text
+    q = understand(parse_query("青川县2021年地区生产总值增长多少？"))
+    assert not answer_from_records(q, growth_only, DOCS, places=["青川县"]).abstain

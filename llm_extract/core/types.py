@@ -210,6 +210,7 @@ class Query:
     metric_raw: str = ""  # the metric as the question writes it
     kind: str = ""  # actual | target | estimate
     shape: str = ""  # quantity | rate | list | compound | other
+    total: bool = False  # asks for a total in so many words (总量, 多少亿元), which a growth rate does not answer
 
 
 # ---------------------------------------------------------------------------

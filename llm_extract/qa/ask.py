@@ -204,7 +204,7 @@ def ask(
         found = _from_records(query, scope, docs, settings, records)
         if found is not None:
             ra, understood = found
-            return Answer(query.text, ra.text, False, citations=ra.citations, passages=ra.passages, route="record",
+            return Answer(query.text, ra.text, ra.abstain, citations=ra.citations, passages=ra.passages, route="record",
                           explain=explain + [understood] + ra.reasons,
                           usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
     unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)

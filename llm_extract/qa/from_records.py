@@ -42,6 +42,7 @@ class RecordAnswer:
     citations: list[Citation]
     passages: list[Hit]
     reasons: list[str] = field(default_factory=list)
+    abstain: bool = False  # the records say the asked figure is not given (what is given is cited)
 
 
 def _fmt(v: float) -> str:
@@ -101,6 +102,26 @@ def _blank(query: Query, r: StoredIndicator, year: str) -> RecordAnswer:
                         reasons=[f"metric {query.metric}, year {year}: the report prints a placeholder"])
 
 
+def _only_growth(query: Query, same: list[StoredIndicator], year: str) -> Optional[RecordAnswer]:
+    """A total asked in so many words (总量, 多少亿元) where the report states only the growth rate:
+    an abstention that says what the report does give, cited.  Only when every record of that
+    metric and year is growth-only and one agrees on the rate."""
+    if query.shape != "quantity" or not query.total or not same:
+        return None
+    if any(r.value is not None and r.unit != "%" for r in same) or any(r.yoy_pct is None for r in same):
+        return None
+    rates = {round(r.yoy_pct, 9) for r in same}
+    if len(rates) != 1:
+        return None
+    r = same[0]
+    verb = "增长" if r.yoy_pct >= 0 else "下降"
+    text = f"报告只给出{r.metric_raw or r.metric}{verb}{_fmt(abs(r.yoy_pct))}%，没有给出总量[1]。"
+    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
+    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
+    return RecordAnswer(text=text, citations=[cite], passages=[hit], abstain=True,
+                        reasons=[f"metric {query.metric}, year {year}: only a growth rate is stated ({len(same)} record(s))"])
+
+
 def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict[str, dict], *,
                         places: list[str]) -> Optional[RecordAnswer]:
     """A composed, cited answer when the records settle the question (see the module docstring)."""
@@ -119,7 +140,7 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
         if of_kind and all(r.placeholder for r in of_kind):
             return _blank(query, of_kind[0], year)
     else:
-        return None
+        return _only_growth(query, same, year)
     distinct = {(round(v, 9), u) for _, (v, u) in pool}
     if len(distinct) != 1:
         return None

@@ -75,7 +75,8 @@ def understand(query: Query, *, metric_names: Optional[list[str]] = None) -> Que
     canon, raw, at = find_metric(query.normalized, metric_names)
     # The shape is read around the metric: 进出口总额 names a metric, it does not ask for a total.
     rest = query.normalized if at < 0 else query.normalized[:at] + "|" + query.normalized[at + len(raw):]
-    return replace(query, metric=canon, metric_raw=raw, kind=_kind(rest), shape=_shape(rest))
+    return replace(query, metric=canon, metric_raw=raw, kind=_kind(rest), shape=_shape(rest),
+                   total=bool(_TOTAL.search(rest)))
 
 
 __all__ = ["understand", "find_metric"]
