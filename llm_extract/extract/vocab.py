@@ -48,15 +48,15 @@ CANONICAL_METRICS: dict[str, list[str]] = {
     "第二产业增加值": ["二产增加值"],
     "第三产业增加值": ["三产增加值", "服务业增加值", "第三产业产值"],
     "社会消费品零售总额": ["社零总额", "社会消费品零售额", "社会商品零售总额", "全社会消费品零售总额"],
-    "城镇居民人均消费支出": ["城市居民人均消费支出", "城镇常住居民人均消费支出", "城镇居民人均生活消费支出"],
-    "农村居民人均消费支出": ["农民人均生活消费支出", "农村常住居民人均消费支出", "农民人均消费支出",
+    "城镇居民人均消费支出": ["城市居民人均消费支出", "城镇居民人均生活消费支出"],
+    "农村居民人均消费支出": ["农民人均生活消费支出", "农民人均消费支出",
                      "农村居民人均生活消费支出"],
     "零售业零售额": ["零售行业零售额"],
     "金融机构贷款余额": ["各项贷款余额", "全部贷款余额", "金融机构各项贷款余额"],
     "保险赔付支出": ["赔付支出", "各类赔付支出"],
     "农民人均纯收入": ["农村居民人均纯收入", "农民人均收入", "农民年人均纯收入"],
-    "农村居民人均可支配收入": ["农民人均可支配收入", "农村常住居民人均可支配收入"],
-    "城镇居民人均可支配收入": ["城镇常住居民人均可支配收入", "城镇居民可支配收入", "城镇居民人均收入"],
+    "农村居民人均可支配收入": ["农民人均可支配收入"],
+    "城镇居民人均可支配收入": ["城镇居民可支配收入", "城镇居民人均收入"],
     "居民人均可支配收入": ["全体居民人均可支配收入"],
     "税收收入": ["税收总收入", "税收总额", "税收"],
     "结算财力": ["结算财力"],
@@ -98,9 +98,10 @@ _PAREN_RE = re.compile(r"[(（][^()（）]{0,20}[)）]")
 
 
 def _key(name: str) -> str:
-    """Matching key: folded, parentheticals dropped, spaces dropped, ASCII upper-cased."""
+    """Matching key: folded, parentheticals dropped, spaces dropped, ASCII upper-cased, and 常住居民 read
+    as 居民 (statistics say 城镇常住居民/农村常住居民 for the same series since 2013)."""
     s = _PAREN_RE.sub("", fold(name))
-    return re.sub(r"\s+", "", s).upper()
+    return re.sub(r"\s+", "", s).upper().replace("常住居民", "居民")
 
 
 def _strip_leading(name: str) -> str:
@@ -132,7 +133,9 @@ class MetricIndex:
                 if k:
                     self.by_key.setdefault(k, canon)
         self.keys = sorted(self.by_key, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(k) for k in self.keys), re.IGNORECASE)
+        # A printed name may carry 常住 before 居民 (see _key).
+        self.pattern = re.compile("|".join(re.escape(k).replace("居民", "(?:常住)?居民") for k in self.keys),
+                                  re.IGNORECASE)
 
     def lookup(self, raw: str) -> str | None:
         """Canonical name when ``raw`` is a known variant, possibly widened by scope words; else None."""
@@ -160,7 +163,7 @@ class MetricIndex:
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, canonical)`` for every variant printed in ``text`` (simplified script)."""
         folded = fold(text).upper()
-        return [(m.start(), m.end(), self.by_key[m.group(0).upper()]) for m in self.pattern.finditer(folded)]
+        return [(m.start(), m.end(), self.by_key[_key(m.group(0))]) for m in self.pattern.finditer(folded)]
 
 
 _DEFAULT: MetricIndex | None = None
