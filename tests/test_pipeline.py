@@ -196,3 +196,12 @@ def test_an_index_written_before_document_metadata_still_reads(tmp_path):
     doc = m.document("x")
     assert doc.report_type == "work_summary" and doc.review_years == [] and doc.place == "云岭镇"
     m.close()
+
+
+def test_doc_ids_never_start_with_digits_that_read_as_a_year():
+    from llm_extract.index.doc_ids import make_doc_id
+
+    for source, year in [("a/2016.txt", None), ("a/2024.docx", 2024), ("b/2025-4ea0584e.pdf", 2025),
+                         ("c/000_ae76d08569899c59.txt", 2007)]:
+        doc_id = make_doc_id(source, set(), year=year)
+        assert not doc_id[0].isdigit() and not doc_id.startswith("-"), doc_id

@@ -11,8 +11,9 @@ several reports), not of the file's bytes:
   without depending on which was ingested first.
 
 Four hex digits keep ids short; a clash within the index lengthens the hash.
-Ids never start with ``-`` (they are typed after ``--doc``), hold no path
-separator or ``..``, and use only letters (CJK included), digits, ``_`` and ``-``.
+Ids never start with ``-`` (they are typed after ``--doc``) nor with a digit (``2016-3f2a`` would read
+as a year: a report without a place is named by its file name without leading digits, else ``doc``),
+hold no path separator or ``..``, and use only letters (CJK included), digits, ``_`` and ``-``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Optional
 
 _SAFE = re.compile(r"[^\w\-]+|_+")
 _HASH_LENGTHS = (4, 6, 8, 12, 16)
+_LEADING_DIGITS = re.compile(r"^[\d_\-. ]+")
 
 
 def _slug(text: str, limit: int) -> str:
@@ -35,11 +37,11 @@ def make_doc_id(source: str, taken: set[str], *, place: str = "", year: Optional
     """A readable id unique within ``taken``; ``ordinal`` numbers the reports of a multi-report file (from 1)."""
     from ..text.places import short_name
 
-    parts = [_slug(short_name(place), 10)] if place else []
+    # Without a place the file name stands in, never with leading digits (2016-… would read as a year).
+    name = _slug(short_name(place), 10) if place else _slug(_LEADING_DIGITS.sub("", Path(source).stem), 12)
+    parts = [name or "doc"]
     if year:
         parts.append(str(year))
-    if not parts:
-        parts.append(_slug(Path(source).stem, 12) or "doc")
     key = source if not ordinal else f"{source}#{ordinal}"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
     for n in _HASH_LENGTHS:
