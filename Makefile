@@ -11,7 +11,7 @@ QUESTION ?= 徐泾镇2013年地区生产总值的预期目标是多少？
 demo: setup
 	$(BIN)/llm-extract ingest examples/corpus
 	$(BIN)/llm-extract search "$(QUESTION)" -k 3
-	$(BIN)/llm-extract ask "$(QUESTION)"
+	$(BIN)/llm-extract ask "$(QUESTION)" --explain
 	$(BIN)/llm-extract extract examples/corpus --backend rules --out examples-records.jsonl
 
 # llama.cpp is compiled for a portable instruction set (scripts/build_runtime.py), never -march=native:
