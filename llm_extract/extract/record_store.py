@@ -123,14 +123,17 @@ def _extract_document(target) -> list[IndicatorRecord]:
 
 
 def refresh_records(settings: Optional[Settings] = None, *,
-                    progress: Optional[Callable[[int, int], None]] = None) -> dict:
-    """Bring ``records.sqlite`` in line with the index; returns counts of what was done."""
+                    progress: Optional[Callable[[int, int], None]] = None, documents: Optional[list[dict]] = None) -> dict:
+    """Bring ``records.sqlite`` in line with the index; returns counts of what was done.
+
+    ``documents`` is the index's document list when the caller has already read it.
+    """
     from ..index.access import list_documents, require_index
     from .bulk import targets_from_index
 
     settings = settings or Settings()
     index = require_index(settings)
-    docs = {d["doc_id"]: d for d in list_documents(settings)}
+    docs = {d["doc_id"]: d for d in (documents if documents is not None else list_documents(settings))}
     with closing(RecordStore(index)) as store:
         have = store.keys()
         stale = [doc_id for doc_id, d in docs.items() if have.get(doc_id) != _doc_key(d)]
@@ -147,12 +150,12 @@ def refresh_records(settings: Optional[Settings] = None, *,
     return {"documents": len(docs), "extracted": len(stale), "removed": len(gone), "records": records}
 
 
-def open_records(settings: Optional[Settings] = None) -> RecordStore:
+def open_records(settings: Optional[Settings] = None, *, documents: Optional[list[dict]] = None) -> RecordStore:
     """The index's record store, refreshed first when the index changed since it was written."""
     from ..index.access import require_index
 
     settings = settings or Settings()
-    refresh_records(settings)
+    refresh_records(settings, documents=documents)
     return RecordStore(require_index(settings))
 
 

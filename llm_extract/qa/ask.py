@@ -232,7 +232,9 @@ def _from_records(query: Query, scope, docs: list[dict], settings: Settings, rec
 
     ids = scope.doc_ids or [d["doc_id"] for d in docs]
     try:
-        opened = nullcontext(records) if records is not None else closing(open_records(settings))
+        # The document list ask already read serves the staleness check (no second manifest read).
+        opened = (nullcontext(records) if records is not None
+                  else closing(open_records(settings, documents=docs or None)))
     except IndexStoreError:
         return None  # an injected retriever without an index on disk: nothing is stored
     with opened as store:

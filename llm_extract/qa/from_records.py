@@ -45,6 +45,13 @@ class RecordAnswer:
     abstain: bool = False  # the records say the asked figure is not given (what is given is cited)
 
 
+def _cited(r: StoredIndicator) -> tuple[list[Citation], list[Hit]]:
+    """The record's span as the answer's one citation, and as the passage shown with it."""
+    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
+    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
+    return [cite], [hit]
+
+
 def _fmt(v: float) -> str:
     return f"{v:.10g}"
 
@@ -96,9 +103,8 @@ def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: s
 def _blank(query: Query, r: StoredIndicator, year: str) -> RecordAnswer:
     """The report prints a placeholder (xx, ___) where the figure belongs: say so, cite it, state no number."""
     text = f"报告中{r.metric_raw or r.metric}的数字留空，原文以占位符代替，未给出具体数值[1]。"
-    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
-    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
-    return RecordAnswer(text=text, citations=[cite], passages=[hit],
+    citations, passages = _cited(r)
+    return RecordAnswer(text=text, citations=citations, passages=passages,
                         reasons=[f"metric {query.metric}, year {year}: the report prints a placeholder"])
 
 
@@ -116,9 +122,8 @@ def _only_growth(query: Query, same: list[StoredIndicator], year: str) -> Option
     r = same[0]
     verb = "增长" if r.yoy_pct >= 0 else "下降"
     text = f"报告只给出{r.metric_raw or r.metric}{verb}{_fmt(abs(r.yoy_pct))}%，没有给出总量[1]。"
-    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
-    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
-    return RecordAnswer(text=text, citations=[cite], passages=[hit], abstain=True,
+    citations, passages = _cited(r)
+    return RecordAnswer(text=text, citations=citations, passages=passages, abstain=True,
                         reasons=[f"metric {query.metric}, year {year}: only a growth rate is stated ({len(same)} record(s))"])
 
 
@@ -148,13 +153,10 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
     doc = docs.get(r.doc_id, {})
     where = doc.get("place") or ""
     text = _compose(query, r, value, unit, where, year)
-    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence,
-                    section=r.section)
-    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section,
-              score=1.0)
+    citations, passages = _cited(r)
     reasons = [f"metric {query.metric} ({query.metric_raw}), year {year}, kind {r.kind}, shape {query.shape}",
                f"{len(pool)} agreeing record(s) in {len({p.doc_id for p, _ in pool})} document(s)"]
-    return RecordAnswer(text=text, citations=[cite], passages=[hit], reasons=reasons)
+    return RecordAnswer(text=text, citations=citations, passages=passages, reasons=reasons)
 
 
 __all__ = ["RecordAnswer", "answer_from_records"]
