@@ -78,3 +78,14 @@ def test_a_total_asked_where_only_growth_is_stated_abstains_saying_what_is_given
     assert ans is not None and ans.abstain and "没有给出总量" in ans.text
     q = understand(parse_query("青川县2021年地区生产总值增长多少？"))
     assert not answer_from_records(q, growth_only, DOCS, places=["青川县"]).abstain
+
+
+def test_a_footnote_mark_in_the_metric_name_is_not_shown_as_a_citation():
+    text = "全县生产总值[2]为88.61亿元，增长7.2%。"
+    ev = text[:-1]
+    rec = StoredIndicator(doc_id="d1", metric="地区生产总值", metric_raw="全县生产总值[2]", period="2021", kind="actual",
+                          value=88.61, unit="亿元", yoy_pct=7.2, qualifier=None, placeholder=False, source="x.txt",
+                          start=0, end=len(ev), evidence=ev, section="")
+    ans = answer_from_records(understand(parse_query("青川县2021年地区生产总值是多少？")), [rec], DOCS,
+                              places=["青川县"])
+    assert ans.text == "青川县2021年全县生产总值为88.61亿元，增长7.2%[1]。"

@@ -201,6 +201,7 @@ class Query:
     text: str  # as asked
     normalized: str  # folded and simplified the way indexed text is
     years: tuple[int, ...] = ()  # years the question names, in order
+    years_spanned: tuple[int, ...] = ()  # every year of a range it writes (2015到2018年 → 2015…2018)
     place_mentions: tuple[str, ...] = ()  # names ending in 镇/乡/县 written in the question (not 全镇, 城镇 …)
     numbers: tuple[float, ...] = ()  # every number the question prints (years included)
     terms: frozenset[str] = frozenset()  # subject bigrams: question words, places and years left out
@@ -209,7 +210,8 @@ class Query:
     metric: str = ""  # canonical metric the question names ("" = none found)
     metric_raw: str = ""  # the metric as the question writes it
     kind: str = ""  # actual | target | estimate
-    shape: str = ""  # quantity | rate | list | compound | other
+    shape: str = ""  # quantity | rate | trend | ranking | list | compound | other
+    measure: str = ""  # for trend / ranking: what is compared, quantity (a level) or rate (a growth rate)
     total: bool = False  # asks for a total in so many words (总量, 多少亿元), which a growth rate does not answer
 
 

@@ -49,13 +49,21 @@ def load_split(gold_dir: Path, split: str = "all") -> Optional[set[str]]:
 
 
 def load_gold_qa(gold_dir: Path, docs: Optional[set[str]] = None) -> list[dict]:
-    """QA gold items, those about a document of ``docs`` only when given (unanswerable ones by their ``doc``)."""
+    """QA gold items, those about a document of ``docs`` only when given (unanswerable ones by their ``doc``).
+
+    A question a developer saw while designing moves to dev on its own (``qa_moved_to_dev`` in
+    ``splits.json``): it is scored with the dev documents, never with its document's test split.
+    """
     path = Path(gold_dir) / "gold" / "qa.jsonl"
     if not path.exists():
         raise EvalError("QA gold set not found", path=str(path))
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if docs is not None:
-        items = [it for it in items if it.get("doc") in docs]
+        splits_path = Path(gold_dir) / "splits.json"
+        splits = json.loads(splits_path.read_text(encoding="utf-8")) if splits_path.exists() else {}
+        moved = set((splits.get("qa_moved_to_dev") or {}).get("ids") or [])
+        is_dev = docs == set(splits.get("dev") or [])
+        items = [it for it in items if (is_dev if it.get("id") in moved else it.get("doc") in docs)]
     return items
 
 

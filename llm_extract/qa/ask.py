@@ -200,7 +200,7 @@ def ask(
     if scope.problem:
         return Answer(query.text, ABSTAIN_TEXT, True, route="abstain", problems=[scope.problem],
                       explain=explain + [scope.problem])
-    if settings.ask.records and (scope.doc_ids or len(docs) == 1):
+    if settings.ask.records and (scope.doc_ids or len(docs) == 1 or _compares_places(query)):
         found = _from_records(query, scope, docs, settings, records)
         if found is not None:
             ra, understood = found
@@ -217,18 +217,37 @@ def ask(
     ans.explain = explain + [f"model route: {len(ans.passages)} passage(s)"
                              + (", no second look: the question names a place the index does not hold"
                                 if unknown_place else "")]
+    if ans.abstained and settings.ask.records and scope.doc_ids:
+        given = _years_given(query, scope, docs, settings, records)
+        if given:
+            ans.answer += f"。{given}"
+            ans.explain.append(given)
     return ans
 
 
-def _from_records(query: Query, scope, docs: list[dict], settings: Settings, records):
-    """The records route's answer and a line saying how the question was read, or ``None``."""
-    from contextlib import closing, nullcontext
-
-    from ..extract.record_store import open_records
-    from .from_records import answer_from_records
+def _years_given(query: Query, scope, docs: list[dict], settings: Settings, records) -> str:
+    """For an abstention on one year's figure: the years the stored records give that metric ("" = none)."""
     from .understand import understand
 
+    if len(set(query.years)) != 1:
+        return ""
+    stored = _stored(scope, docs, settings, records)
+    understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
+    if not understood.metric or understood.shape not in ("quantity", "rate"):
+        return ""
+    years = sorted({r.period for r in stored if r.metric == understood.metric and r.period and r.period.isdigit()
+                    and not r.placeholder})
+    if not years or str(understood.years[0]) in years:
+        return ""
+    return f"记录中{understood.metric_raw or understood.metric}有数字的年份：" + "、".join(f"{y}年" for y in years)
+
+
+def _stored(scope, docs: list[dict], settings: Settings, records) -> list:
+    """The stored indicator records of the scope's documents ([] when the index has no record store)."""
+    from contextlib import closing, nullcontext
+
     from ..core.errors import IndexStoreError
+    from ..extract.record_store import open_records
 
     ids = scope.doc_ids or [d["doc_id"] for d in docs]
     try:
@@ -236,9 +255,26 @@ def _from_records(query: Query, scope, docs: list[dict], settings: Settings, rec
         opened = (nullcontext(records) if records is not None
                   else closing(open_records(settings, documents=docs or None)))
     except IndexStoreError:
-        return None  # an injected retriever without an index on disk: nothing is stored
+        return []  # an injected retriever without an index on disk: nothing is stored
     with opened as store:
-        stored = store.records(ids)
+        return store.records(ids)
+
+
+def _compares_places(query: Query) -> bool:
+    """A ranking question (哪个县…最高) is about the whole index even when it names no place."""
+    from .understand import understand
+
+    return understand(query).shape == "ranking"
+
+
+def _from_records(query: Query, scope, docs: list[dict], settings: Settings, records):
+    """The records route's answer and a line saying how the question was read, or ``None``."""
+    from .from_records import answer_from_records
+    from .understand import understand
+
+    stored = _stored(scope, docs, settings, records)
+    if not stored:
+        return None
     understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
     line = (f"understood: metric {understood.metric or '-'}, kind {understood.kind}, shape {understood.shape}; "
             f"{len(stored)} stored record(s) in scope")

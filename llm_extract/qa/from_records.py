@@ -17,93 +17,38 @@ The route only answers when it is sure; anything else falls through to the model
 * records of that metric, year and kind exist (an ``actual`` question also takes an ``estimate``
   when no actual is stored), carry the asked figure (a growth rate for ``rate``; a total for
   ``quantity``), and all agree.  Disagreeing records are left to the model.
+
+A metric over several years (``trend``) or across places (``ranking``) is answered from the same
+records by :mod:`.record_series`, each figure with its own citation.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Optional
 
-from ..core.types import Citation, Hit, Query
+from ..core.types import Query
 from ..extract.record_store import StoredIndicator
-
-# Words that may stand between the place/year and the metric without changing what is asked.
-_FILLER = re.compile(r"(?:19|20)\d{2}年(?:度)?|全年|全口径|全(?:省|市|州|县|区|镇|乡|盟|旗)|累计|完成|实现|共|的|年|和|，|,|\s")
-_RATIO_METRIC = re.compile(r"率|比重|比例|占比|指数")
-_QUALIFIERS = ("左右", "以上", "以内", "以下", "上下", "多", "余")
-
-
-@dataclass
-class RecordAnswer:
-    """What the records route found: the composed answer, its citation and why it was taken."""
-
-    text: str
-    citations: list[Citation]
-    passages: list[Hit]
-    reasons: list[str] = field(default_factory=list)
-    abstain: bool = False  # the records say the asked figure is not given (what is given is cited)
-
-
-def _cited(r: StoredIndicator) -> tuple[list[Citation], list[Hit]]:
-    """The record's span as the answer's one citation, and as the passage shown with it."""
-    cite = Citation(id=1, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
-    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
-    return [cite], [hit]
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.10g}"
-
-
-def _prefix_is_filler(query: Query, places: list[str]) -> bool:
-    at = query.normalized.find(query.metric_raw)
-    if at < 0:
-        return False
-    prefix = query.normalized[:at]
-    for name in sorted({p for p in places if p}, key=len, reverse=True):
-        prefix = prefix.replace(name, "")
-    return not _FILLER.sub("", prefix)
-
-
-def _figure(r: StoredIndicator, shape: str) -> Optional[tuple[float, str]]:
-    """The figure a record gives for the asked shape: ``(value, unit)`` or ``None``."""
-    if r.placeholder:
-        return None
-    if shape == "rate":
-        if r.yoy_pct is not None:
-            return r.yoy_pct, "%"
-        if r.value is not None and r.unit == "%" and not _RATIO_METRIC.search(r.metric):
-            return r.value, "%"
-        return None
-    if r.value is None or not r.unit:
-        return None
-    if r.unit == "%" and not _RATIO_METRIC.search(r.metric):
-        return None  # a growth rate printed as the value is no total
-    return r.value, r.unit
-
-
-def _qualifier(r: StoredIndicator) -> str:
-    q = (r.qualifier or "").strip()
-    return q if q in _QUALIFIERS else ""
-
+from .record_series import answer_ranking, answer_series
+from .record_text import (
+    RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of, shown_name,
+)
 
 def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: str, year: str) -> str:
-    name = r.metric_raw or r.metric
+    name = shown_name(r)
     target = "预期目标为" if r.kind == "target" else ("预计" if r.kind == "estimate" else "")
     if query.shape == "rate":
         verb = "增长" if value >= 0 else "下降"
-        return f"{where}{year}年{name}{target}{verb}{_fmt(abs(value))}%{_qualifier(r)}[1]。"
-    text = f"{where}{year}年{name}{target or '为'}{_fmt(value)}{unit}{_qualifier(r)}"
+        return f"{where}{year}年{name}{target}{verb}{fmt(abs(value))}%{qualifier_of(r)}[1]。"
+    text = f"{where}{year}年{name}{target or '为'}{fmt(value)}{unit}{qualifier_of(r)}"
     if r.yoy_pct is not None and unit != "%":
-        text += f"，{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct))}%"
+        text += f"，{'增长' if r.yoy_pct >= 0 else '下降'}{fmt(abs(r.yoy_pct))}%"
     return text + "[1]。"
 
 
 def _blank(query: Query, r: StoredIndicator, year: str) -> RecordAnswer:
     """The report prints a placeholder (xx, ___) where the figure belongs: say so, cite it, state no number."""
-    text = f"报告中{r.metric_raw or r.metric}的数字留空，原文以占位符代替，未给出具体数值[1]。"
-    citations, passages = _cited(r)
+    text = f"报告中{shown_name(r)}的数字留空，原文以占位符代替，未给出具体数值[1]。"
+    citations, passages = cited(r)
     return RecordAnswer(text=text, citations=citations, passages=passages,
                         reasons=[f"metric {query.metric}, year {year}: the report prints a placeholder"])
 
@@ -121,8 +66,8 @@ def _only_growth(query: Query, same: list[StoredIndicator], year: str) -> Option
         return None
     r = same[0]
     verb = "增长" if r.yoy_pct >= 0 else "下降"
-    text = f"报告只给出{r.metric_raw or r.metric}{verb}{_fmt(abs(r.yoy_pct))}%，没有给出总量[1]。"
-    citations, passages = _cited(r)
+    text = f"报告只给出{shown_name(r)}{verb}{fmt(abs(r.yoy_pct))}%，没有给出总量[1]。"
+    citations, passages = cited(r)
     return RecordAnswer(text=text, citations=citations, passages=passages, abstain=True,
                         reasons=[f"metric {query.metric}, year {year}: only a growth rate is stated ({len(same)} record(s))"])
 
@@ -130,16 +75,19 @@ def _only_growth(query: Query, same: list[StoredIndicator], year: str) -> Option
 def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict[str, dict], *,
                         places: list[str]) -> Optional[RecordAnswer]:
     """A composed, cited answer when the records settle the question (see the module docstring)."""
+    if query.shape in ("trend", "ranking"):
+        pick = answer_series if query.shape == "trend" else answer_ranking
+        return pick(query, records, docs, places=places)
     if query.shape not in ("quantity", "rate") or not query.metric or len(set(query.years)) != 1:
         return None
-    if not _prefix_is_filler(query, places):
+    if not prefix_is_filler(query, places):
         return None
     year = str(query.years[0])
     same = [r for r in records if r.period == year and r.metric == query.metric]
     wanted = {"actual": ("actual", "estimate"), "target": ("target",), "estimate": ("estimate", "actual")}
     for kind in wanted.get(query.kind or "actual", ("actual",)):
         of_kind = [r for r in same if r.kind == kind]
-        pool = [(r, f) for r in of_kind for f in [_figure(r, query.shape)] if f is not None]
+        pool = [(r, f) for r in of_kind for f in [figure_of(r, query.shape)] if f is not None]
         if pool:
             break
         if of_kind and all(r.placeholder for r in of_kind):
@@ -153,7 +101,7 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
     doc = docs.get(r.doc_id, {})
     where = doc.get("place") or ""
     text = _compose(query, r, value, unit, where, year)
-    citations, passages = _cited(r)
+    citations, passages = cited(r)
     reasons = [f"metric {query.metric} ({query.metric_raw}), year {year}, kind {r.kind}, shape {query.shape}",
                f"{len(pool)} agreeing record(s) in {len({p.doc_id for p, _ in pool})} document(s)"]
     return RecordAnswer(text=text, citations=citations, passages=passages, reasons=reasons)

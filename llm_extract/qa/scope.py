@@ -68,7 +68,7 @@ def resolve_scope(question: "str | Query", docs: list[dict], *, place: Optional[
                          problem=f"no indexed document{' about ' + place if place else ''} covers {year}; years in "
                          "the index: " + (", ".join(map(str, held)) if held else "none recorded"))
     elif query.years and places:
-        with_year = [d for d in chosen if doc_years(d) & set(query.years)]
+        with_year = [d for d in chosen if doc_years(d) & (set(query.years) | set(query.years_spanned))]
         if with_year:
             chosen = with_year
     if chosen is docs or len(chosen) == len(docs):

@@ -8,7 +8,12 @@ numbers, subject words); this module adds what needs the metric vocabulary of th
 * ``kind`` — ``target`` (目标/预期/计划/力争/确保), ``estimate`` (预计), else ``actual``;
 * ``shape`` — ``rate`` (how much something grew: 增长/增速/增幅/下降/变化 with 多少/几),
   ``quantity`` (a figure: 多少/几/规模/总量), ``list`` (哪些/有哪些/分别/几个方面), or ``other``;
-  a question asking two things at once (其中, 两个问号, 分别是多少) is ``compound``.
+  a question asking two things at once (其中, 两个问号, 分别是多少) is ``compound``; a metric over
+  several years (2015到2018年, 2021年和2022年, 历年/怎么变化 without a year) is ``trend``, and one
+  compared across places (最高/最低/排名) is ``ranking`` — for both, ``measure`` says whether levels
+  or growth rates (增速/增幅/增长率) are compared;
+* ``years`` — a base year the question compares against (比2022年增长多少) is dropped: the figure
+  asked for is the other year's.
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ _LIST = re.compile(r"哪些|有哪几|哪几|分别是|几个方面|哪[几些]�
 _COMPOUND = re.compile(r"其中|分别.{0,6}多少|多少.{1,30}多少|[？?].+[？?]")
 # A total is asked for in so many words (总量 / 是多少亿元): a growth rate does not answer it.
 _TOTAL = re.compile(r"总量|总额|规模|多少(?:亿|万)?(?:元|吨|人|户|个|亩|千瓦)")
+_RANKING = re.compile(r"最(?:高|低|多|少|大|小|快|慢)|排名|排第|排在|位居")
+_TREND = re.compile(r"变化|趋势|走势|历年|逐年|各年|每年|这几年|近几年|近年|演变|怎么变|如何变")
+_RATE_MEASURE = re.compile(r"增速|增幅|增长率|增长(?:了)?多少|增长几|最快|最慢")
+# The year a figure is compared against (比2022年增长多少): not the year asked about.
+_BASE_YEAR = re.compile(r"(?:比|较|相比|对比|同比)\s*((?:19|20)\d{2})年?")
 
 
 def _shape(text: str) -> str:
@@ -70,13 +80,32 @@ def find_metric(normalized: str, names: Optional[list[str]] = None,
     return canon, normalized[a:b], a
 
 
+def _asked_years(query: Query) -> tuple[int, ...]:
+    """The question's years without a base year it compares against (kept when it is the only one)."""
+    base = {int(m.group(1)) for m in _BASE_YEAR.finditer(query.normalized)}
+    kept = tuple(y for y in query.years if y not in base)
+    return kept if kept else query.years
+
+
+def _series_shape(rest: str, years: tuple[int, ...], spanned: tuple[int, ...]) -> str:
+    """``ranking``, ``trend`` or "" for a question that names a metric."""
+    if _RANKING.search(rest):
+        return "ranking"
+    if spanned or len(set(years)) >= 2 or (not years and _TREND.search(rest)):
+        return "trend"
+    return ""
+
+
 def understand(query: Query, *, metric_names: Optional[list[str]] = None) -> Query:
-    """``query`` with ``metric``, ``metric_raw``, ``kind`` and ``shape`` filled in."""
+    """``query`` with ``metric``, ``metric_raw``, ``kind``, ``shape`` and ``measure`` filled in."""
     canon, raw, at = find_metric(query.normalized, metric_names)
     # The shape is read around the metric: 进出口总额 names a metric, it does not ask for a total.
     rest = query.normalized if at < 0 else query.normalized[:at] + "|" + query.normalized[at + len(raw):]
-    return replace(query, metric=canon, metric_raw=raw, kind=_kind(rest), shape=_shape(rest),
-                   total=bool(_TOTAL.search(rest)))
+    years = _asked_years(query)
+    shape = (_series_shape(rest, years, query.years_spanned) if canon else "") or _shape(rest)
+    measure = ("rate" if _RATE_MEASURE.search(rest) else "quantity") if shape in ("trend", "ranking") else ""
+    return replace(query, years=years, metric=canon, metric_raw=raw, kind=_kind(rest), shape=shape,
+                   measure=measure, total=bool(_TOTAL.search(rest)))
 
 
 __all__ = ["understand", "find_metric"]

@@ -3,6 +3,7 @@
 * :func:`sentence_spans` — sentence spans of a text (ends at 。！？；!?; or a line break), long
   sentences (lists of figures) optionally cut after their commas too;
 * :data:`YEAR` / :func:`years_in` — four-digit years 1900–2099 not inside a longer number;
+* :func:`year_spans` — every year of a written range (``2015到2018年``, ``2016—2020年``);
 * :func:`trimmed` — a span without its surrounding whitespace;
 * :func:`bigrams` — the set of adjacent character pairs, optionally without pairs that hold given characters.
 """
@@ -52,6 +53,23 @@ def years_in(text: str) -> list[int]:
     return [int(y) for y in YEAR.findall(text)]
 
 
+# "2015到2018年", "2015年至2018年", "从2016-2020年", "2019~2021": a range of years.
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})年?\s*(?:到|至|—+|–|-|~|～)\s*((?:19|20)\d{2})(?!\d)")
+
+
+def year_spans(text: str) -> list[int]:
+    """Every year of the ranges written in ``text`` (``2015到2018年`` → 2015…2018), in order.
+
+    A range of more than 30 years, or one that runs backwards, is no range of report years.
+    """
+    out: list[int] = []
+    for m in _YEAR_RANGE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b <= a + 30:
+            out.extend(y for y in range(a, b + 1) if y not in out)
+    return out
+
+
 def bigrams(text: str, *, skip: str = "") -> set[str]:
     """Adjacent character pairs of ``text``, leaving out pairs that hold a character of ``skip``."""
     if skip:
@@ -59,4 +77,4 @@ def bigrams(text: str, *, skip: str = "") -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-__all__ = ["SENT_END", "YEAR", "PUNCT", "sentence_spans", "trimmed", "years_in", "bigrams"]
+__all__ = ["SENT_END", "YEAR", "PUNCT", "sentence_spans", "trimmed", "years_in", "year_spans", "bigrams"]

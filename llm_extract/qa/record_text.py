@@ -1,0 +1,86 @@
+"""What every answer composed from stored records shares: the answer type, citations, figures, wording.
+
+Used by :mod:`.from_records` (one figure) and :mod:`.record_series` (series and rankings).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..core.types import Citation, Hit, Query
+from ..extract.record_store import StoredIndicator
+
+# Words that may stand between the place/year and the metric without changing what is asked.
+_FILLER = re.compile(r"(?:19|20)\d{2}年(?:度)?|全年|全口径|全(?:省|市|州|县|区|镇|乡|盟|旗)|累计|完成|实现|共|的|年|和|，|,|\s")
+_RATIO_METRIC = re.compile(r"率|比重|比例|占比|指数")
+_QUALIFIERS = ("左右", "以上", "以内", "以下", "上下", "多", "余")
+
+
+@dataclass
+class RecordAnswer:
+    """What the records route found: the composed answer, its citation and why it was taken."""
+
+    text: str
+    citations: list[Citation]
+    passages: list[Hit]
+    reasons: list[str] = field(default_factory=list)
+    abstain: bool = False  # the records say the asked figure is not given (what is given is cited)
+
+
+def cited(r: StoredIndicator, n: int = 1) -> tuple[list[Citation], list[Hit]]:
+    """The record's span as the answer's citation ``[n]``, and as the passage shown with it."""
+    cite = Citation(id=n, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
+    hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
+    return [cite], [hit]
+
+
+_NOTE_MARK = re.compile(r"\[\d{1,2}\]|［\d{1,2}］|〔\d{1,2}〕|\(\d{1,2}\)|（\d{1,2}）")
+
+
+def shown_name(r: StoredIndicator) -> str:
+    """The metric as the report writes it, without footnote marks (全州生产总值[2]): a mark would read as a citation."""
+    return _NOTE_MARK.sub("", r.metric_raw or "") or r.metric
+
+
+def fmt(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def prefix_is_filler(query: Query, places: list[str], extra: Optional[re.Pattern] = None) -> bool:
+    """Whether only places, years and filler (and what ``extra`` matches) stand before the metric."""
+    at = query.normalized.find(query.metric_raw)
+    if at < 0:
+        return False
+    prefix = query.normalized[:at]
+    for name in sorted({p for p in places if p}, key=len, reverse=True):
+        prefix = prefix.replace(name, "")
+    if extra is not None:
+        prefix = extra.sub("", prefix)
+    return not _FILLER.sub("", prefix)
+
+
+def figure_of(r: StoredIndicator, shape: str) -> Optional[tuple[float, str]]:
+    """The figure a record gives for the asked shape: ``(value, unit)`` or ``None``."""
+    if r.placeholder:
+        return None
+    if shape == "rate":
+        if r.yoy_pct is not None:
+            return r.yoy_pct, "%"
+        if r.value is not None and r.unit == "%" and not _RATIO_METRIC.search(r.metric):
+            return r.value, "%"
+        return None
+    if r.value is None or not r.unit:
+        return None
+    if r.unit == "%" and not _RATIO_METRIC.search(r.metric):
+        return None  # a growth rate printed as the value is no total
+    return r.value, r.unit
+
+
+def qualifier_of(r: StoredIndicator) -> str:
+    q = (r.qualifier or "").strip()
+    return q if q in _QUALIFIERS else ""
+
+
+__all__ = ["RecordAnswer", "cited", "shown_name", "fmt", "prefix_is_filler", "figure_of", "qualifier_of"]
