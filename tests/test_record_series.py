@@ -93,6 +93,11 @@ def test_a_ranking_orders_places_in_one_base_unit_each_cited():
     _grounded(ans)
     low = _ask("哪个县2020年一般公共预算收入最低？", REVENUE)
     assert low.text.startswith("2020年一般公共预算收入最低的是石门县。")
+    DOCS["c20"]["level"] = "city"  # 哪个县 ranks the county-level documents only
+    try:
+        assert "石门县" not in _ask("哪个县2020年一般公共预算收入最低？", REVENUE).text
+    finally:
+        del DOCS["c20"]["level"]
 
 
 def test_a_ranking_declines_without_two_comparable_places():

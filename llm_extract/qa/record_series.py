@@ -12,7 +12,8 @@ model reading five passages does not do reliably.  The same care as a single-fig
   with each other are shown side by side, each cited (a 2022 report's estimate beside the 2023
   communiqué's figure is worth seeing);
 * a series needs two years with figures, a ranking two places, with levels in one base unit
-  (万元 and 亿元 are compared as 元); years or places the records do not give are named.
+  (万元 and 亿元 are compared as 元); years or places the records do not give are named;
+* 哪个省 / 哪个县 / 哪个镇 ranks only the documents of that level.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from .record_text import RecordAnswer, cited, figure_of, fmt, prefix_is_filler, 
 _SERIES_FILLER = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|从|到|至|—|–|-|~|～|历年|逐年|各年|每年|近几年|这几年|近年来?|以来|间|期间|之间")
 _RANKING_FILLER = re.compile(
     r"哪(?:个|一个|些)?(?:省份|省|自治区|地区|城市|市|州|县|区|旗|盟|镇|乡|街道|地方)|各(?:省|市|州|县|区|镇|乡)|在|中|里|当中")
+# The kind of place a ranking compares (哪个省 / 哪个市 …) → the document level it ranks.
+_LEVEL_WORD = re.compile(r"(?:哪个|哪一个|哪些|各)(省份|省|自治区|城市|市|州|盟|县|区|旗|镇|乡|街道)")
+_LEVELS = {"省份": "province", "省": "province", "自治区": "province", "城市": "city", "市": "city", "州": "city",
+           "盟": "city", "县": "county", "区": "county", "旗": "county", "镇": "town", "乡": "town", "街道": "town"}
 _EXTREME = re.compile(r"最(?:高|低|多|少|大|小|快|慢)")
 _LOW = re.compile(r"最(?:低|少|小|慢)")
 _KINDS = {"actual": ("actual", "estimate"), "target": ("target",), "estimate": ("estimate", "actual")}
@@ -144,9 +149,12 @@ def answer_ranking(query: Query, records: list[StoredIndicator], docs: dict[str,
     year = _ranking_year(query, of_metric)
     if year is None:
         return None
+    level_word = _LEVEL_WORD.search(query.normalized)
+    level = _LEVELS.get(level_word.group(1)) if level_word else None
+    ranked_docs = {k: d for k, d in docs.items() if d.get("place") and (level is None or d.get("level") in (level, "", None))}
     by_place: dict[str, list[StoredIndicator]] = {}
     for r in of_metric:
-        place = docs.get(r.doc_id, {}).get("place")
+        place = ranked_docs.get(r.doc_id, {}).get("place")
         if place and r.period == year:
             by_place.setdefault(place, []).append(r)
     ranked: list[tuple[float, str, str, StoredIndicator, float, str]] = []  # base value, base unit, place, …
@@ -168,9 +176,9 @@ def answer_ranking(query: Query, records: list[StoredIndicator], docs: dict[str,
     ranked.sort(key=lambda x: x[0], reverse=not low)
     cites = _Cites()
     shown = [f"{place}{_figure_text(r, v, u, measure)}{cites.add(r)}" for _, _, place, r, v, u in ranked]
-    name = query.metric_raw or query.metric
+    name = (query.metric_raw or query.metric) + ("增速" if measure == "rate" else "")
     text = f"{year}年{name}{extreme.group(0) if extreme else '最高'}的是{ranked[0][2]}。依次为：" + "、".join(shown) + "。"
-    without = sorted({d.get("place") for d in docs.values() if d.get("place")} - {x[2] for x in ranked})
+    without = sorted({d["place"] for d in ranked_docs.values()} - {x[2] for x in ranked})
     if without and not places:
         text += "记录中没有" + "、".join(without) + f"{year}年的该项数字。"
     reasons = [f"ranking of {query.metric} ({measure}) in {year} over {len(ranked)} place(s)"]
