@@ -37,7 +37,7 @@ class Answer:
     supported: bool = True
     usage: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    route: str = "model"  # record | model | abstain
+    route: str = "model"  # record | section | model | abstain
     explain: list[str] = field(default_factory=list)  # the parsed question and why this route was taken
 
     def to_dict(self) -> dict:
@@ -180,7 +180,9 @@ def ask(
     The question is parsed once into a :class:`Query` that every later step reads.  Routes, in
     order: a ``--place``/``--year`` that matches no document abstains and says what the index
     holds; a quantity question the stored indicator records settle is answered from them
-    (``route="record"``, no model call); everything else goes to the model (``route="model"``).
+    (``route="record"``, no model call), as is a metric over years or across places; a list of the
+    report's own problems or tasks is read from its stored items (``route="section"``); everything
+    else goes to the model (``route="model"``).
     ``records`` injects a record store (default: the index's, refreshed when stale).
     """
     from ..index.access import list_documents
@@ -206,6 +208,12 @@ def ask(
             ra, understood = found
             return Answer(query.text, ra.text, ra.abstain, citations=ra.citations, passages=ra.passages, route="record",
                           explain=explain + [understood] + ra.reasons,
+                          usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
+    if settings.ask.records and (scope.doc_ids or len(docs) == 1):
+        listed = _from_sections(query, scope, docs, settings, records)
+        if listed is not None:
+            return Answer(query.text, listed.text, False, citations=listed.citations, passages=listed.passages,
+                          route="section", explain=explain + listed.reasons,
                           usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
     unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
     from .scope import doc_years
@@ -242,8 +250,22 @@ def _years_given(query: Query, scope, docs: list[dict], settings: Settings, reco
     return f"记录中{understood.metric_raw or understood.metric}有数字的年份：" + "、".join(f"{y}年" for y in years)
 
 
-def _stored(scope, docs: list[dict], settings: Settings, records) -> list:
-    """The stored indicator records of the scope's documents ([] when the index has no record store)."""
+def _from_sections(query: Query, scope, docs: list[dict], settings: Settings, records):
+    """The section route's list answer (the report's own problems or tasks, each cited), or ``None``."""
+    from .from_sections import answer_from_sections, list_kind
+    from .understand import understand
+
+    understood = understand(query)
+    kind = list_kind(understood)
+    if not kind:
+        return None
+    items = _stored(scope, docs, settings, records, kind=kind)
+    return answer_from_sections(understood, items, {d["doc_id"]: d for d in docs})
+
+
+def _stored(scope, docs: list[dict], settings: Settings, records, kind: str = "indicator") -> list:
+    """The stored records of the scope's documents: indicators, or the task/problem items of ``kind``
+    ([] when the index has no record store)."""
     from contextlib import closing, nullcontext
 
     from ..core.errors import IndexStoreError
@@ -257,7 +279,9 @@ def _stored(scope, docs: list[dict], settings: Settings, records) -> list:
     except IndexStoreError:
         return []  # an injected retriever without an index on disk: nothing is stored
     with opened as store:
-        return store.records(ids)
+        if kind == "indicator":
+            return store.records(ids)
+        return store.items(ids, kind) if hasattr(store, "items") else []
 
 
 def _compares_places(query: Query) -> bool:

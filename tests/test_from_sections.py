@@ -1,0 +1,70 @@
+"""List answers from the problem and task items of a report's structure (invented report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llm_extract.qa.from_sections import answer_from_sections, list_kind
+from llm_extract.qa.understand import understand
+from llm_extract.text.query import parse_query
+
+ORIGINAL = ("二、存在的问题\n我们也清醒地看到，一是产业结构不优，二是财政收支矛盾突出，三是公共服务还有短板。\n"
+            "三、2023年工作安排\n（一）做强特色产业。新建茶园2000亩。\n（二）补齐民生短板。\n（三）抓好生态保护。\n")
+
+
+@dataclass
+class Item:
+    doc_id: str
+    record_type: str
+    text: str
+    source: str
+    start: int
+    end: int
+    evidence: str
+    section: str
+    headline: bool = False
+
+
+def _item(kind, quote, headline=False, doc="d1"):
+    start = ORIGINAL.index(quote)
+    return Item(doc, kind, quote, "x.txt", start, start + len(quote), quote, "", headline)
+
+
+ITEMS = [
+    _item("problem", "产业结构不优"), _item("problem", "财政收支矛盾突出"), _item("problem", "公共服务还有短板"),
+    _item("task", "做强特色产业", True), _item("task", "新建茶园2000亩"), _item("task", "补齐民生短板", True),
+    _item("task", "抓好生态保护", True),
+]
+DOCS = {"d1": {"doc_id": "d1", "place": "青川县", "title": "青川县2023年政府工作报告"}}
+
+
+def _ask(question, items=ITEMS):
+    return answer_from_sections(understand(parse_query(question)), items, DOCS)
+
+
+def test_list_questions_are_told_apart():
+    assert list_kind(understand(parse_query("青川县存在哪些问题和困难？"))) == "problem"
+    assert list_kind(understand(parse_query("青川县2023年重点工作任务有哪些？"))) == "task"
+    assert list_kind(understand(parse_query("青川县农业方面存在哪些问题？"))) == ""
+    assert list_kind(understand(parse_query("青川县2023年要建设哪些项目？"))) == ""
+    assert list_kind(understand(parse_query("青川县2023年地区生产总值是多少？"))) == ""
+
+
+def test_problems_are_listed_each_with_its_own_exact_citation():
+    ans = _ask("青川县存在哪些问题？")
+    assert ans.text.splitlines()[1:] == ["1. 产业结构不优[1]", "2. 财政收支矛盾突出[2]", "3. 公共服务还有短板[3]"]
+    for c in ans.citations:
+        assert ORIGINAL[c.start:c.end] == c.quote
+
+
+def test_tasks_are_listed_at_the_level_the_report_numbers_them():
+    ans = _ask("青川县2023年的主要任务有哪些？")
+    assert [line.split(". ", 1)[1] for line in ans.text.splitlines()[1:]] == [
+        "做强特色产业[1]", "补齐民生短板[2]", "抓好生态保护[3]"]
+
+
+def test_the_route_declines_when_unsure():
+    assert _ask("青川县存在哪些问题？", ITEMS[:1]) is None  # one item is no list
+    other = ITEMS + [_item("problem", "产业结构不优", doc="d2")]
+    assert _ask("存在哪些问题？", other) is None  # two reports: which one?
+    assert _ask("青川县2023年地区生产总值是多少？") is None
