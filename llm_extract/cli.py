@@ -488,25 +488,32 @@ def _print_eval_table(result: dict, deltas: list[dict]) -> None:
 @app.command()
 def table(
     records: Path = typer.Argument(..., help="Records JSONL written by 'extract'"),
-    out: Path = typer.Option(Path("indicators.xlsx"), "--out", help="Output .csv, .xlsx or .md"),
-    fmt: Optional[str] = typer.Option(None, "--format", help="csv | xlsx | markdown (default from --out suffix)"),
+    out: Path = typer.Option(Path("indicators.xlsx"), "--out",
+                             help="Output .csv, .xlsx, .md, .parquet or .sqlite; '-' prints markdown"),
+    fmt: Optional[str] = typer.Option(None, "--format", help="csv | xlsx | markdown | parquet | sqlite (default from --out)"),
+    pivot: Optional[str] = typer.Option(None, "--pivot", help="One metric as place × period, e.g. 地区生产总值"),
     index: Optional[Path] = IndexOpt,
 ) -> None:
-    """A place × period × metric matrix of indicators; conflicting values are flagged, not picked."""
-    from .outputs.table import build_cells, read_records, write_table
+    """A place × period × metric matrix of indicators, figures as printed; conflicts flagged, not picked."""
+    from .outputs.documents import describe_documents
+    from .outputs.table import build_table, read_records, to_markdown, write_table
 
     settings = _settings(index=index)
     with _errors():
         recs = read_records(records)
-        places = {}
-        if (settings.index_path() / "manifest.sqlite").exists():
-            from .api import list_documents
-
-            places = {d["doc_id"]: d["place"] for d in list_documents(settings) if d["place"]}
-        cells = build_cells(recs, places)
-        used = write_table(cells, out, fmt)
-    conflicts = sum(1 for c in cells if c.conflict)
-    print(f"{len(cells)} cells ({conflicts} with conflicting values) -> {out} ({used})")
+        places = {k: d.place for k, d in describe_documents(recs, settings).items() if d.place}
+        t = build_table(recs, places, pivot=pivot or "")
+        if str(out) == "-":
+            sys.stdout.write(to_markdown(t, pivot=pivot or ""))
+            used = "markdown"
+        else:
+            used = write_table(t, out, fmt, pivot=pivot or "")
+    conflicts = sum(1 for c in t.cells if c.conflict)
+    blanks = sum(1 for c in t.cells if c.placeholder)
+    multi = sum(1 for c in t.cells if c.period.startswith("多年"))
+    line = (f"{len(t.cells)} cells ({conflicts} with conflicting values, {blanks} with placeholders 未披露, "
+            f"{multi} multi-year; {len(t.excluded)} threshold statements left out) -> {out} ({used})")
+    (_err if str(out) == "-" else print)(line)
 
 
 @app.command()
@@ -515,15 +522,18 @@ def report(
     out: Path = typer.Option(Path("report.html"), "--out", help="Output HTML file"),
     index: Optional[Path] = IndexOpt,
 ) -> None:
-    """A self-contained HTML page: each document's text with every record's span highlighted."""
+    """A self-contained HTML page: per document a header, its text with every record highlighted, one readable
+    line per record (raw fields on demand), and the sentences with figures that no record covers."""
     from .api import original_for
+    from .outputs.documents import describe_documents
     from .outputs.html_report import write_report
     from .outputs.table import read_records
 
     settings = _settings(index=index)
     with _errors():
         recs = read_records(records)
-        n = write_report(recs, out, lambda s: original_for(s, settings))
+        docs = describe_documents(recs, settings)
+        n = write_report(recs, out, lambda s: original_for(s, settings), documents=docs)
     print(f"{len(recs)} records in {n} documents -> {out}")
 
 
