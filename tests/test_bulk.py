@@ -11,6 +11,7 @@ import pytest
 
 from llm_extract.extract.bulk import Checkpoint, run_extraction, targets_from_paths
 from llm_extract.core.config import Settings
+from llm_extract.extract.extractor import RULES_VERSION
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -32,7 +33,7 @@ def test_rules_run_writes_grounded_records(tmp_path, targets):
     originals = {t.doc.source: t.original for t in targets}
     for r in recs:
         assert originals[r["source"]][r["start"] : r["end"]] == r["evidence"]
-        assert r["prompt_version"] == "rules@2"
+        assert r["prompt_version"] == RULES_VERSION
 
 
 def test_rerun_resumes_and_never_duplicates(tmp_path, targets):
@@ -111,13 +112,14 @@ def test_auto_backend_takes_the_measured_choice_per_kind(tmp_path, targets):
     from llm_extract.extract.extractor import needs_llm, resolve_backend
 
     assert resolve_backend("auto", "indicator") == "rules"
-    assert resolve_backend("auto", "task") == "llm" and resolve_backend("rules+llm", "indicator") == "rules+llm"
-    assert not needs_llm("auto", ["indicator"]) and needs_llm("auto", ["indicator", "problem"])
+    assert resolve_backend("auto", "task") == "rules" and resolve_backend("auto", "problem") == "rules"
+    assert resolve_backend("auto", "project") == "llm" and resolve_backend("rules+llm", "indicator") == "rules+llm"
+    assert not needs_llm("auto", ["indicator", "task", "problem"]) and needs_llm("auto", ["indicator", "project"])
     # The default (auto) extracts indicators with no model at all: no client is made, none is needed.
     out = tmp_path / "auto.jsonl"
     s = run_extraction(targets, kinds=["indicator"], out=out, settings=Settings(index=tmp_path))
     assert s.calls == 0 and s.records["indicator"] > 30
-    assert {r["prompt_version"] for r in _lines(out)} == {"rules@2"}
+    assert {r["prompt_version"] for r in _lines(out)} == {RULES_VERSION}
 
 
 def test_unknown_backend_is_a_config_error(tmp_path, targets):

@@ -71,6 +71,15 @@ def _gold_root(gold_dir: Path) -> Path:
     return Path(gold_dir).resolve().parent
 
 
+def _kinds_for(backend: str, kinds: list[str]) -> list[str]:
+    """The kinds a backend is scored on: the rules only on those they extract."""
+    from ..extract.extractor import STRUCTURE_KINDS
+
+    if backend != "rules":
+        return kinds
+    return [k for k in kinds if k == "indicator" or k in STRUCTURE_KINDS]
+
+
 def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, llm=None,
                     kinds: Optional[list[str]] = None, progress: Optional[ProgressFn] = None,
                     docs: Optional[set[str]] = None) -> dict:
@@ -99,7 +108,7 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
     texts = {t.doc.source: t.original for t in targets}
     out: dict = {}
     for backend in backends:
-        run_kinds = ["indicator"] if backend == "rules" else (kinds or sorted(sources_by_kind))
+        run_kinds = _kinds_for(backend, kinds or sorted(sources_by_kind))
         records: list[dict] = []
         cost = {"prompt_tokens": 0, "completion_tokens": 0, "calls": 0, "seconds": 0.0}
         for kind in run_kinds:

@@ -1,4 +1,4 @@
-"""Indicator records kept beside the index (``<index>/records.sqlite``), so ``ask`` can look figures up.
+"""Rule records kept beside the index (``<index>/records.sqlite``), so ``ask`` can look figures and lists up.
 
 Rule extraction of indicators takes a fraction of a second per report and every record it
 keeps is grounded (``original[start:end] == evidence``).  Storing them at ingest lets a
@@ -9,6 +9,10 @@ Each document's records are keyed by what they depend on (the document's text ha
 and :data:`VERSION`); :func:`refresh_records` re-extracts only documents whose key changed and
 drops those no longer in the index, so the store follows ``ingest`` and survives interruption
 (a document is replaced in one transaction).
+
+Indicators are one table (``records``, read by :meth:`RecordStore.records`); the tasks and problems
+the rules read from a report's structure are another (``items``, read by :meth:`RecordStore.items`):
+the text of each item, its heading path and its exact span, for list questions (哪些问题, 主要任务).
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..core.config import Settings
-from ..core.types import IndicatorRecord
-from .extractor import RULES_VERSION
+from ..core.types import Grounded, IndicatorRecord
+from .extractor import RULES_VERSION, STRUCTURE_KINDS, TEXT_FIELD
 
 DB_NAME = "records.sqlite"
 #: Changes with the rule extractor's version or this schema: every document is then re-extracted.
-VERSION = f"{RULES_VERSION}/store@1"
+VERSION = f"{RULES_VERSION}/store@2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, key TEXT NOT NULL);
@@ -37,6 +41,11 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE INDEX IF NOT EXISTS records_metric ON records (metric);
 CREATE INDEX IF NOT EXISTS records_doc ON records (doc_id);
+CREATE TABLE IF NOT EXISTS items (
+    doc_id TEXT NOT NULL, record_type TEXT NOT NULL, text TEXT NOT NULL, section TEXT, source TEXT,
+    start INTEGER, "end" INTEGER, evidence TEXT, fields TEXT
+);
+CREATE INDEX IF NOT EXISTS items_doc ON items (doc_id, record_type);
 """
 _FIELDS = ("doc_id", "metric", "metric_raw", "period", "kind", "value", "unit", "yoy_pct", "qualifier", "placeholder",
            "source", "start", "end", "evidence", "section")
@@ -63,12 +72,46 @@ class StoredIndicator:
     section: str
 
 
+@dataclass(frozen=True)
+class StoredItem:
+    """One stored task or problem: its text, the heading path it stands under and its exact span.
+
+    ``fields`` holds the rest of the record (a task's ``value``/``unit``/``deadline``/``period``, a
+    problem's ``category``).  ``heading_path`` is ``section`` cut at `` > ``.
+    """
+
+    doc_id: str
+    record_type: str
+    text: str
+    section: str
+    source: str
+    start: int
+    end: int
+    evidence: str
+    fields: dict
+
+    @property
+    def heading_path(self) -> list[str]:
+        return [h for h in self.section.split(" > ") if h]
+
+
+_ITEM_SKIP = {"record_type", "doc_id", "source", "start", "end", "evidence", "section", "prompt_version", "grounding"}
+
+
+def _item_row(doc_id: str, r: Grounded) -> tuple:
+    kind = r.record_type  # type: ignore[attr-defined]
+    data = r.model_dump()
+    text = data.pop(TEXT_FIELD[kind])
+    fields = {k: v for k, v in data.items() if k not in _ITEM_SKIP}
+    return (doc_id, kind, text, r.section, r.source, r.start, r.end, r.evidence, json.dumps(fields, ensure_ascii=False))
+
+
 def _doc_key(doc: dict) -> str:
     return json.dumps([doc.get("sha256"), doc.get("start"), doc.get("end"), VERSION])
 
 
 class RecordStore:
-    """The SQLite file of stored indicator records of one index."""
+    """The SQLite file of the stored rule records of one index."""
 
     def __init__(self, index_dir: Path):
         self.path = Path(index_dir) / DB_NAME
@@ -81,22 +124,39 @@ class RecordStore:
     def keys(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT doc_id, key FROM docs"))
 
-    def replace_doc(self, doc_id: str, key: str, records: list[IndicatorRecord]) -> None:
+    def replace_doc(self, doc_id: str, key: str, records: list[Grounded]) -> None:
+        """Store a document's records (indicators, tasks, problems), replacing what it had."""
         rows = [
             (doc_id, r.metric, r.metric_raw, r.period, r.kind, r.value, r.unit, r.yoy_pct, r.qualifier,
              int(r.placeholder), r.source, r.start, r.end, r.evidence, r.section)
-            for r in records
+            for r in records if isinstance(r, IndicatorRecord)
         ]
+        items = [_item_row(doc_id, r) for r in records if getattr(r, "record_type", "") in TEXT_FIELD]
         with self._db:
-            self._db.execute("DELETE FROM records WHERE doc_id = ?", (doc_id,))
+            self._drop(doc_id)
             self._db.executemany(f"INSERT INTO records VALUES ({','.join('?' * len(_FIELDS))})", rows)
+            self._db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", items)
             self._db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?)", (doc_id, key))
+
+    def _drop(self, doc_id: str) -> None:
+        for table in ("records", "items"):
+            self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
     def remove_docs(self, doc_ids: list[str]) -> None:
         with self._db:
             for doc_id in doc_ids:
-                self._db.execute("DELETE FROM records WHERE doc_id = ?", (doc_id,))
+                self._drop(doc_id)
                 self._db.execute("DELETE FROM docs WHERE doc_id = ?", (doc_id,))
+
+    def items(self, doc_id: str, record_type: Optional[str] = None) -> list[StoredItem]:
+        """A document's stored tasks and problems (of ``record_type`` only when given), in document order."""
+        sql = 'SELECT doc_id, record_type, text, section, source, start, "end", evidence, fields FROM items WHERE doc_id = ?'
+        args: list = [doc_id]
+        if record_type is not None:
+            sql += " AND record_type = ?"
+            args.append(record_type)
+        rows = self._db.execute(sql + " ORDER BY start", args)
+        return [StoredItem(*row[:8], json.loads(row[8] or "{}")) for row in rows]
 
     def records(self, doc_ids: Optional[list[str]] = None) -> list[StoredIndicator]:
         """Stored records, of ``doc_ids`` only when given, in document order."""
@@ -111,14 +171,16 @@ class RecordStore:
         return [StoredIndicator(*row[:9], bool(row[9]), *row[10:]) for row in self._db.execute(sql, args)]
 
 
-def _extract_document(target) -> list[IndicatorRecord]:
+def _extract_document(target) -> list[Grounded]:
+    """The rules' indicators, tasks and problems of one document."""
     from .extractor import SectionExtractor
 
     extractor = SectionExtractor(backend="rules")
-    out: list[IndicatorRecord] = []
-    for section in target.doc.sections:
-        out.extend(r for r in extractor.extract("indicator", target.doc, target.norm, section).records
-                   if isinstance(r, IndicatorRecord))
+    norm = target.norm  # built once per document
+    out: list[Grounded] = []
+    for kind in ("indicator",) + STRUCTURE_KINDS:
+        for section in target.doc.sections:
+            out.extend(extractor.extract(kind, target.doc, norm, section).records)
     return out
 
 
@@ -159,4 +221,4 @@ def open_records(settings: Optional[Settings] = None, *, documents: Optional[lis
     return RecordStore(require_index(settings))
 
 
-__all__ = ["RecordStore", "StoredIndicator", "refresh_records", "open_records", "DB_NAME", "VERSION"]
+__all__ = ["RecordStore", "StoredIndicator", "StoredItem", "refresh_records", "open_records", "DB_NAME", "VERSION"]
