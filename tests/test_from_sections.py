@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from llm_extract.extract.record_store import StoredItem
 from llm_extract.qa.from_sections import answer_from_sections, list_kind
 from llm_extract.qa.understand import understand
 from llm_extract.text.query import parse_query
@@ -12,22 +11,10 @@ ORIGINAL = ("二、存在的问题\n我们也清醒地看到，一是产业结�
             "三、2023年工作安排\n（一）做强特色产业。新建茶园2000亩。\n（二）补齐民生短板。\n（三）抓好生态保护。\n")
 
 
-@dataclass
-class Item:
-    doc_id: str
-    record_type: str
-    text: str
-    source: str
-    start: int
-    end: int
-    evidence: str
-    section: str
-    headline: bool = False
-
-
 def _item(kind, quote, headline=False, doc="d1"):
     start = ORIGINAL.index(quote)
-    return Item(doc, kind, quote, "x.txt", start, start + len(quote), quote, "", headline)
+    section = "三、2023年工作安排" + (f" > （一）{quote}" if headline else "")
+    return StoredItem(doc, kind, quote, section, "x.txt", start, start + len(quote), quote, {})
 
 
 ITEMS = [

@@ -281,7 +281,7 @@ def _stored(scope, docs: list[dict], settings: Settings, records, kind: str = "i
     with opened as store:
         if kind == "indicator":
             return store.records(ids)
-        return store.items(ids, kind) if hasattr(store, "items") else []
+        return [item for doc_id in ids for item in store.items(doc_id, kind)]
 
 
 def _compares_places(query: Query) -> bool:

@@ -32,7 +32,7 @@ _NARROWER = re.compile(r"方面的问题|领域|行业|项目|工程|产业|企�
 
 
 class StoredItem(Protocol):
-    """What the route reads of a stored task or problem item."""
+    """What the route reads of a stored task or problem item (:class:`~llm_extract.extract.record_store.StoredItem`)."""
 
     doc_id: str
     record_type: str
@@ -42,7 +42,16 @@ class StoredItem(Protocol):
     end: int
     evidence: str
     section: str
-    headline: bool
+
+    @property
+    def heading_path(self) -> list[str]: ...
+
+
+def is_headline(item: StoredItem) -> bool:
+    """Whether a task is the heading of its own section (（一）做强特色产业), not a clause of its body."""
+    path = item.heading_path
+    text = "".join(item.text.split())
+    return bool(path and text and text in "".join(path[-1].split()))
 
 
 def list_kind(query: Query) -> str:
@@ -76,7 +85,7 @@ def answer_from_sections(query: Query, items: list[StoredItem], docs: dict[str, 
         return None
     of_kind = [i for i in items if i.record_type == kind]
     if kind == "task":
-        of_kind = [i for i in of_kind if i.headline]
+        of_kind = [i for i in of_kind if is_headline(i)]
     doc_ids = {i.doc_id for i in of_kind}
     if len(doc_ids) != 1 or not 2 <= len(of_kind) <= MAX_ITEMS:
         return None
@@ -95,4 +104,4 @@ def answer_from_sections(query: Query, items: list[StoredItem], docs: dict[str, 
     return RecordAnswer(text=head + "\n" + "\n".join(lines), citations=citations, passages=passages, reasons=reasons)
 
 
-__all__ = ["answer_from_sections", "list_kind", "StoredItem", "MAX_ITEMS"]
+__all__ = ["answer_from_sections", "list_kind", "is_headline", "StoredItem", "MAX_ITEMS"]
