@@ -137,3 +137,28 @@ def test_an_abstention_names_the_years_the_records_do_give(tmp_path):
     series = ask("2019到2020年地区生产总值怎么变化？", settings=Settings(index=str(tmp_path)),
                  doc_ids=["a19", "a20"], retriever=_NoPassages(), llm=_NoModel(), records=_Store(GDP))
     assert series.route == "record" and [c.id for c in series.citations] == [1, 2]
+
+
+def test_relative_years_are_read_against_the_report_year():
+    from llm_extract.qa.scope import Scope, anchor_years
+    from llm_extract.text.segments import relative_years
+
+    assert relative_years("去年地区生产总值是多少") == [-1] and relative_years("明年的目标") == [1]
+    assert relative_years("比上年增长多少") == [] and relative_years("与去年同期相比") == []
+    docs = [{"doc_id": "a21", "place": "青川县", "report_year": 2021}]
+    q, note = anchor_years(parse_query("青川县去年地区生产总值是多少"), docs, Scope(doc_ids=["a21"]))
+    assert q.years == (2020,) and "2021" in note
+    two = docs + [{"doc_id": "a20", "place": "青川县", "report_year": 2020}]
+    assert anchor_years(parse_query("去年地区生产总值是多少"), two, Scope())[0].years == ()  # which report?
+
+
+def test_documents_that_disagree_are_shown_side_by_side_each_cited():
+    later = _rec("a21", "地区生产总值预计达到55亿元，增长7%", "地区生产总值", period="2020", value=51, unit="亿元")
+    DOCS["a20"]["title"], DOCS["a21"]["title"] = "青川县2020年工作总结", "青川县2021年政府工作报告"
+    try:
+        ans = _ask("青川县2020年地区生产总值是多少？", [GDP[1], later], ["青川县"])
+    finally:
+        del DOCS["a20"]["title"], DOCS["a21"]["title"]
+    assert ans.text == ("青川县2020年地区生产总值，各文档给出的数字不同：《青川县2020年工作总结》为50.35亿元[1]；"
+                        "《青川县2021年政府工作报告》为51亿元[2]。")
+    _grounded(ans)

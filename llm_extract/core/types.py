@@ -202,6 +202,7 @@ class Query:
     normalized: str  # folded and simplified the way indexed text is
     years: tuple[int, ...] = ()  # years the question names, in order
     years_spanned: tuple[int, ...] = ()  # every year of a range it writes (2015到2018年 → 2015…2018)
+    relative_years: tuple[int, ...] = ()  # offsets from the report's year it writes (今年 0, 去年 -1, 明年 1)
     place_mentions: tuple[str, ...] = ()  # names ending in 镇/乡/县 written in the question (not 全镇, 城镇 …)
     numbers: tuple[float, ...] = ()  # every number the question prints (years included)
     terms: frozenset[str] = frozenset()  # subject bigrams: question words, places and years left out

@@ -187,7 +187,7 @@ def ask(
     """
     from ..index.access import list_documents
     from .rerank import METHODS as RERANK_METHODS
-    from .scope import Scope, names_unknown_place, resolve_scope
+    from .scope import Scope, anchor_years, names_unknown_place, resolve_scope
 
     settings = settings or Settings()
     query = as_query(question)
@@ -202,6 +202,8 @@ def ask(
     if scope.problem:
         return Answer(query.text, ABSTAIN_TEXT, True, route="abstain", problems=[scope.problem],
                       explain=explain + [scope.problem])
+    query, anchored = anchor_years(query, docs, scope)
+    explain += [anchored] if anchored else []
     if settings.ask.records and (scope.doc_ids or len(docs) == 1 or _compares_places(query)):
         found = _from_records(query, scope, docs, settings, records)
         if found is not None:

@@ -16,7 +16,8 @@ The route only answers when it is sure; anything else falls through to the model
 * a figure the report leaves blank (``xx亿元``) is answered as such, cited, with no number;
 * records of that metric, year and kind exist (an ``actual`` question also takes an ``estimate``
   when no actual is stored), carry the asked figure (a growth rate for ``rate``; a total for
-  ``quantity``), and all agree.  Disagreeing records are left to the model.
+  ``quantity``), and all agree.  Records of different documents that disagree are shown side by
+  side, each cited; records of one document that disagree are left to the model.
 
 A metric over several years (``trend``) or across places (``ranking``) is answered from the same
 records by :mod:`.record_series`, each figure with its own citation.
@@ -28,7 +29,7 @@ from typing import Optional
 
 from ..core.types import Query
 from ..extract.record_store import StoredIndicator
-from .record_series import answer_ranking, answer_series
+from .record_series import answer_ranking, answer_series, settled_figures
 from .record_text import (
     RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of, shown_name,
 )
@@ -96,7 +97,7 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
         return _only_growth(query, same, year)
     distinct = {(round(v, 9), u) for _, (v, u) in pool}
     if len(distinct) != 1:
-        return None
+        return _side_by_side(query, pool, docs, year)
     r, (value, unit) = pool[0]
     doc = docs.get(r.doc_id, {})
     where = doc.get("place") or ""
@@ -104,6 +105,27 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
     citations, passages = cited(r)
     reasons = [f"metric {query.metric} ({query.metric_raw}), year {year}, kind {r.kind}, shape {query.shape}",
                f"{len(pool)} agreeing record(s) in {len({p.doc_id for p, _ in pool})} document(s)"]
+    return RecordAnswer(text=text, citations=citations, passages=passages, reasons=reasons)
+
+
+def _side_by_side(query: Query, pool: list, docs: dict[str, dict], year: str) -> Optional[RecordAnswer]:
+    """Documents that disagree on the figure (a report's estimate, the next year's communiqué): each
+    document's figure, cited, side by side.  ``None`` when one document disagrees with itself."""
+    settled = settled_figures(pool)
+    if settled is None:
+        return None
+    parts = []
+    citations, passages = [], []
+    for n, (r, (value, unit)) in enumerate(settled, 1):
+        doc = docs.get(r.doc_id, {})
+        c, h = cited(r, n)
+        citations += c
+        passages += h
+        shown = f"{'增长' if value >= 0 else '下降'}{fmt(abs(value))}%" if query.shape == "rate" else f"{fmt(value)}{unit}"
+        parts.append(f"《{doc.get('title') or r.source}》为{shown}{qualifier_of(r)}[{n}]")
+    where = docs.get(settled[0][0].doc_id, {}).get("place") or ""
+    text = f"{where}{year}年{shown_name(settled[0][0])}，各文档给出的数字不同：" + "；".join(parts) + "。"
+    reasons = [f"metric {query.metric}, year {year}: {len(settled)} documents give different figures, shown side by side"]
     return RecordAnswer(text=text, citations=citations, passages=passages, reasons=reasons)
 
 

@@ -48,7 +48,7 @@ def _pool(records: list[StoredIndicator], kind: str, measure: str) -> list[tuple
     return []
 
 
-def _settled(pool: list[tuple[StoredIndicator, tuple[float, str]]]) -> Optional[list]:
+def settled_figures(pool: list[tuple[StoredIndicator, tuple[float, str]]]) -> Optional[list]:
     """One ``(record, figure)`` per distinct figure, or ``None`` when one document disagrees with itself."""
     by_value: dict[tuple[float, str], tuple[StoredIndicator, tuple[float, str]]] = {}
     docs_of: dict[str, set] = {}
@@ -105,7 +105,7 @@ def answer_series(query: Query, records: list[StoredIndicator], docs: dict[str, 
     years = asked or sorted({int(r.period) for r in of_metric})
     cites, parts, missing = _Cites(), [], []
     for y in years:
-        settled = _settled(_pool([r for r in of_metric if r.period == str(y)], query.kind, measure))
+        settled = settled_figures(_pool([r for r in of_metric if r.period == str(y)], query.kind, measure))
         if settled is None:
             return None
         if not settled:
@@ -159,7 +159,7 @@ def answer_ranking(query: Query, records: list[StoredIndicator], docs: dict[str,
             by_place.setdefault(place, []).append(r)
     ranked: list[tuple[float, str, str, StoredIndicator, float, str]] = []  # base value, base unit, place, …
     for place, rs in by_place.items():
-        settled = _settled(_pool(rs, query.kind, measure))
+        settled = settled_figures(_pool(rs, query.kind, measure))
         if settled is None or len(settled) > 1:
             return None  # a place whose documents disagree cannot be ranked
         if not settled:
@@ -185,4 +185,4 @@ def answer_ranking(query: Query, records: list[StoredIndicator], docs: dict[str,
     return RecordAnswer(text=text, citations=cites.citations, passages=cites.passages, reasons=reasons)
 
 
-__all__ = ["answer_series", "answer_ranking"]
+__all__ = ["answer_series", "answer_ranking", "settled_figures"]

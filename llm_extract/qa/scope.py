@@ -14,7 +14,7 @@ are all it states: the years it reviews and plans, its report year and the years
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ..core.types import Query
@@ -76,6 +76,24 @@ def resolve_scope(question: "str | Query", docs: list[dict], *, place: Optional[
     return Scope(doc_ids=[d["doc_id"] for d in chosen], places=places, names=names)
 
 
+def anchor_years(query: Query, docs: list[dict], scope: Scope) -> tuple[Query, str]:
+    """``query`` with the years it names relative to the report (去年, 今年, 明年) made absolute.
+
+    Only when it writes no year itself and every document in scope has the same report year (a 2025
+    work report's 去年 is 2024; a 2013 summary's 明年 is 2014).  Returns the query and a line saying
+    how the years were read ("" when nothing was done).
+    """
+    if not query.relative_years or query.years:
+        return query, ""
+    chosen = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
+    report_years = {d.get("report_year") for d in chosen}
+    if len(report_years) != 1 or not next(iter(report_years)):
+        return query, ""
+    base = int(next(iter(report_years)))
+    years = tuple(base + offset for offset in query.relative_years)
+    return replace(query, years=years), f"relative years read as {list(years)} (the report year is {base})"
+
+
 def narrow_documents(question: "str | Query", docs: list[dict], *, place: Optional[str] = None,
                      year: Optional[int] = None) -> list[str] | None:
     """Doc ids the question is about (``None`` = no narrowing; ``[]`` = a filter matched nothing)."""
@@ -91,4 +109,4 @@ def names_unknown_place(question: "str | Query", docs: list[dict]) -> bool:
     return not any(a in query.normalized for a in known)
 
 
-__all__ = ["Scope", "resolve_scope", "narrow_documents", "names_unknown_place", "doc_years"]
+__all__ = ["Scope", "resolve_scope", "anchor_years", "narrow_documents", "names_unknown_place", "doc_years"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..core.types import Query
-from .segments import bigrams, year_spans, years_in
+from .segments import bigrams, relative_years, year_spans, years_in
 
 # Words that say what kind of answer is wanted or which report is meant, not what the answer is about.
 _QUESTION_WORDS = re.compile(
@@ -50,6 +50,7 @@ def parse_query(question: str) -> Query:
         normalized=q,
         years=tuple(years_in(q)),
         years_spanned=tuple(year_spans(q)),
+        relative_years=tuple(relative_years(q)),
         place_mentions=mentions,
         numbers=tuple(numbers_in(q)),
         terms=subject_terms(q),

@@ -4,6 +4,7 @@
   sentences (lists of figures) optionally cut after their commas too;
 * :data:`YEAR` / :func:`years_in` — four-digit years 1900–2099 not inside a longer number;
 * :func:`year_spans` — every year of a written range (``2015到2018年``, ``2016—2020年``);
+* :func:`relative_years` — years written relative to the report (今年 0, 去年 -1, 明年 +1 …);
 * :func:`trimmed` — a span without its surrounding whitespace;
 * :func:`bigrams` — the set of adjacent character pairs, optionally without pairs that hold given characters.
 """
@@ -70,6 +71,21 @@ def year_spans(text: str) -> list[int]:
     return out
 
 
+# 今年/去年/明年 … as the year asked about; 比上年/同比/上年同期 compare, they do not name the year.
+_RELATIVE = {"今年": 0, "本年度": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
+             "明年": 1, "来年": 1, "下一年": 1, "后年": 2}
+_RELATIVE_RE = re.compile(r"(?<![比较与同])(" + "|".join(sorted(_RELATIVE, key=len, reverse=True)) + r")(?!同期|相比)")
+
+
+def relative_years(text: str) -> list[int]:
+    """Offsets from the report's year of the years ``text`` names relatively (去年 → -1), in order."""
+    out: list[int] = []
+    for m in _RELATIVE_RE.finditer(text):
+        if _RELATIVE[m.group(1)] not in out:
+            out.append(_RELATIVE[m.group(1)])
+    return out
+
+
 def bigrams(text: str, *, skip: str = "") -> set[str]:
     """Adjacent character pairs of ``text``, leaving out pairs that hold a character of ``skip``."""
     if skip:
@@ -77,4 +93,4 @@ def bigrams(text: str, *, skip: str = "") -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-__all__ = ["SENT_END", "YEAR", "PUNCT", "sentence_spans", "trimmed", "years_in", "year_spans", "bigrams"]
+__all__ = ["SENT_END", "YEAR", "PUNCT", "sentence_spans", "trimmed", "years_in", "year_spans", "relative_years", "bigrams"]
