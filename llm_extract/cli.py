@@ -316,7 +316,7 @@ def extract(
     out: Path = typer.Option(Path("records.jsonl"), "--out", help="Output file"),
     fmt: Optional[str] = typer.Option(None, "--format", help="jsonl|csv|parquet|sqlite (default from --out suffix)"),
     backend: Optional[str] = typer.Option(
-        None, "--backend", help="auto (default: rules for indicators, tasks and problems, the model for projects, as measured) | rules | llm "
+        None, "--backend", help="auto (default: rules for indicators, tasks, problems and projects, as measured) | rules | llm "
         "| rules+llm"
     ),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Parallel model requests"),

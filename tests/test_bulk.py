@@ -113,8 +113,9 @@ def test_auto_backend_takes_the_measured_choice_per_kind(tmp_path, targets):
 
     assert resolve_backend("auto", "indicator") == "rules"
     assert resolve_backend("auto", "task") == "rules" and resolve_backend("auto", "problem") == "rules"
-    assert resolve_backend("auto", "project") == "llm" and resolve_backend("rules+llm", "indicator") == "rules+llm"
-    assert not needs_llm("auto", ["indicator", "task", "problem"]) and needs_llm("auto", ["indicator", "project"])
+    assert resolve_backend("auto", "project") == "rules" and resolve_backend("rules+llm", "indicator") == "rules+llm"
+    assert resolve_backend("auto", "MyRecord") == "llm"  # a user's schema has no rules
+    assert not needs_llm("auto", ["indicator", "task", "problem", "project"]) and needs_llm("auto", ["indicator", "MyRecord"])
     # The default (auto) extracts indicators with no model at all: no client is made, none is needed.
     out = tmp_path / "auto.jsonl"
     s = run_extraction(targets, kinds=["indicator"], out=out, settings=Settings(index=tmp_path))

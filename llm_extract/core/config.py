@@ -130,7 +130,7 @@ class ExtractSettings(_Group):
 
     backend: ExtractBackend = _f(
         "auto", "extract_backend",
-        "auto (per kind, as measured: rules for indicators, tasks and problems, the model for projects) | rules | llm | rules+llm",
+        "auto (per kind, as measured: rules for indicators, tasks, problems and projects) | rules | llm | rules+llm",
     )
     concurrency: int = _f(1, "concurrency", "Parallel requests for bulk extraction", ge=1, le=64)
 

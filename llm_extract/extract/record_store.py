@@ -74,10 +74,10 @@ class StoredIndicator:
 
 @dataclass(frozen=True)
 class StoredItem:
-    """One stored task or problem: its text, the heading path it stands under and its exact span.
+    """One stored task, problem or project: its text (a project's name), the heading path it stands under and its exact span.
 
     ``fields`` holds the rest of the record (a task's ``value``/``unit``/``deadline``/``period``, a
-    problem's ``category``).  ``heading_path`` is ``section`` cut at `` > ``.
+    problem's ``category``, a project's ``status``/``investment_value``/``period``).  ``heading_path`` is ``section`` cut at `` > ``.
     """
 
     doc_id: str
@@ -172,7 +172,7 @@ class RecordStore:
 
 
 def _extract_document(target) -> list[Grounded]:
-    """The rules' indicators, tasks and problems of one document."""
+    """The rules' indicators, tasks, problems and projects of one document."""
     from .extractor import SectionExtractor
 
     extractor = SectionExtractor(backend="rules")

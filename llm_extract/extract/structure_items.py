@@ -36,6 +36,8 @@ class Item:
     start: int
     end: int
     fields: dict = field(default_factory=dict)
+    #: Where the record's text (a project's name) stands when it is narrower than the evidence.
+    text_span: Optional[tuple[int, int]] = None
 
 
 # --- clauses ----------------------------------------------------------------------------------

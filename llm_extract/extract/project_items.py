@@ -1,0 +1,233 @@
+"""Projects read from a report's sentences, by rules (no model).
+
+A work report names its construction and investment projects in lists that share one status:
+``云岭水库、青川至云岭高速等项目开工建设`` (review) or ``加快青川机场三期、云岭抽水蓄能电站建设``
+(plan).  Each clause that names a project and says how far it is (签约, 开工, 在建, 建成, 投产,
+通车 …) gives one record per named project: the name is the list item as printed, the evidence
+the clause, the status the clause's verb read in the part of the report it stands in, the period
+the year of that part.
+
+Only named projects count: batches (``12个重点项目``, ``一批水利工程``), generic items of a list
+(``高标准农田``, ``重大水利工程``) and zones (新区, 开发区, 保税区) are left out.  An investment is
+kept only when the clause names a single project (``总投资8.6亿元的云岭大桥``), never split from
+the total of a group.
+
+Works on one section's normalized, simplified text and returns :class:`.structure_items.Item`
+offsets into it; :mod:`.extractor` maps them to the original and grounds the records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+from ..text.numbers import find_quantities
+from ..text.numerals import fold
+from .candidates import section_context
+from .structure_items import _YEAR_RE, Item, _plan_period, clause_spans, plan_depth
+
+__all__ = ["project_items", "project_status", "section_projects", "split_names"]
+
+# --- what a project is called -----------------------------------------------------------------
+# Words a project's name ends with (the object built or run).
+_HEAD = (
+    r"项目|工程|高铁|铁路|城际|高速公路|高速|公路|国道|省道|机场|水库|水利枢纽|枢纽|电站|电厂|核电|港区|码头|泊位群?|"
+    r"产业园区?|园|基地|中心|博物馆|纪念馆|美术馆|文学馆|展览馆|军事馆|科技馆|图书馆|体育馆|医院|综合楼|校区|学院|大学|"
+    r"研究院|中学|小学|宿舍楼|号线|环线|通道|管道|灌区|生产线|产线|小镇|大桥|隧道|查验场|[一二三四五六\d]期|LNG|集群|"
+    r"港|段|(?<![A-Za-z])[GS]\d{2,4}"
+)
+# What is done to an object: a name ending so (``云岭医院改造``) must name the object it is done to.
+_PROCESS = r"改扩建|扩建|迁建|扩容|改造|恢复重建|修复|一体化"
+_PAREN = r"(?:[（(][^）)]{1,8}[）)])?"
+_HEAD_END_RE = re.compile(rf"(?:{_HEAD}){_PAREN}[”\"]?$")
+_PROCESS_END_RE = re.compile(rf"(?:{_PROCESS}){_PAREN}$")
+_OBJECT_RE = re.compile(rf"{_HEAD}|厂|馆|站|桥|广场|场|路|渠|石窟|楼|库|村内")
+# A batch, a generic item of a list, a programme, a policy or a zone: no named project.
+_COUNT_RE = re.compile(
+    r"^(?:\d+|[一二三四五六七八九十百千两几多数]+)(?:[个条项座批所家处大部]|多个|余个)|一批|多个|若干|各类|一系列|等|"
+    r"\d+(?:家|件|个|所|处|座|户|条|项|批|部)|[\d一二三四五六七八九十百千万]+(?:大|项)(?:重大|标志性)?(?:工程|项目)|"
+    r"^“[^”]*[工项][程目]”$|^“[^”]+”.{0,4}工程$|“[\d一二三四五六七八九十百千万]+”")
+_GENERIC_RE = re.compile(
+    r"^(?:重大|重点|新型|现代|高标准|新一代|大型|中小|农村|城市|城镇|老旧|省级|市级|县级|乡村|数字|智慧|绿色|传统|"
+    r"基础|公共|民生|相关|其他|有关|骨干|配套|既有|现有|已有|在建|续建|新开工|标志性|示范|试点|全省|全市|全区|全县|"
+    r"我省|我市|我区|我县|本地|各地|沿线|区域|地方|社会|政府|产业|交通|能源|水利|新能源|新基建|通用|工程|项目|大项目)")
+_NOT_PROJECT_RE = re.compile(
+    r"行动|体系|机制|政策|制度|改革|战略|计划|规划$|试点|示范区|城市$|新区|开发区|保税区|自贸|试验区|经济区|"
+    r"保护区|功能区|承载区|集聚区|先导区|片区|走廊|产业带|经济带|大通道|新通道|工作|活动|服务|建设$|发展$|能力|水平|"
+    r"质量|效益|环境|治理$|网络$|设施$|人才|企业$|资金|债券|基金|投资|消费|市场|品牌|标准|[率额量]$|年$|^[\d.]+$|"
+    r"(?<!改造)提升|提质|强基|培优|惠民|精品|创作|素养|赋能|激活|融合|畅通|道德|振兴|培育|保护$|生态保护|生态修复|节能|降碳|超低排放|"
+    r"适老化|适儿化|双一流|拔尖|一流|强港|强省|防洪排涝|进校园|进课堂|转型|更新|差别化|属地化|管理|作品|《|领域|"
+    r"行业|基础性|补短板|两重|千项万亿|一号|揭榜|攻关|中试|概念验证|实验室|国家公园|文化公园|植物园|长廊|产业集群|"
+    r"平台|之都|之乡|创新中心|贸易中心|贸易港|阶段|参与|融入|公平|鼓励|引导|规范|办理|提供|领先|唯一|"
+    r"最大$|首个$|首家$|^(?:全国|国内|国际|世界)首|难题|人大|政协|^[一二三四五六七八九十]、|^“[^”]*$")
+# Verbs and adverbs around the list, not part of a name.
+_LEAD_RE = re.compile(
+    r"(?:着力|着重|重点|全力|加快|加速|加紧|加大|积极|扎实|有序|稳步|持续|深入|全面|大力|确保|力争|争取|推动|推进|促进|"
+    r"支持|抓好|抓紧|做好|实施|建设|建成|建好|开工|启动|新建|续建|完成|基本|实现|布局|谋划|招引|引进|打造|围绕|聚焦|"
+    r"开展|切实|务实|继续|进一步|尽快|如期|年内|今年|当年|投产|投运|投用|竣工|完工|落成|重点打造|我区首个|首个|"
+    r"实现了|完成了|建成了|开工了|推进了|加快了|加强|加力|探索|优化|拓展|统筹|强化|共同|提速|高效|率先|科学|获批|"
+    r"新扩建|建强|下大力气|要|好|和|及|以及|与|、)+")
+_TAIL_RE = re.compile(
+    r"(?:的|之|了|已|正在|正式|全面|全线|主体|顺利|加快|加速|稳步|有序|集中|如期|年内|年底|尽早|力争|基本|已经|目前|"
+    r"推进|建设|建成|开工|动工|破土动工|竣工|完工|投产|投用|投运|运行|运营|试运行|通车|贯通|开馆|开放|落成|送电|落地|"
+    r"签约|获批|立项|量产|达产|达效|生产|启动|前期工作|前期|进度|规划和建设|规划|准备|工作|[“”\"]|和|及|等)+$")
+_GROUP_RE = re.compile(r"等[^、，。；]*$")  # ``…等5条高铁`` / ``…等“十大产业项目”``: the group the list belongs to
+_PROJECT_WORD_RE = re.compile(r"项目|工程|高铁|高速|铁路|煤矿|电站|机场|水库|基地|园区?")
+_JOIN_RE = re.compile(r"以及|和|及|与")
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    """``text[s:e]`` without the verbs, adverbs and status words around a name."""
+    while True:
+        s0, e0 = s, e
+        m = _LEAD_RE.match(text, s, e)
+        if m and m.end() < e:
+            s = m.end()
+        m = _TAIL_RE.search(text, s, e)
+        if m and m.start() > s:
+            e = m.start()
+        de = text.rfind("的", s, e)
+        if de >= 0 and e - de > 3:
+            s = de + 1  # ``全国最大的25万吨…项目``: the name follows the last 的
+        if (s, e) == (s0, e0):
+            return s, e
+
+
+def split_names(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The list items of ``text[s:e]`` (a clause without its group tail), split at 、 and at a
+    和/及/与 that joins two project names; each stripped of the words around it."""
+    parts: list[tuple[int, int]] = []
+    pos = s
+    for i in range(s, e + 1):
+        if i == e or text[i] == "、" or (text[i] == "“" and i > pos and text[i - 1] == "”"):
+            if i > pos:
+                parts.append((pos, i))
+            pos = i + 1 if i < e and text[i] == "、" else i
+    out: list[tuple[int, int]] = []
+    for a, b in parts:
+        out.extend(_split_join(text, a, b))
+    return [span for span in (_strip(text, a, b) for a, b in out) if span[1] - span[0] >= 2]
+
+
+def _split_join(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """``云岭水库和青川电厂`` is two names; ``云岭新材料和储能产业园`` one (its left part names nothing)."""
+    for m in _JOIN_RE.finditer(text, a, b):
+        left = _strip(text, a, m.start())
+        if left[1] > left[0] and _has_head(text[left[0] : left[1]]):
+            return [(a, m.start())] + _split_join(text, m.end(), b)
+    return [(a, b)]
+
+
+def _has_head(name: str) -> bool:
+    """Whether ``name`` ends with the object a project builds (or with a process done to a named object)."""
+    if _HEAD_END_RE.search(name):
+        return True
+    m = _PROCESS_END_RE.search(name)
+    return bool(m and _OBJECT_RE.search(name[: m.start()]))
+
+
+def _is_named(name: str, *, listed: bool) -> bool:
+    """A project's proper name: long enough (two characters in a list: ``西延、西康等高铁``), no batch,
+    generic item, programme or zone."""
+    return not (len(name) < (2 if listed else 3) or len(name) > 40 or _COUNT_RE.search(name)
+                or _GENERIC_RE.match(name) or _NOT_PROJECT_RE.search(name))
+
+
+# --- how far it is ----------------------------------------------------------------------------
+_OPERATING_RE = re.compile(r"投产|投用|投运|通车|运行|运营|开馆|量产|满产|送电|开通|投入使用|开放")
+_DONE_RE = re.compile(r"建成|完工|竣工|落成|贯通|完成")
+_STARTED_RE = re.compile(r"开工|动工|启动|开建")
+_PLANNED_RE = re.compile(r"签约|获批|批复|立项|招引|前期|谋划|申报|规划|布局|引进")
+_BUILDING_RE = re.compile(r"加快|推进|推动|在建|建设|实施|抓好|打造|续建")
+_PLAN_START_RE = re.compile(r"开工|动工|启动|前期|谋划|立项|获批|签约|申报|规划|布局|招引|引进|落地|准备|^(?:新建|建设)")
+
+
+def project_status(clause: str, plan: bool) -> str:
+    """The :data:`~llm_extract.core.types.ProjectStatus` a clause states, read as a plan or a review.
+
+    In a plan, a start (开工, 前期工作, 签约) is ``planned`` and anything else, a completion target
+    included, ``under_construction``; in a review the verb says how far the project got.
+    """
+    if plan:
+        return "planned" if _PLAN_START_RE.search(clause) else "under_construction"
+    for status, pattern in (("in_operation", _OPERATING_RE), ("completed", _DONE_RE), ("started", _STARTED_RE),
+                            ("planned", _PLANNED_RE), ("under_construction", _BUILDING_RE)):
+        if pattern.search(clause):
+            return status
+    return "unknown"
+
+
+# A clause led by these verbs improves a field or a system; it names no project.
+_SOFT_LEAD_RE = re.compile(r"(?:加强|优化|统筹|强化|探索|引导|鼓励|规范|完善|提高|培育|发展|加大|全流程|为)")
+_STATUS_CUE_RE = re.compile(
+    r"建设|建成|建好|开工|动工|竣工|完工|投产|投用|投运|通车|运行|运营|开馆|落成|贯通|送电|扩建|改造|签约|落地|获批|"
+    r"立项|前期|推进|推动|加快|实施|抓好|打造|启动|量产|开放|新建|续建|重建|修复|完成")
+
+
+# --- investment -------------------------------------------------------------------------------
+_INVEST_RE = re.compile(r"(?:总投资|投资|计划投资|完成投资)(?:约|达|超过?|近)?")
+
+
+def _investment(clause: str) -> dict:
+    """The amount invested in the one project of a clause (``总投资8.6亿元``), as printed."""
+    m = _INVEST_RE.search(clause)
+    if not m:
+        return {}
+    for q in find_quantities(clause[m.end() :]):
+        if q.start == 0 and q.base_unit == "元" and q.raw[:1].isdigit():
+            return {"investment_value": q.value, "investment_unit": q.unit, "investment_base": q.value_base}
+    return {}
+
+
+# --- one section ------------------------------------------------------------------------------
+def _clause_names(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Named projects of the clause ``text[s:e]``: items with a head noun, and every item of a list
+    one of whose items has one or whose group is a kind of project (``…等重点项目``)."""
+    group = _GROUP_RE.search(text, s, e)
+    grouped = bool(group and _PROJECT_WORD_RE.search(group.group(0)))
+    if _SOFT_LEAD_RE.match(text, s, e) or not (grouped or _STATUS_CUE_RE.search(text, s, e)):
+        return []
+    names = split_names(text, s, group.start() if group else e)
+    headed = [_has_head(text[a:b]) for a, b in names]
+    listed = grouped or (len(names) > 1 and any(h and _HEAD_END_RE.search(text[a:b]) for (a, b), h in zip(names, headed)))
+    return [(a, b) for (a, b), h in zip(names, headed) if (h or listed) and _is_named(text[a:b], listed=listed)]
+
+
+def _status_text(text: str, s: int, e: int) -> str:
+    """The clause when it states a status, else its sentence up to it (``力争开工建设A；B等项目``)."""
+    if _STATUS_CUE_RE.search(text, s, e):
+        return text[s:e]
+    return text[max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1 : e]
+
+
+def project_items(text: str, heading_end: int, *, plan: bool, period: Optional[str]) -> list[Item]:
+    """One project record per named project in the clauses of a section's body."""
+    folded = fold(text)
+    out: list[Item] = []
+    for cs, ce in clause_spans(folded, heading_end):
+        names = _clause_names(folded, cs, ce)
+        if not names:
+            continue
+        clause = folded[cs:ce]
+        fields = {"status": project_status(_status_text(folded, cs, ce), plan), "period": period}
+        if len(names) == 1:
+            fields.update(_investment(clause))
+        for a, b in names:
+            out.append(Item("project", cs, ce, dict(fields), text_span=(a, b)))
+    return out
+
+
+def section_projects(text: str, heading_end: int, path: Sequence[str], doc) -> list[Item]:
+    """The projects of one section of ``doc`` (none in a communiqué or a problem section): dated to
+    the plan year in a plan part, else to the year its headings or the report's review name."""
+    _plan, problem = section_context(" > ".join(path), doc.report_type)
+    if problem or doc.report_type == "statistical_communique":
+        return []
+    plan = plan_depth(path, doc.report_type, doc.plan_years) is not None
+    if plan:
+        period = _plan_period(path, doc.plan_years)
+    else:
+        years = [y for h in path for y in _YEAR_RE.findall(h)]
+        review = [str(y) for y in (doc.review_years or doc.years)]
+        period = years[-1] if years else (review[0] if len(review) == 1 else None)
+    return project_items(text, heading_end, plan=plan, period=period)
