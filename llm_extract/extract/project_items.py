@@ -24,7 +24,7 @@ from typing import Optional, Sequence
 from ..text.numbers import find_quantities
 from ..text.numerals import fold
 from .candidates import section_context
-from .structure_items import _YEAR_RE, Item, _plan_period, clause_spans, plan_depth
+from .structure_items import Item, clause_spans, heading_years, plan_depth, plan_period
 
 __all__ = ["project_items", "project_status", "section_projects", "split_names"]
 
@@ -225,9 +225,9 @@ def section_projects(text: str, heading_end: int, path: Sequence[str], doc) -> l
         return []
     plan = plan_depth(path, doc.report_type, doc.plan_years) is not None
     if plan:
-        period = _plan_period(path, doc.plan_years)
+        period = plan_period(path, doc.plan_years)
     else:
-        years = [y for h in path for y in _YEAR_RE.findall(h)]
+        years = heading_years(path)
         review = [str(y) for y in (doc.review_years or doc.years)]
         period = years[-1] if years else (review[0] if len(review) == 1 else None)
     return project_items(text, heading_end, plan=plan, period=period)

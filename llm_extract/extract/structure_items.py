@@ -25,7 +25,7 @@ from ..text.outline import match_marker
 from .candidates import section_context, states_difficulty
 from .vocab import MetricIndex, default_index
 
-__all__ = ["Item", "section_items", "plan_depth", "headline_span", "task_items", "problem_items", "problem_category", "clause_spans"]
+__all__ = ["Item", "section_items", "plan_depth", "headline_span", "task_items", "problem_items", "problem_category", "clause_spans", "heading_years", "plan_period"]
 
 
 @dataclass
@@ -344,9 +344,14 @@ def problem_category(clause: str) -> str:
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?!以来|来)")
 
 
-def _plan_period(path: Sequence[str], plan_years: Sequence[int]) -> Optional[str]:
+def heading_years(path: Sequence[str]) -> list[str]:
+    """The years the headings of a section path name (not 20xx年以来), outermost first."""
+    return [y for h in path for y in _YEAR_RE.findall(h)]
+
+
+def plan_period(path: Sequence[str], plan_years: Sequence[int]) -> Optional[str]:
     """The year a plan part is for: the last year its headings name, else the report's one plan year."""
-    years = [y for h in path for y in _YEAR_RE.findall(h)]
+    years = heading_years(path)
     if years:
         return years[-1]
     return str(plan_years[0]) if len(plan_years) == 1 else None
@@ -360,7 +365,7 @@ def section_items(kind: str, text: str, heading_end: int, path: Sequence[str], d
         if depth is None:
             return []
         return task_items(text, heading_end, headline=len(path) == depth + 1,
-                          period=_plan_period(path, doc.plan_years))
+                          period=plan_period(path, doc.plan_years))
     if kind == "problem":
         _plan, problem = section_context(" > ".join(path), doc.report_type)
         in_plan = plan_depth(path, doc.report_type, doc.plan_years) is not None
