@@ -365,3 +365,16 @@ def test_communique_title_without_its_place_gets_the_issuer_s_place():
     m = meta(f"2016年国民经济和社会发展统计公报\n云雾州统计局\n2017年3月9日\n{BODY}")
     assert (m["place"], m["provenance"]["place"]) == ("云雾州", "byline")
     assert (m["title"], m["provenance"]["title"]) == ("云雾州2016年国民经济和社会发展统计公报", "inferred")
+
+
+def test_real_pdf_exported_without_its_title_line():
+    """A dev work report exported to text without its title and printed to PDF (tests/data/README.md)."""
+    from llm_extract.core.config import Settings
+    from llm_extract.extract.bulk import targets_from_paths
+
+    path = Path(__file__).resolve().parent / "data" / "real" / "jilin-2025-gzbg-notitle-lo-p1-2.pdf"
+    doc = targets_from_paths([path], Settings(), [])[0].doc
+    assert (doc.place, doc.level, doc.report_year, doc.report_type) == ("吉林省", "province", 2025, "government_work_report")
+    assert (doc.review_years, doc.plan_years) == ([2024], [2025])
+    assert doc.title == "2025年吉林省政府工作报告" and doc.provenance["title"] == "inferred"
+    assert doc.provenance["place"] == doc.provenance["report_year"] == "byline"

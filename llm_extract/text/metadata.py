@@ -16,7 +16,10 @@ from the most trusted source that states it, and ``provenance`` records which:
    (``我代表云岭镇人民政府``, ``2007年是云岭镇…``) or a town name the text
    keeps repeating;
 6. ``inferred`` — a rule over fields already read (a 2023 communiqué is
-   published in 2024; a government work report reviews the year before).
+   published in 2024; a government work report reviews the year before; a
+   report with no title, or only ``政府工作报告`` / ``2016年…统计公报``, as
+   texts exported without their title line have, is titled from the place
+   and year its byline gives: ``2025年青川县政府工作报告``).
 
 Fields:
 
