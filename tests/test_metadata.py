@@ -319,3 +319,62 @@ def test_a_city_with_towns_but_no_counties_is_county_level():
 def test_web_page_dates_are_no_report_year():
     m = meta(f"工作总结\n发布时间：2023年3月26日\n{BODY}")
     assert m["report_year"] is None and "report_year" not in m["provenance"]
+
+
+# ---------------------------------------------------------------------------
+# the same report in other formats (an export without its title line, a PDF whose title is an image)
+# ---------------------------------------------------------------------------
+
+def test_pdf_opening_with_the_issuer_is_titled_from_it_not_by_it():
+    # the splitter offers the page's first line as a title hint; an issuer or a date is no title
+    t = f"青川县统计局\n2024年4月2日\n2023年，全县经济稳中有进。{BODY}\n一、综合\n{BODY}"
+    m = meta(t, title_hint="青川县统计局")
+    assert m["title"] == "青川县2023年国民经济和社会发展统计公报" and m["provenance"]["title"] == "inferred"
+    for hint in ("——2025年1月14日在青川县第十六届人民代表大会第二次会议上", "2025年1月14日", "青川县县长 王某某"):
+        assert meta(f"{hint}\n各位代表：\n{BODY}", title_hint=hint)["title"] != hint
+
+
+def test_export_without_title_line_is_titled_from_its_byline():
+    top = "——2025年1月14日在青川县第十六届人民代表大会第二次会议上\n青川县人民政府县长 王某某\n各位代表：\n"
+    body = f"现在，我代表县人民政府，向大会报告工作，请予审议。\n2024年工作回顾\n{BODY}\n二、2025年工作安排\n{BODY}"
+    m = meta(top + body, title_hint=top.split("\n")[0])
+    assert (m["title"], m["provenance"]["title"]) == ("2025年青川县政府工作报告", "inferred")
+    assert (m["place"], m["level"], m["report_year"], m["review_years"], m["plan_years"]) == (
+        "青川县", "county", 2025, [2024], [2025])
+    # a bare genre line is completed the same way; a title naming its place is kept as printed
+    assert meta("政府工作报告\n" + top + body)["title"] == "2025年青川县政府工作报告"
+    assert meta("青川县政府工作报告\n" + top + body)["title"] == "青川县政府工作报告"
+
+
+def test_byline_run_together_as_one_sentence():
+    # exported text: date, congress, speaker and genre on one line ending in 。
+    t = ("来源：青川日报\n政府工作报告\n2025年1月14日在青川县第十六届人民代表大会第二次会议上县长王某某作政府工作报告。\n"
+         f"各位代表：\n{BODY}")
+    m = meta(t)
+    assert (m["place"], m["report_year"], m["provenance"]["place"]) == ("青川县", 2025, "byline")
+    assert m["title"] == "2025年青川县政府工作报告"
+
+
+def test_speaker_line_cut_at_a_wrap_is_no_title():
+    t = f"2025年1月14日在江北省第十四届人民代表大会第三次会议上江\n北省代省长李某某作政府工作报告\n各位代表：\n{BODY}"
+    m = meta(t)
+    assert m["title"] == "2025年江北省政府工作报告" and m["place"] == "江北省"
+
+
+def test_communique_title_without_its_place_gets_the_issuer_s_place():
+    m = meta(f"2016年国民经济和社会发展统计公报\n云雾州统计局\n2017年3月9日\n{BODY}")
+    assert (m["place"], m["provenance"]["place"]) == ("云雾州", "byline")
+    assert (m["title"], m["provenance"]["title"]) == ("云雾州2016年国民经济和社会发展统计公报", "inferred")
+
+
+def test_real_pdf_exported_without_its_title_line():
+    """A dev work report exported to text without its title and printed to PDF (tests/data/README.md)."""
+    from llm_extract.core.config import Settings
+    from llm_extract.extract.bulk import targets_from_paths
+
+    path = Path(__file__).resolve().parent / "data" / "real" / "jilin-2025-gzbg-notitle-lo-p1-2.pdf"
+    doc = targets_from_paths([path], Settings(), [])[0].doc
+    assert (doc.place, doc.level, doc.report_year, doc.report_type) == ("吉林省", "province", 2025, "government_work_report")
+    assert (doc.review_years, doc.plan_years) == ([2024], [2025])
+    assert doc.title == "2025年吉林省政府工作报告" and doc.provenance["title"] == "inferred"
+    assert doc.provenance["place"] == doc.provenance["report_year"] == "byline"

@@ -16,7 +16,10 @@ from the most trusted source that states it, and ``provenance`` records which:
    (``我代表云岭镇人民政府``, ``2007年是云岭镇…``) or a town name the text
    keeps repeating;
 6. ``inferred`` — a rule over fields already read (a 2023 communiqué is
-   published in 2024; a government work report reviews the year before).
+   published in 2024; a government work report reviews the year before; a
+   report with no title, or only ``政府工作报告`` / ``2016年…统计公报``, as
+   texts exported without their title line have, is titled from the place
+   and year its byline gives: ``2025年青川县政府工作报告``).
 
 Fields:
 
@@ -56,6 +59,9 @@ _WEB_LABEL = re.compile(r"(?:发布|时间|来源|日期|浏览|点击|作者|�
 _ROLE = re.compile(r"(?:代理|代)?(?:省长|市长|县长|区长|州长|盟长|旗长|镇长|乡长|主席|主任)")
 _CONGRESS = re.compile(r"在(.{2,40}?)第[一二三四五六七八九十百零〇\d]+届人民代表大会")
 _ISSUER = re.compile(r"^(.{2,30}?)统计局")
+# ``代省长某某作政府工作报告``: who delivers the report (a byline, also the tail of one cut at a wrap).
+_SPEAKER = re.compile(_ROLE.pattern + r"[ \t\u3000]*[\u4e00-\u9fff]{2,4}[ \t\u3000]*(?:作|做)(?:政府)?工作报告")
+_SALUTATIONS = ("各位代表", "同志们")
 _GOVERNMENT = re.compile(r"^(.{2,30}?)(?:人民政府|政府)")
 
 # --- years --------------------------------------------------------------------
@@ -78,6 +84,8 @@ _PLAN = re.compile(r"计划|安排|要点|打算|规划")
 _PLAN_IF_DATED = re.compile(r"主要工作|目标|思路|措施|任务")
 _FUTURE = re.compile(r"(?:19|20)\d{2}年|今后|明年|今年|下一步|新的一年|新一年|未来|下半年")
 _COMMUNIQUE = re.compile(r"统计公报|国民经济和社会发展.{0,4}公报")
+# A title that names no place: the genre alone, perhaps with its year.
+_GENERIC_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:(?:政府)?工作报告|(?:国民经济和社会发展)?统计公报)$")
 
 # --- level of a 市 -----------------------------------------------------------------
 _HAS_COUNTIES = re.compile(r"县[(（]市、?区[)）]|县[(（]区[)）]|县市区|区县|县区|各县|[一二三四五六七八九十\d]+个县")
@@ -108,7 +116,8 @@ def _clean_title(line: str) -> str:
 
 
 def _is_title(line: str) -> bool:
-    return 4 <= len(line) <= 60 and not _TITLE_BAD.search(line) and any(w in line for w in _TITLE_WORDS)
+    return (4 <= len(line) <= 60 and not _TITLE_BAD.search(line) and any(w in line for w in _TITLE_WORDS)
+            and not _SPEAKER.search(line))
 
 
 def _place_in(text: str) -> Optional[Place]:
@@ -122,10 +131,15 @@ def _is_place_line(line: str) -> bool:
 
 
 def _title_lines(top: list[str]) -> list[str]:
-    """Title-like lines; a place alone on a line followed by ``2016年…公报`` is joined to it."""
+    """Title-like lines above the salutation; a place alone on a line followed by ``2016年…公报`` is joined to it.
+
+    Below ``各位代表：`` the speech has begun: ``2024年工作回顾`` there is a part's heading, not the title.
+    """
     out = []
     lines = [_clean_title(line) for line in top]
     for i, line in enumerate(lines):
+        if line.startswith(_SALUTATIONS):
+            break
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if _is_place_line(line) and _is_title(nxt) and _place_in(nxt) is None:
             out.append(line + nxt)
@@ -135,14 +149,31 @@ def _title_lines(top: list[str]) -> list[str]:
 
 
 def _byline(top: list[str]) -> list[str]:
-    """The lines between the title and the salutation or first paragraph (no sentence in them)."""
+    """The lines between the title and the salutation or first paragraph (no sentence in them).
+
+    A congress line printed as a sentence (``2025年1月14日在青川县第…会议上县长某某作政府工作报告。``,
+    as exported texts run the byline together) is the byline's last line.
+    """
     out = []
     for line in top:
-        if line.startswith(("各位代表", "同志们")) or len(line) > 80 or re.search(r"[。，,；;！!？?]", line):
+        if line.startswith(_SALUTATIONS) or len(line) > 80:
+            break
+        if re.search(r"[。，,；;！!？?]", line):
+            if _CONGRESS.search(line):
+                out.append(line.lstrip("—-－ "))
             break
         if not _WEB_LABEL.search(line):
             out.append(line.lstrip("—-－ "))
     return out
+
+
+def _is_byline_line(line: str) -> bool:
+    """A byline line (congress, date, issuer, office holder, web label), never a title, though a
+    page's first line may be one: a PDF whose title is an image opens with ``青川县统计局``."""
+    line = line.lstrip("—-－ ")
+    if _CONGRESS.search(line) or _DATE.match(line) or _WEB_LABEL.search(line):
+        return True
+    return not _is_title(line) and len(line) <= 30 and bool(_ISSUER.match(line) or _ROLE.search(line))
 
 
 def _byline_place(lines: list[str]) -> Optional[Place]:
@@ -219,7 +250,7 @@ def _report_type(title: str, title_lines: list[str], head: str, byline: list[str
 def _choose_title(title_lines: list[str], hint: str, file_title: str, stem: str) -> tuple[str, str]:
     if title_lines:
         return title_lines[0], "title"
-    if re.search(r"[\u4e00-\u9fff]{2}", hint) and not _TITLE_BAD.search(hint):
+    if re.search(r"[\u4e00-\u9fff]{2}", hint) and not _TITLE_BAD.search(hint) and not _is_byline_line(hint):
         return hint, "title"
     for text, where in ((file_title, "file_title"), (stem, "filename")):
         if _is_title(text) and re.search(r"[\u4e00-\u9fff]", text):
@@ -268,12 +299,24 @@ def extract_metadata(norm: NormalizedText, *, title_hint: str = "", file_title: 
         prov["report_type"] = type_where
     years = _years(s, title_lines + ([title] if where == "title" and title not in title_lines else []), headings)
     dated = _dated(s, title, where, byline, rtype, stem, prov)
-    if not title and rtype == "statistical_communique" and place and dated["review_years"]:
-        title, where = f"{place.name}{dated['review_years'][0]}年国民经济和社会发展统计公报", "inferred"
+    title, where = _complete_title(title, where, place, rtype, dated)
     if title:
         prov["title"] = where
     return {"title": title, "place": place.name if place else "", "level": level, "years": years,
             "report_type": rtype, **dated, "provenance": prov}
+
+
+def _complete_title(title: str, where: str, place: Optional[Place], rtype: str, dated: dict) -> tuple[str, str]:
+    """A report with no title, or one that names neither place nor year (``政府工作报告``,
+    ``2016年国民经济和社会发展统计公报``, a text exported without its title line), is titled from
+    the place and years read elsewhere: ``2025年青川县政府工作报告``, ``云雾州2016年…统计公报``."""
+    if not place or (title and not _GENERIC_TITLE.match(title)):
+        return title, where
+    if rtype == "government_work_report" and dated["report_year"]:
+        return f"{dated['report_year']}年{place.name}政府工作报告", "inferred"
+    if rtype == "statistical_communique" and dated["review_years"]:
+        return f"{place.name}{dated['review_years'][0]}年国民经济和社会发展统计公报", "inferred"
+    return title, where
 
 
 def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, stem: str, prov: dict) -> dict:
