@@ -7,6 +7,7 @@ The sample corpus is ingested into a temp index first (not timed; records are st
 Each command then runs as a fresh process (``python -m llm_extract.cli …``), as from a shell:
 
 * ``ask`` on the **record** route: a figure the stored records settle (no model, no retriever);
+* ``ask`` on the **section** route: a list of a report's own problems (stored items, no model);
 * ``ask`` on the **abstain** route: a ``--place`` the index does not hold;
 * ``search`` (hybrid: BM25 + dense, so the embedder is loaded);
 * ``search`` with ``LLM_EXTRACT_RETRIEVAL=bm25`` (no embedder).
@@ -34,6 +35,7 @@ from results import save_json  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = {
     "ask (record route)": (["ask", "徐泾镇2013年第三产业增加值的目标是多少？", "--json"], {}),
+    "ask (section route)": (["ask", "小雄镇存在哪些问题？", "--json"], {}),
     "ask (abstain route)": (["ask", "地区生产总值是多少？", "--place", "青川县", "--json"], {}),
     "search (hybrid)": (["search", "徐泾镇2013年地区生产总值预期目标", "--json"], {}),
     "search (bm25)": (["search", "徐泾镇2013年地区生产总值预期目标", "--json"], {"LLM_EXTRACT_RETRIEVAL": "bm25"}),
