@@ -31,7 +31,7 @@ from ..core.types import Query
 from ..extract.record_store import StoredIndicator
 from .record_series import answer_ranking, answer_series, settled_figures
 from .record_text import (
-    RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of, shown_name,
+    Cites, RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of, shown_name,
 )
 
 def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: str, year: str) -> str:
@@ -115,18 +115,15 @@ def _side_by_side(query: Query, pool: list, docs: dict[str, dict], year: str) ->
     if settled is None:
         return None
     parts = []
-    citations, passages = [], []
-    for n, (r, (value, unit)) in enumerate(settled, 1):
+    cites = Cites()
+    for r, (value, unit) in settled:
         doc = docs.get(r.doc_id, {})
-        c, h = cited(r, n)
-        citations += c
-        passages += h
         shown = f"{'增长' if value >= 0 else '下降'}{fmt(abs(value))}%" if query.shape == "rate" else f"{fmt(value)}{unit}"
-        parts.append(f"《{doc.get('title') or r.source}》为{shown}{qualifier_of(r)}[{n}]")
+        parts.append(f"《{doc.get('title') or r.source}》为{shown}{qualifier_of(r)}{cites.add(r)}")
     where = docs.get(settled[0][0].doc_id, {}).get("place") or ""
     text = f"{where}{year}年{shown_name(settled[0][0])}，各文档给出的数字不同：" + "；".join(parts) + "。"
     reasons = [f"metric {query.metric}, year {year}: {len(settled)} documents give different figures, shown side by side"]
-    return RecordAnswer(text=text, citations=citations, passages=passages, reasons=reasons)
+    return RecordAnswer(text=text, citations=cites.citations, passages=cites.passages, reasons=reasons)
 
 
 __all__ = ["RecordAnswer", "answer_from_records"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Protocol
 
-from ..core.types import Citation, Hit, Query
+from ..core.types import Query
 
 MAX_ITEMS = 20
 _PROBLEM_Q = re.compile(r"问题|困难|不足|短板|差距|挑战|矛盾|弱项|薄弱")
@@ -68,17 +68,9 @@ def list_kind(query: Query) -> str:
     return ""
 
 
-def _cite(item: StoredItem, n: int) -> tuple[Citation, Hit]:
-    cite = Citation(id=n, doc_id=item.doc_id, source=item.source, start=item.start, end=item.end,
-                    quote=item.evidence, section=item.section)
-    hit = Hit(doc_id=item.doc_id, source=item.source, start=item.start, end=item.end, text=item.evidence,
-              section=item.section, score=1.0)
-    return cite, hit
-
-
 def answer_from_sections(query: Query, items: list[StoredItem], docs: dict[str, dict]):
     """A cited list of the report's own problems or tasks, or ``None`` (see the module docstring)."""
-    from .record_text import RecordAnswer
+    from .record_text import Cites, RecordAnswer
 
     kind = list_kind(query)
     if not kind:
@@ -90,18 +82,13 @@ def answer_from_sections(query: Query, items: list[StoredItem], docs: dict[str, 
     if len(doc_ids) != 1 or not 2 <= len(of_kind) <= MAX_ITEMS:
         return None
     doc = docs.get(next(iter(doc_ids)), {})
-    citations: list[Citation] = []
-    passages: list[Hit] = []
-    lines = []
-    for n, item in enumerate(sorted(of_kind, key=lambda i: i.start), 1):
-        cite, hit = _cite(item, n)
-        citations.append(cite)
-        passages.append(hit)
-        lines.append(f"{n}. {item.text.strip()}[{n}]")
+    cites = Cites()
+    lines = [f"{n}. {item.text.strip()}{cites.add(item)}" for n, item in enumerate(sorted(of_kind, key=lambda i: i.start), 1)]
     what = "存在的主要问题和困难" if kind == "problem" else "部署的主要任务"
     head = f"{doc.get('place') or '报告'}{what}（{doc.get('title') or doc.get('source') or ''}）：".replace("（）", "")
     reasons = [f"list of {kind}s: {len(lines)} item(s) stored for {doc.get('doc_id') or next(iter(doc_ids))}"]
-    return RecordAnswer(text=head + "\n" + "\n".join(lines), citations=citations, passages=passages, reasons=reasons)
+    return RecordAnswer(text=head + "\n" + "\n".join(lines), citations=cites.citations, passages=cites.passages,
+                        reasons=reasons)
 
 
 __all__ = ["answer_from_sections", "list_kind", "is_headline", "StoredItem", "MAX_ITEMS"]

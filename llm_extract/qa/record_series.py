@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..core.types import Citation, Hit, Query
+from ..core.types import Query
 from ..extract.record_store import StoredIndicator
 from ..text.numerals import unit_multiplier
-from .record_text import RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of
+from .record_text import Cites, RecordAnswer, figure_of, fmt, prefix_is_filler, qualifier_of
 
 # What may stand before the metric besides places and years: range words, and the place question.
 _SERIES_FILLER = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|从|到|至|—|–|-|~|～|历年|逐年|各年|每年|近几年|这几年|近年来?|以来|间|期间|之间")
@@ -70,21 +70,6 @@ def _figure_text(r: StoredIndicator, value: float, unit: str, measure: str) -> s
     return text
 
 
-class _Cites:
-    """Citations numbered in the order the answer uses them."""
-
-    def __init__(self) -> None:
-        self.citations: list[Citation] = []
-        self.passages: list[Hit] = []
-
-    def add(self, r: StoredIndicator) -> str:
-        n = len(self.citations) + 1
-        cites, hits = cited(r, n)
-        self.citations += cites
-        self.passages += hits
-        return f"[{n}]"
-
-
 def _one_place(records: list[StoredIndicator], docs: dict[str, dict]) -> Optional[str]:
     """The place all ``records`` are about ("" when the index does not know it), or ``None`` if several."""
     found = {docs.get(r.doc_id, {}).get("place") or "" for r in records}
@@ -103,7 +88,7 @@ def answer_series(query: Query, records: list[StoredIndicator], docs: dict[str, 
         return None
     asked = list(query.years_spanned or sorted(set(query.years)))
     years = asked or sorted({int(r.period) for r in of_metric})
-    cites, parts, missing = _Cites(), [], []
+    cites, parts, missing = Cites(), [], []
     for y in years:
         settled = settled_figures(_pool([r for r in of_metric if r.period == str(y)], query.kind, measure))
         if settled is None:
@@ -174,7 +159,7 @@ def answer_ranking(query: Query, records: list[StoredIndicator], docs: dict[str,
     extreme = _EXTREME.search(query.normalized)
     low = bool(extreme and _LOW.match(extreme.group(0)))
     ranked.sort(key=lambda x: x[0], reverse=not low)
-    cites = _Cites()
+    cites = Cites()
     shown = [f"{place}{_figure_text(r, v, u, measure)}{cites.add(r)}" for _, _, place, r, v, u in ranked]
     name = (query.metric_raw or query.metric) + ("增速" if measure == "rate" else "")
     text = f"{year}年{name}{extreme.group(0) if extreme else '最高'}的是{ranked[0][2]}。依次为：" + "、".join(shown) + "。"

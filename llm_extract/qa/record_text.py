@@ -29,11 +29,27 @@ class RecordAnswer:
     abstain: bool = False  # the records say the asked figure is not given (what is given is cited)
 
 
-def cited(r: StoredIndicator, n: int = 1) -> tuple[list[Citation], list[Hit]]:
-    """The record's span as the answer's citation ``[n]``, and as the passage shown with it."""
+def cited(r, n: int = 1) -> tuple[list[Citation], list[Hit]]:
+    """The span of a stored record (an indicator, or a task/problem item: both carry ``doc_id``, ``source``,
+    ``start``, ``end``, ``evidence``, ``section``) as the answer's citation ``[n]`` and the passage shown with it."""
     cite = Citation(id=n, doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, quote=r.evidence, section=r.section)
     hit = Hit(doc_id=r.doc_id, source=r.source, start=r.start, end=r.end, text=r.evidence, section=r.section, score=1.0)
     return [cite], [hit]
+
+
+class Cites:
+    """Citations numbered in the order the answer uses them; ``add`` returns the ``[n]`` to print."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self.passages: list[Hit] = []
+
+    def add(self, r) -> str:
+        n = len(self.citations) + 1
+        cites, hits = cited(r, n)
+        self.citations += cites
+        self.passages += hits
+        return f"[{n}]"
 
 
 _NOTE_MARK = re.compile(r"\[\d{1,2}\]|［\d{1,2}］|〔\d{1,2}〕|\(\d{1,2}\)|（\d{1,2}）")
@@ -83,4 +99,4 @@ def qualifier_of(r: StoredIndicator) -> str:
     return q if q in _QUALIFIERS else ""
 
 
-__all__ = ["RecordAnswer", "cited", "shown_name", "fmt", "prefix_is_filler", "figure_of", "qualifier_of"]
+__all__ = ["RecordAnswer", "Cites", "cited", "shown_name", "fmt", "prefix_is_filler", "figure_of", "qualifier_of"]
