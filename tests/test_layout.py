@@ -66,9 +66,7 @@ def test_running_headers_near_page_numbers_are_furniture():
     assert not any(mask[i] for i, ln in enumerate(lines) if ln == "全县经济运行总体平稳。")
 
 
-def test_wrapped_sentences_are_joined_in_the_search_text_only():
-    norm, chunks = _chunks(WRAPPED)
-    s = norm.simplified
+def _assert_wraps_joined_and_blocks_kept(s: str) -> None:
     # metric names cut at a line wrap and at a page break read whole
     assert "技术合同成交额8.76亿元,比上年增长12.5%" in s
     assert "茶园面积3.45万亩" in s  # across "— 2 —" and a blank line
@@ -81,6 +79,11 @@ def test_wrapped_sentences_are_joined_in_the_search_text_only():
     assert "\n二、工业\n" in s and "\n注释:\n" in s
     assert "\n[2]地区生产总值" in s
     assert "[1]本公报中数据为初步统计数,部分数据因四舍五入的原因,存在总计" in s
+
+
+def test_wrapped_sentences_are_joined_in_the_search_text_only():
+    norm, chunks = _chunks(WRAPPED)
+    _assert_wraps_joined_and_blocks_kept(norm.simplified)
     # offsets stay exact: every chunk quotes the original, page numbers and line breaks included
     for c in chunks:
         assert WRAPPED[c.start : c.end] == c.text
@@ -161,3 +164,93 @@ def test_a_label_alone_takes_its_value_line():
     lines = ["索引号:", "11510000MB1234567X/2024-00031", "发布日期:", "2024-01-26", "各位代表:",
              "现在,我代表县人民政府向大会报告工作,请予审议。"]
     assert chrome_mask(lines) == [True, True, True, True, False, False]
+
+
+# The same page exported double-spaced: a blank line after every printed line.
+DOUBLE_SPACED = "".join(line + "\n\n" for line in WRAPPED.split("\n"))
+
+# Double-spaced, 24 ideographs a line; real paragraph breaks shown by two blank lines, by an
+# indented next line, and by sentence punctuation.  Lines 1-2 and 5-6 of each paragraph wrap mid-word.
+SPACED_PARAGRAPHS = """一、农业
+
+全年云岭镇粮食播种面积 12.6 万亩，比上年增加 0.4 万亩，其
+
+中，水稻种植面积 5.2 万亩，玉米种植面积 4.1 万亩，新建高标
+
+准农田 1.8 万亩，全镇农业机械总动力达到 23.5 万千瓦，比上年
+
+增长 3.1%，主要农作物耕种收综合机械化率达到 76.0%，农业生
+
+产条件持续改善，现代农业发展基础进一步夯实，粮食产量达到
+
+3.62 万吨，比上年增长 2.4%，其中秋粮产量 2.95 万吨，全镇新
+
+
+青川县茶叶种植面积 8.4 万亩，比上年增加 0.6 万亩，茶叶产量
+
+1.26 万吨，增长 9.4%，茶叶综合产值 21.3 亿元，比上年增长 1
+
+1.2%，全县新培育茶叶加工企业 6 家，其中规模以上企业 2 家，
+
+建成茶旅融合示范点 4 个，接待游客 12.6 万人次，实现旅游收入
+
+   云岭镇全年新增食用菌种植基地 3 个，全年食用菌收获面积达到
+
+2.59 万亩，产量 1.36 万吨，比上年增长 5.6%，实现产值 4.8 亿
+
+元，带动农户 1260 户，户均增收 1.2 万元，产业带动能力增强。
+
+二、工业
+
+全县规模以上工业增加值比上年增长 8.1%，其中，轻工业增加值
+
+增长 9.0%，重工业增加值增长 7.4%，全县工业用电量 4.52 亿千
+
+瓦时，比上年增长 3.3%，工业经济运行总体平稳向好，发展后劲
+
+持续增强，新签约工业项目 26 个，总投资 86.4 亿元，同比增长
+
+"""
+
+
+def test_double_spaced_wraps_are_joined_like_single_spaced_ones():
+    norm, chunks = _chunks(DOUBLE_SPACED)
+    s = norm.simplified
+    _assert_wraps_joined_and_blocks_kept(s)
+    # the same sentences as the single-spaced export, line for line
+    single = [ln for ln in normalize(WRAPPED).simplified.split("\n") if ln.strip()]
+    assert [ln for ln in s.split("\n") if ln.strip()] == single
+    # notes stay one block, flagged
+    assert [c.is_note for c in chunks] == [c.is_note for c in _chunks(WRAPPED)[1]]
+
+
+def test_double_spaced_offsets_stay_exact():
+    for text in (DOUBLE_SPACED, SPACED_PARAGRAPHS):
+        norm, chunks = _chunks(text, size=120)
+        for c in chunks:
+            assert text[c.start : c.end] == c.text
+        for i in range(len(norm.text)):
+            assert 0 <= norm.src_start[i] < norm.src_end[i] <= len(text)
+    norm, chunks = _chunks(SPACED_PARAGRAPHS, size=400)
+    whole = [c for c in chunks if "新建高标准农田1.8万亩" in c.search_text]
+    assert whole and "新建高标\n\n准农田" in whole[0].text  # the quote keeps the blank line of the file
+
+
+def test_double_spaced_paragraph_breaks_survive():
+    s = normalize(SPACED_PARAGRAPHS).simplified
+    assert "其中,水稻种植面积5.2万亩" in s and "新建高标准农田1.8万亩" in s
+    assert "茶叶综合产值21.3亿元,比上年增长11.2%" in s
+    assert "食用菌收获面积达到2.59万亩" in s and "增加值增长9.0%" in s
+    assert "\n\n青川县茶叶种植面积" in s  # two blank lines: a paragraph ends
+    assert "\n\n云岭镇全年新增食用菌" in s  # an indented line starts a paragraph
+    assert "\n\n二、工业\n" in s  # headings keep their lines
+    assert "产业带动能力增强。\n" in s
+
+
+def test_single_blank_lines_stay_paragraph_breaks_in_single_spaced_text():
+    # Hard-wrapped, lines touching inside paragraphs: one blank line between paragraphs is structure.
+    para = ["全年云岭镇粮食播种面积12.6万亩比上年增加0.4万亩其中水", "稻种植面积5.2万亩玉米种植面积4.1万亩新建高标准农田"]
+    lines = (para * 2 + [""]) * 4
+    drop = [False] * len(lines)
+    joins = wrap_joins(lines, drop, drop)
+    assert joins and all(lines[j - 1].strip() for j in joins)  # never across a blank line

@@ -20,6 +20,14 @@ hard-wrapped .txt files, false of .docx/.html paragraphs), the line is at
 least ~85 % of that width, it does not end with sentence punctuation, it is
 not a table row, and the next line does not start a heading, note, table or
 list item.
+
+Some exports are *double-spaced*: ``pdftotext -layout`` of a loosely set
+page, or a text export, puts a blank line after every printed line.  Read as
+paragraph breaks, those blanks would keep every wrapped sentence cut.  Where
+nearly every gap between neighbouring lines is exactly one blank line (almost
+no two lines touch), a single blank is layout and the line break across it is
+judged like a plain one; a real paragraph break there shows as two or more
+blank lines, an indented next line, or sentence punctuation at the line end.
 """
 
 from __future__ import annotations
@@ -150,33 +158,71 @@ def _page_width(widths: list[float], lines: list[str]) -> float | None:
     return float(width) if open_ended >= 0.5 * len(band) else None
 
 
+_SPACED_WINDOW = 12  # gaps each side of a line break that decide whether its stretch is double-spaced
+_SPACED_MIN = 6  # fewer gaps around than this: too little text to call it double-spaced
+_TOUCHING_MAX = 0.1  # at most this share of neighbouring lines with no blank between
+_SINGLE_MIN = 0.5  # and at least this share exactly one blank apart
+
+
+def _blank_counts(lines: list[str], kept: list[int]) -> list[int]:
+    """Blank lines between each two neighbouring kept lines."""
+    return [sum(1 for i in range(a + 1, b) if not lines[i].strip()) for a, b in zip(kept, kept[1:])]
+
+
+def _double_spaced(blanks: list[int]) -> list[bool]:
+    """For each gap: does it sit in a double-spaced stretch, where one blank line is layout?"""
+    n = len(blanks)
+    touching, single = [0], [0]  # prefix sums
+    for b in blanks:
+        touching.append(touching[-1] + (b == 0))
+        single.append(single[-1] + (b == 1))
+    out = []
+    for k in range(n):
+        lo, hi = max(0, k - _SPACED_WINDOW), min(n, k + _SPACED_WINDOW + 1)
+        size = hi - lo
+        out.append(size >= _SPACED_MIN and touching[hi] - touching[lo] <= _TOUCHING_MAX * size
+                   and single[hi] - single[lo] >= _SINGLE_MIN * size)
+    return out
+
+
+def _indent(raw: str) -> float:
+    """Printed width of a line's leading white space (full-width space 1, others 1/2)."""
+    lead = raw[: len(raw) - len(raw.lstrip())]
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in lead)
+
+
 def wrap_joins(lines: list[str], drop: list[bool], furniture: list[bool],
                raw: list[str] | None = None) -> set[int]:
     """Indexes ``j`` of kept lines whose line break before them is layout.
 
     ``lines`` are folded, simplified lines, ``raw`` the same lines as extracted
-    (for their printed width; default ``lines``); ``drop`` marks lines normalize
-    leaves out (chrome and page furniture), ``furniture`` the page furniture
-    among them.  The kept line before ``j`` is the one the break joins to;
-    blank lines between the two block the join unless page furniture sits
-    between them too (a page ends with blank lines in PDF text layers).
+    (for their printed width, and leading white space for their indent; default
+    ``lines``); ``drop`` marks lines normalize leaves out (chrome and page
+    furniture), ``furniture`` the page furniture among them.  The kept line
+    before ``j`` is the one the break joins to; blank lines between the two
+    block the join unless page furniture sits between them too (a page ends
+    with blank lines in PDF text layers), or the text is double-spaced there,
+    only one blank line sits between and the next line is not indented.
     """
+    raw = raw or lines
     kept = [i for i, ln in enumerate(lines) if not drop[i] and ln.strip()]
-    widths = [display_width((raw or lines)[i]) for i in kept]
+    widths = [display_width(raw[i]) for i in kept]
     width = _page_width(widths, [lines[i] for i in kept])
     if width is None:
         return set()
+    blanks = _blank_counts(lines, kept)
+    spaced = _double_spaced(blanks)
     joins: set[int] = set()
-    for (a, wa), b in zip(zip(kept, widths), kept[1:]):
+    for k, ((a, wa), b) in enumerate(zip(zip(kept, widths), kept[1:])):
         prev, nxt = lines[a], lines[b].lstrip()
         if wa < _FULL * width or _ends_sentence(prev) or _is_table_row(prev) or _is_table_row(nxt):
             continue
         if _BLOCK_START.match(nxt) or _CAPTION.match(prev):
             continue
         between = range(a + 1, b)
-        blank = any(not lines[i].strip() for i in between)
-        if blank and not any(furniture[i] for i in between):
-            continue
+        if blanks[k] and not any(furniture[i] for i in between):
+            if not (blanks[k] == 1 and spaced[k] and _indent(raw[b]) < _indent(raw[a]) + 1):
+                continue  # a paragraph break
         if any(drop[i] and not furniture[i] for i in between):
             continue  # web chrome between two lines: not one sentence
         joins.add(b)

@@ -336,7 +336,9 @@ def normalize(original: str, start: int = 0, end: Optional[int] = None) -> Norma
     simp_lines = [to_simplified("".join(ln.cs)) for ln in lines]
     furniture = page_furniture(simp_lines)
     drop = [c or f for c, f in zip(chrome_mask(simp_lines), furniture)]
-    raw_lines = [original[ln.ss[0]:ln.es[-1]] if ln.cs else "" for ln in lines]
+    # As extracted, leading white space included (a line's indent can mark a new paragraph).
+    heads = [start] + [ln.nl[1] if ln.nl else end for ln in lines[:-1]]
+    raw_lines = [original[h:ln.es[-1]] if ln.cs else "" for h, ln in zip(heads, lines)]
     joins = wrap_joins(simp_lines, drop, furniture, raw_lines)
 
     cs: list[str] = []

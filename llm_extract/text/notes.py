@@ -35,7 +35,10 @@ def is_note_line(line: str) -> bool:
 
 
 def note_spans(text: str) -> list[tuple[int, int]]:
-    """Half-open ``[start, end)`` spans of ``text`` (normalized) that are notes, line by line, merged."""
+    """Half-open ``[start, end)`` spans of ``text`` (normalized) that are notes, line by line, merged.
+
+    Note lines with only blank lines between them (double-spaced text) make one span.
+    """
     spans: list[tuple[int, int]] = []
     in_block = False  # under a notes heading, up to the next section heading
     in_items = False  # numbered items after a note line ("注：1.…" then "2.…")
@@ -51,7 +54,7 @@ def note_spans(text: str) -> list[tuple[int, int]]:
             in_block = False
         in_items = bool(_NOTE_LINE.match(line)) or (in_items and _NOTE_ITEM.match(line) is not None)
         if in_block or in_items:
-            if spans and spans[-1][1] >= start - 1:
+            if spans and not text[spans[-1][1]:start].strip():  # blank lines between: one block
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
