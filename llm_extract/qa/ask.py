@@ -208,15 +208,11 @@ def ask(
         found = _from_records(query, scope, docs, settings, records)
         if found is not None:
             ra, understood = found
-            return Answer(query.text, ra.text, ra.abstain, citations=ra.citations, passages=ra.passages, route="record",
-                          explain=explain + [understood] + ra.reasons,
-                          usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
+            return _composed(query, ra, "record", explain + [understood])
     if settings.ask.records and (scope.doc_ids or len(docs) == 1):
         listed = _from_sections(query, scope, docs, settings, records)
         if listed is not None:
-            return Answer(query.text, listed.text, False, citations=listed.citations, passages=listed.passages,
-                          route="section", explain=explain + listed.reasons,
-                          usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
+            return _composed(query, listed, "section", explain)
     unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
     from .scope import doc_years
     from .understand import understand
@@ -233,6 +229,12 @@ def ask(
             ans.answer += f"。{given}"
             ans.explain.append(given)
     return ans
+
+
+def _composed(query: Query, ra, route: str, explain: list[str]) -> Answer:
+    """The :class:`Answer` for a reply composed by code from stored records or items (no model call)."""
+    return Answer(query.text, ra.text, ra.abstain, citations=ra.citations, passages=ra.passages, route=route,
+                  explain=explain + ra.reasons, usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
 
 
 def _years_given(query: Query, scope, docs: list[dict], settings: Settings, records) -> str:
