@@ -137,3 +137,23 @@ def test_html_report_escapes_misses(tmp_path):
     write_html(result, out)
     page = out.read_text(encoding="utf-8")
     assert "<script>alert" not in page and "<img src=x" not in page and "&lt;script&gt;" in page
+
+
+def test_the_gold_side_of_metric_matching_is_frozen_not_the_extractors_vocabulary(monkeypatch):
+    """Every gold metric has its canonical name frozen in eval/gold/metric_names.json, and the scorer reads
+    it from there: a vocabulary that maps everything to one name cannot make a wrong metric match."""
+    from llm_extract.evaluation import metrics
+    from llm_extract.evaluation.metrics import METRIC_NAMES, _simp
+
+    root = Path(__file__).resolve().parent.parent
+    names = json.loads((root / "eval" / "gold" / METRIC_NAMES).read_text(encoding="utf-8"))
+    for f in (root / "eval" / "gold" / "extraction").glob("*.jsonl"):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line) if line.strip() else {}
+            if rec.get("metric"):
+                assert _simp(rec["metric"]) in names, (f.name, rec["metric"])  # run scripts/freeze_metric_names.py
+    gold = dict(GOLD[0], metric="规上工业增加值", metric_canon="规模以上工业增加值")
+    assert metrics._metric_eq(pred(metric="规模以上工业增加值"), gold)  # the frozen canonical name
+    assert metrics._metric_eq(pred(metric="规上工业增加值"), gold)  # the gold's own name
+    monkeypatch.setattr("llm_extract.extract.vocab.canonical_metric", lambda raw, vocab=None: "规模以上工业增加值")
+    assert not metrics._metric_eq(pred(metric="工业"), gold)  # a vocabulary gone wide changes nothing here

@@ -45,8 +45,21 @@ def original_text(root: Path, source: str) -> str:
     return _TEXTS[path]
 
 
+#: The gold's metric names with their canonical form, frozen (``eval/gold/metric_names.json``): the scorer
+#: reads the gold side from here, so a change to the extractor's vocabulary cannot change what the gold means.
+METRIC_NAMES = "metric_names.json"
+
+
+def frozen_metric_names(gold_dir: Path) -> dict[str, str]:
+    """``{gold metric name: canonical name}`` as frozen beside the gold ({} when the file is absent)."""
+    path = Path(gold_dir) / METRIC_NAMES
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def load_gold_extraction(gold_dir: Path, root: Path, sources: Optional[set[str]] = None) -> list[dict]:
-    """Gold records with ``start``/``end`` located in their source files."""
+    """Gold records with ``start``/``end`` located in their source files; an indicator also carries
+    ``metric_canon``, its metric's canonical name from the frozen table (see :data:`METRIC_NAMES`)."""
+    names = frozen_metric_names(gold_dir)
     out = []
     for f in sorted((Path(gold_dir) / "extraction").glob("*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():
@@ -60,6 +73,8 @@ def load_gold_extraction(gold_dir: Path, root: Path, sources: Optional[set[str]]
             if start < 0:
                 raise ValueError(f"{f.name}: evidence not in {rec['source']}: {rec['evidence'][:40]}")
             rec["start"], rec["end"] = start, start + len(rec["evidence"])
+            if rec.get("metric") and _simp(rec["metric"]) in names:
+                rec["metric_canon"] = names[_simp(rec["metric"])]
             out.append(rec)
     return out
 
@@ -91,11 +106,22 @@ def _char_sim(a: str, b: str) -> float:
 
 
 def _metric_eq(pred: dict, gold: dict) -> bool:
-    from ..extract.vocab import canonical_metric
+    """The predicted metric, as the system under test wrote it (its pipeline canonicalises names), is the
+    gold's metric or the gold's canonical name.
 
-    p = _simp(pred.get("metric")) or _simp(canonical_metric(_simp(pred.get("metric_raw"))))
+    The gold's canonical name comes from the frozen table (``metric_canon``, :data:`METRIC_NAMES`), never
+    from the extractor's vocabulary, so widening that vocabulary cannot make the scorer more lenient; only
+    gold sets without the table fall back to the current vocabulary.
+    """
+    p = _simp(pred.get("metric"))
     g = _simp(gold.get("metric"))
-    return p == g or _simp(canonical_metric(p)) == _simp(canonical_metric(g))
+    if "metric_canon" in gold:
+        g_canon = gold["metric_canon"]
+    else:
+        from ..extract.vocab import canonical_metric
+
+        g_canon = _simp(canonical_metric(g))
+    return bool(p) and (p == g or p == g_canon)
 
 
 def unit_class(unit) -> str:
