@@ -187,7 +187,8 @@ def ask(
     """
     from ..index.access import list_documents
     from .rerank import METHODS as RERANK_METHODS
-    from .scope import Scope, anchor_years, names_unknown_place, resolve_scope
+    from .scope import Scope, anchor_years, doc_years, names_unknown_place, resolve_scope
+    from .understand import understand
 
     settings = settings or Settings()
     query = as_query(question)
@@ -204,31 +205,32 @@ def ask(
                       explain=explain + [scope.problem])
     query, anchored = anchor_years(query, docs, scope)
     explain += [anchored] if anchored else []
-    if settings.ask.records and (scope.doc_ids or len(docs) == 1 or _compares_places(query)):
-        found = _from_records(query, scope, docs, settings, records)
-        if found is not None:
-            ra, understood = found
-            return _composed(query, ra, "record", explain + [understood])
-    if settings.ask.records and (scope.doc_ids or len(docs) == 1):
-        listed = _from_sections(query, scope, docs, settings, records)
-        if listed is not None:
-            return _composed(query, listed, "section", explain)
-    unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
-    from .scope import doc_years
-    from .understand import understand
-
-    years_of = {d["doc_id"]: doc_years(d) for d in docs}
-    ans = _ask_model(understand(query), scope.doc_ids, settings, retriever, llm, k, method, on_token,
-                     second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
-    ans.explain = explain + [f"model route: {len(ans.passages)} passage(s)"
-                             + (", no second look: the question names a place the index does not hold"
-                                if unknown_place else "")]
-    if ans.abstained and settings.ask.records and scope.doc_ids:
-        given = _years_given(query, scope, docs, settings, records)
-        if given:
-            ans.answer += f"。{given}"
-            ans.explain.append(given)
-    return ans
+    stored = _ScopeRecords(scope, docs, settings, records)  # the store is opened at most once per question
+    try:
+        if settings.ask.records and (scope.doc_ids or len(docs) == 1 or _compares_places(query)):
+            found = _from_records(query, docs, scope, stored)
+            if found is not None:
+                ra, understood = found
+                return _composed(query, ra, "record", explain + [understood])
+        if settings.ask.records and (scope.doc_ids or len(docs) == 1):
+            listed = _from_sections(query, docs, stored)
+            if listed is not None:
+                return _composed(query, listed, "section", explain)
+        unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
+        years_of = {d["doc_id"]: doc_years(d) for d in docs}
+        ans = _ask_model(understand(query), scope.doc_ids, settings, retriever, llm, k, method, on_token,
+                         second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
+        ans.explain = explain + [f"model route: {len(ans.passages)} passage(s)"
+                                 + (", no second look: the question names a place the index does not hold"
+                                    if unknown_place else "")]
+        if ans.abstained and settings.ask.records and scope.doc_ids:
+            given = _years_given(query, stored)
+            if given:
+                ans.answer += f"。{given}"
+                ans.explain.append(given)
+        return ans
+    finally:
+        stored.close()
 
 
 def _composed(query: Query, ra, route: str, explain: list[str]) -> Answer:
@@ -237,13 +239,13 @@ def _composed(query: Query, ra, route: str, explain: list[str]) -> Answer:
                   explain=explain + ra.reasons, usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
 
 
-def _years_given(query: Query, scope, docs: list[dict], settings: Settings, records) -> str:
+def _years_given(query: Query, scope_records: "_ScopeRecords") -> str:
     """For an abstention on one year's figure: the years the stored records give that metric ("" = none)."""
     from .understand import understand
 
     if len(set(query.years)) != 1:
         return ""
-    stored = _stored(scope, docs, settings, records)
+    stored = scope_records.indicators()
     understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
     if not understood.metric or understood.shape not in ("quantity", "rate"):
         return ""
@@ -254,7 +256,7 @@ def _years_given(query: Query, scope, docs: list[dict], settings: Settings, reco
     return f"记录中{understood.metric_raw or understood.metric}有数字的年份：" + "、".join(f"{y}年" for y in years)
 
 
-def _from_sections(query: Query, scope, docs: list[dict], settings: Settings, records):
+def _from_sections(query: Query, docs: list[dict], stored: "_ScopeRecords"):
     """The section route's list answer (the report's own problems or tasks, each cited), or ``None``."""
     from .from_sections import answer_from_sections, list_kind
     from .understand import understand
@@ -263,29 +265,48 @@ def _from_sections(query: Query, scope, docs: list[dict], settings: Settings, re
     kind = list_kind(understood)
     if not kind:
         return None
-    items = _stored(scope, docs, settings, records, kind=kind)
-    return answer_from_sections(understood, items, {d["doc_id"]: d for d in docs})
+    return answer_from_sections(understood, stored.items(kind), {d["doc_id"]: d for d in docs})
 
 
-def _stored(scope, docs: list[dict], settings: Settings, records, kind: str = "indicator") -> list:
-    """The stored records of the scope's documents: indicators, or the task/problem items of ``kind``
-    ([] when the index has no record store)."""
-    from contextlib import closing, nullcontext
+class _ScopeRecords:
+    """The stored records and items of one question's documents, the store opened (and its staleness
+    checked) at most once per question and the indicator records read at most once."""
 
-    from ..core.errors import IndexStoreError
-    from ..extract.record_store import open_records
+    def __init__(self, scope, docs: list[dict], settings: Settings, records=None):
+        self._ids = scope.doc_ids or [d["doc_id"] for d in docs]
+        self._docs, self._settings, self._injected = docs, settings, records
+        self._store = None
+        self._opened = False
+        self._indicators: Optional[list] = None
 
-    ids = scope.doc_ids or [d["doc_id"] for d in docs]
-    try:
-        # The document list ask already read serves the staleness check (no second manifest read).
-        opened = (nullcontext(records) if records is not None
-                  else closing(open_records(settings, documents=docs or None)))
-    except IndexStoreError:
-        return []  # an injected retriever without an index on disk: nothing is stored
-    with opened as store:
-        if kind == "indicator":
-            return store.records(ids)
-        return [item for doc_id in ids for item in store.items(doc_id, kind)]
+    def close(self) -> None:
+        if self._store is not None and self._injected is None:
+            self._store.close()
+
+    def _open(self):
+        from ..core.errors import IndexStoreError
+        from ..extract.record_store import open_records
+
+        if not self._opened:
+            self._opened = True
+            try:
+                # The document list ask already read serves the staleness check (no second manifest read).
+                self._store = self._injected or open_records(self._settings, documents=self._docs or None)
+            except IndexStoreError:
+                self._store = None  # an injected retriever without an index on disk: nothing is stored
+        return self._store
+
+    def indicators(self) -> list:
+        """The scope's stored indicator records ([] when the index has no record store)."""
+        if self._indicators is None:
+            store = self._open()
+            self._indicators = store.records(self._ids) if store is not None else []
+        return self._indicators
+
+    def items(self, kind: str) -> list:
+        """The scope's stored task/problem items of ``kind``."""
+        store = self._open()
+        return [item for doc_id in self._ids for item in store.items(doc_id, kind)] if store is not None else []
 
 
 def _compares_places(query: Query) -> bool:
@@ -295,12 +316,12 @@ def _compares_places(query: Query) -> bool:
     return understand(query).shape == "ranking"
 
 
-def _from_records(query: Query, scope, docs: list[dict], settings: Settings, records):
+def _from_records(query: Query, docs: list[dict], scope, scope_records: _ScopeRecords):
     """The records route's answer and a line saying how the question was read, or ``None``."""
     from .from_records import answer_from_records
     from .understand import understand
 
-    stored = _stored(scope, docs, settings, records)
+    stored = scope_records.indicators()
     if not stored:
         return None
     understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
