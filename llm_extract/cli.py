@@ -119,6 +119,8 @@ def ingest(
         )
     for s in summary.skipped:
         _err(f"skipped: {s.reason}")
+    for warning in summary.warnings:
+        _err(f"warning: {warning}")
     if summary.skipped:
         raise typer.Exit(EXIT_SKIPPED)
 

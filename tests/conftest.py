@@ -34,14 +34,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.llm_cassette)
 
 
+@pytest.fixture(scope="session")
+def startup_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The start-up tables (jieba word table, USE tokenizer/weights) of this test session, built once."""
+    return tmp_path_factory.mktemp("startup-cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_llm_env(monkeypatch: pytest.MonkeyPatch, startup_cache_dir: Path) -> None:
     """A developer's own LLM_EXTRACT_* settings (a hosted endpoint, a key) must not leak into tests."""
     for name in list(os.environ):
         if name.startswith("LLM_EXTRACT_") and name != "LLM_EXTRACT_RECORD":
             monkeypatch.delenv(name, raising=False)
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    # State goes to temp dirs: never into the developer's ~/.cache.
+    monkeypatch.setenv("LLM_EXTRACT_STARTUP_CACHE_DIR", str(startup_cache_dir))
 
 
 def cassette_path(node: pytest.Item) -> Path:

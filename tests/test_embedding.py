@@ -119,7 +119,7 @@ class _FakeUSE:
 
 def test_use_embedder_batches_and_normalizes(monkeypatch):
     fake = _FakeUSE()
-    monkeypatch.setattr(embedding, "_load_use", lambda threads: fake)
+    monkeypatch.setattr(embedding, "_load_use", lambda threads, startup_cache=None: fake)
     e = USEEmbedder(batch_size=2)
     v = e.embed(["a", "bb", "ccc", "dddd", "eeeee"])
     assert fake.calls == [2, 2, 1]
@@ -131,7 +131,7 @@ def test_use_embedder_batches_and_normalizes(monkeypatch):
 
 
 def test_use_embedder_empty_input_does_not_load(monkeypatch):
-    def boom(threads):
+    def boom(threads, startup_cache=None):
         raise AssertionError("model loaded for empty input")
 
     monkeypatch.setattr(embedding, "_load_use", boom)

@@ -37,6 +37,10 @@ def _default_models_dir() -> Path:
     return Path.home() / ".cache" / "llm-extract" / "models"
 
 
+def _default_startup_dir() -> Path:
+    return Path.home() / ".cache" / "llm-extract" / "startup"
+
+
 def _f(default: Any, flat: str, description: str, **kw: Any) -> Any:
     """A field that also answers to its historical flat name ``LLM_EXTRACT_<FLAT>``."""
     if callable(default) and not isinstance(default, type):
@@ -74,6 +78,18 @@ class IndexSettings(_Group):
     )
     max_file_mb: int = _f(50, "max_file_mb", "Largest file ingest will load, in MB", ge=1)
     embed_batch_size: int = _f(32, "embed_batch_size", "Chunks per embedder batch", ge=1)
+    startup_cache: bool = _f(
+        True, "startup_cache",
+        "Keep start-up tables derived from the installed packages (jieba's word table as SQLite, the USE tokenizer "
+        "and uncompressed weights) so a cold command loads only what its query needs; built on first use",
+    )
+    startup_cache_dir: Path = _f(_default_startup_dir, "startup_cache_dir",
+                                 "Where the start-up tables are kept (default ~/.cache/llm-extract/startup)")
+    dense_snapshot: bool = _f(
+        True, "dense_snapshot",
+        "Ingest also writes the vectors as one flat file beside Chroma, so a local search ranks by exact cosine "
+        "without starting Chroma (Chroma stays the store of record; a missing or stale snapshot falls back to it)",
+    )
 
 
 class RetrievalSettings(_Group):
@@ -232,6 +248,10 @@ class Settings(BaseSettings):
 
     def index_path(self) -> Path:
         return Path(self.index.dir)
+
+    def startup_cache_path(self) -> Optional[Path]:
+        """Directory of the start-up tables, or None when ``index.startup_cache`` is off."""
+        return Path(self.index.startup_cache_dir) if self.index.startup_cache else None
 
     def llm_cache_dir(self) -> Path:
         return Path(self.llm.cache_dir) if self.llm.cache_dir else self.index_path() / "llm-cache"

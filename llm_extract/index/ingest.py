@@ -52,6 +52,7 @@ class IngestSummary:
     sections: int = 0
     chunks: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     index: str = ""
 
@@ -66,6 +67,7 @@ class IngestSummary:
             "sections": self.sections,
             "chunks": self.chunks,
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "warnings": list(self.warnings),
             "seconds": round(self.seconds, 3),
         }
 
@@ -212,6 +214,7 @@ def ingest(
         run.index_files(files)
         if prune:
             run.prune_removed()
+        run.refresh_snapshot()
         run.manifest.close()
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -250,6 +253,8 @@ class _IngestRun:
             from .embedding import get_embedder
 
             embedder = get_embedder(settings)
+        # The dense snapshot is kept only for the local store this run opens itself.
+        self.owns_store = store is None and not settings.index.chroma_url
         if store is None:
             from .store import open_store
 
@@ -257,7 +262,7 @@ class _IngestRun:
         if keyword is None:
             from .keyword import KeywordIndex
 
-            keyword = KeywordIndex.open(index_dir / "keyword")
+            keyword = KeywordIndex.open(index_dir / "keyword", startup_cache=settings.startup_cache_path())
         self.settings = settings
         self.index_dir = index_dir
         self.summary = summary
@@ -272,11 +277,37 @@ class _IngestRun:
         self.made = 0
         self.write_batch = max(WRITE_BATCH_CHUNKS, settings.index.embed_batch_size)
         self.taken: set[str] = set()
+        self.store_changed = False
+
+    def _changing_store(self) -> None:
+        """Before the first change to the vector store: the dense snapshot no longer matches it."""
+        if not self.store_changed:
+            from .dense_snapshot import invalidate
+
+            invalidate(self.index_dir)
+            self.store_changed = True
+
+    def refresh_snapshot(self) -> None:
+        """Copy the store's vectors to the dense snapshot when this run changed them (or there is none yet)."""
+        from .dense_snapshot import SNAPSHOT_DIRNAME, invalidate, write_snapshot
+
+        if not (self.owns_store and self.settings.index.dense_snapshot):
+            return
+        if not self.store_changed and (self.index_dir / SNAPSHOT_DIRNAME / "rows.json").exists():
+            return
+        try:
+            ids, docs, vectors = self.store.all_vectors()
+            write_snapshot(self.index_dir, self.embedder.name, ids, docs, vectors)
+        except (IndexStoreError, OSError, ValueError) as exc:
+            # Searches fall back to Chroma; the next ingest run writes the snapshot again.
+            invalidate(self.index_dir)
+            self.summary.warnings.append(f"dense snapshot not written ({exc}); searches will use Chroma")
 
     # --- buffers ---------------------------------------------------------------------------------
     def write_vectors(self) -> None:
         if not self.unwritten:
             return
+        self._changing_store()
         self.store.upsert(self.unwritten, self.embedder.embed([c.search_text for c in self.unwritten]))
         self.written += len(self.unwritten)
         self.progress("embed", self.written, self.made, self.unwritten[-1].source)
@@ -300,6 +331,7 @@ class _IngestRun:
         self.pending.clear()
 
     def _drop_doc(self, doc_id: str) -> None:
+        self._changing_store()
         self.store.delete_doc(doc_id)
         self.keyword.remove_doc(doc_id)
 

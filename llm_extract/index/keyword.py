@@ -105,11 +105,15 @@ def _t2s(text: str) -> str:
     return _opencc.convert(text)
 
 
-def tokenize(text: str) -> list[str]:
-    """Index tokens of simplified text: jieba words (no punctuation) + CJK bigrams."""
+def tokenize(text: str, segmenter: Any = None) -> list[str]:
+    """Index tokens of simplified text: jieba words (no punctuation) + CJK bigrams.
+
+    ``segmenter`` is a jieba ``Tokenizer`` to cut with (a query's, over the start-up word table:
+    same words, looked up on demand); by default jieba's own, with the whole dictionary loaded.
+    """
     text = unicodedata.normalize("NFKC", text).lower()
     tokens: list[str] = []
-    for word in _get_jieba().lcut(text):
+    for word in (segmenter or _get_jieba()).lcut(text):
         word = word.strip()
         if not word or not _WORD_CHAR.search(word):
             continue
@@ -135,9 +139,11 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
 class KeywordIndex:
     """Chunk table + BM25 scorer.  Not safe for concurrent writers; readers may open while one writes."""
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], *, startup_cache: Path | None = None):
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._startup_cache = startup_cache  # where jieba's word table for queries is kept (None: not kept)
+        self._segmenter: Any = None  # the query segmenter once looked for; False when there is no table
         self._vocab: dict[str, int] = {}
         self._vocab_file = ""  # named in the header; a re-tokenized index starts a new one
         self._saved_vocab = 0  # tokens already in the vocabulary file
@@ -152,11 +158,15 @@ class KeywordIndex:
 
     # -- persistence ------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> "KeywordIndex":
-        """Load the index stored in directory ``path`` (empty if it does not exist)."""
+    def open(cls, path: str | os.PathLike[str], *, startup_cache: Path | None = None) -> "KeywordIndex":
+        """Load the index stored in directory ``path`` (empty if it does not exist).
+
+        ``startup_cache``: the directory of start-up tables (:mod:`.startup_cache`); queries then cut
+        words with jieba's dictionary read from SQLite on demand, instead of loading all of it.
+        """
         file = Path(path) / _FILENAME
         for attempt in range(3):
-            index = cls(path)
+            index = cls(path, startup_cache=startup_cache)
             if not file.exists():
                 return index
             try:
@@ -351,6 +361,7 @@ class KeywordIndex:
         if not chunks:
             return
         tokenized = [(c, tokenize(c.search_text)) for c in chunks]
+        self._keep_word_table()
         with self._lock:
             for chunk, tokens in tokenized:
                 self._put(chunk, tokens)
@@ -395,7 +406,7 @@ class KeywordIndex:
         if k <= 0 or (doc_ids is not None and not doc_ids):
             return []
         # Callers pass simplified text, but a traditional query must still hit.
-        tokens = tokenize(_t2s(query))
+        tokens = tokenize(_t2s(query), self._query_segmenter())
         with self._lock:
             known = [self._vocab[t] for t in tokens if t in self._vocab]
             if not known:
@@ -429,6 +440,23 @@ class KeywordIndex:
                 scored.extend((-float(scores[i]), n, int(i)) for i in _top(scores, k))
             scored.sort()
             return [(parts[n].ids[i], -s) for s, n, i in scored[:k]]
+
+    def _query_segmenter(self) -> Any:
+        """jieba over the start-up word table (None: the whole dictionary, which is then saved as that table)."""
+        if self._segmenter is None:
+            from .startup_cache import query_segmenter
+
+            self._segmenter = query_segmenter(self._startup_cache) or False
+            if self._segmenter is False:
+                self._keep_word_table()
+        return self._segmenter or None
+
+    def _keep_word_table(self) -> None:
+        if self._startup_cache is not None:
+            from .startup_cache import save_word_table
+
+            jieba = _get_jieba()
+            save_word_table(self._startup_cache, jieba.dt.FREQ, jieba.dt.total)
 
     def _corpus_stats(self, parts: list[_Part]) -> tuple[int, list[np.ndarray]]:
         """Live rows and each part's per-row length norm ``k1 * (1 - b + b * dl / avgdl)``, cached until an edit."""

@@ -11,6 +11,10 @@ ranks them down the simple way: a few more candidates than asked for are
 fetched, a note's score is multiplied by :data:`NOTE_WEIGHT` (0.5), and the
 list is re-sorted before it is cut to ``k``.  A note still comes first when
 nothing else matches nearly as well.
+
+Dense ranking reads the index's dense snapshot (:mod:`.dense_snapshot`: exact cosine
+over a memory-mapped copy of the vectors, written by ingest) when there is one, so a
+search does not start Chroma; otherwise it queries Chroma.
 """
 
 from __future__ import annotations
@@ -97,6 +101,10 @@ class Retriever:
         self._embedder = embedder
         self._store = store
         self._keyword = keyword
+        # The dense snapshot serves dense ranking for the local store this retriever opens itself
+        # (an injected store is searched as given); None: not looked for yet, False: none usable.
+        self._snapshot: Any = None if store is None and not settings.index.chroma_url \
+            and settings.index.dense_snapshot else False
 
     @property
     def embedder(self) -> Any:
@@ -119,15 +127,27 @@ class Retriever:
         if self._keyword is None:
             from .keyword import KeywordIndex
 
-            self._keyword = KeywordIndex.open(self.settings.index_path() / "keyword")
+            self._keyword = KeywordIndex.open(self.settings.index_path() / "keyword",
+                                              startup_cache=self.settings.startup_cache_path())
         return self._keyword
 
     # -- the two retrievers -----------------------------------------------------
     def _bm25(self, query: str, n: int, doc_ids: Optional[list[str]]) -> list[tuple[str, float]]:
         return self.keyword.search(query, n, doc_ids=doc_ids)
 
+    @property
+    def snapshot(self) -> Any:
+        """The index's dense snapshot (:mod:`.dense_snapshot`), or None: dense search then asks Chroma."""
+        if self._snapshot is None:
+            from .dense_snapshot import DenseSnapshot
+
+            self._snapshot = DenseSnapshot.open(self.settings.index_path(), self.embedder.name) or False
+        return self._snapshot or None
+
     def _dense(self, query: str, n: int, doc_ids: Optional[list[str]]) -> list[Hit]:
         vector = self.embedder.embed_query(query)
+        if self.snapshot is not None:
+            return self._hits_for(self.snapshot.search(vector, n, doc_ids=doc_ids), {}, n)
         return self.store.query(vector, n, doc_ids=doc_ids)
 
     def _hits_for(self, scored: list[tuple[str, float]], known: dict[str, Hit], limit: int) -> list[Hit]:

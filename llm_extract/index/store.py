@@ -161,6 +161,23 @@ class VectorStore:
     def count(self) -> int:
         return int(self.collection.count())
 
+    def all_vectors(self, page: int = 2000) -> tuple[list[str], list[str], np.ndarray]:
+        """Every chunk id, its document id and its vector, read ``page`` rows at a time (for the dense snapshot)."""
+        ids: list[str] = []
+        docs: list[str] = []
+        parts: list[np.ndarray] = []
+        total = self.count()
+        try:
+            for offset in range(0, total, page):
+                res = self.collection.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
+                ids.extend(res["ids"])
+                docs.extend(str((m or {}).get("doc_id", "")) for m in res["metadatas"] or [])
+                parts.append(np.asarray(res["embeddings"], dtype=np.float32).reshape(len(res["ids"]), self.dim))
+        except Exception as exc:
+            raise IndexStoreError(f"Chroma read failed: {exc}") from exc
+        vectors = np.concatenate(parts, axis=0) if parts else np.zeros((0, self.dim), dtype=np.float32)
+        return ids, docs, vectors
+
     def get(self, ids: Sequence[str]) -> list[Hit]:
         """Hits (score 0.0) for the given chunk ids, in the given order; unknown ids are skipped."""
         ids = list(dict.fromkeys(ids))
