@@ -87,3 +87,48 @@ def test_bare_heads_name_no_indicator_but_sector_heads_do():
 def test_statistical_names_map_to_canonical_metrics():
     got = _brief("全社会消费品零售总额90亿元。城市居民人均消费支出21000元。实际利用外资总额800万美元。")
     assert [m for m, *_ in got] == ["社会消费品零售总额", "城镇居民人均消费支出", "实际利用外资"]
+
+
+# --- statements of the genre read on unseen provincial reports (issue 17) ---------------------------
+
+
+def test_investment_of_aggregate_projects_not_of_one_project_or_a_pipeline():
+    text = ("青川县重点项目完成投资88亿元。216个重大项目完成投资75亿元。实施省级重点项目120个、完成年度投资60亿元。"
+            "云岭物流园项目完成投资3亿元。签约项目总投资90亿元。")
+    assert [(m, v) for m, v, *_ in _brief(text)] == [
+        ("重点项目投资", 88.0), ("重大项目投资", 75.0), ("省级重点项目投资", 60.0)]
+
+
+def test_loans_to_a_class_of_enterprises_and_aggregates_of_firms():
+    text = "普惠小微企业贷款余额320亿元、增长15.2%。规模工业企业利润增长4%。云岭公司营业收入5亿元。"
+    assert [(m, v, y) for m, v, _u, y, *_ in _brief(text)] == [
+        ("普惠小微企业贷款余额", 320.0, 15.2), ("规模以上工业企业利润", None, 4.0)]
+
+
+def test_heads_of_trade_rd_spending_and_industry_size():
+    text = ("服务贸易增长12%，数字贸易增长9%。全社会研发经费投入增长10%以上。"
+            "数字经济规模突破900亿元，跨境电商出口规模达40亿元。项目规模30亿元。")
+    assert [(m, v, y) for m, v, _u, y, *_ in _brief(text)] == [
+        ("服务贸易", None, 12.0), ("数字贸易", None, 9.0), ("全社会研发经费投入", None, 10.0),
+        ("数字经济规模", 900.0, None), ("跨境电商出口", 40.0, None)]
+
+
+def test_bare_trade_names_and_industry_names_holding_he():
+    text = "其中，出口18亿元，增长6%；进口5亿元。软件和信息技术服务业收入突破60亿元。批发和零售业增加值增长3%。"
+    assert [(m, v) for m, v, *_ in _brief(text)] == [
+        ("出口", 18.0), ("进口", 5.0), ("软件和信息技术服务业收入", 60.0)]
+
+
+def test_level_printed_after_its_growth():
+    text = "全滇地区生产总值增长5.6%、突破3万亿元。"
+    assert _brief(text) == [("地区生产总值", 3.0, "万亿元", 5.6, None, "actual")]
+
+
+def test_head_carried_from_the_clause_before():
+    text = "粮食播种面积980万亩、总产78亿斤。全年实施重点项目300多个、完成投资120亿元。"
+    assert [(m, v) for m, v, *_ in _brief(text)] == [("粮食总产量", 78.0), ("重点项目投资", 120.0)]
+
+
+def test_consumption_induced_by_a_trade_in_programme():
+    text = "汽车、家电以旧换新惠及20万户，带动消费36亿元。举办促销活动，带动消费5亿元。"
+    assert [(m, v) for m, v, *_ in _brief(text)] == [("以旧换新带动消费", 36.0)]

@@ -8,13 +8,16 @@ offsets back with ``NormalizedText.to_original``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Optional, Sequence
 
 from ..core.types import IndicatorRecord
 from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
-from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start
+from .clauses import (
+    NON_VALUE_UNITS, YEAR_IN_RE, Metric, carried_metric, context_sentences, enclosing, find_metric, segment_start,
+)
 from .lists import shared_lists
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
@@ -29,6 +32,8 @@ _SUFFIX_QUAL_RE = re.compile(r"以上|左右|以内|以下")
 _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两三四五六七八九十])")
 # A year that opens a sentence (``2003年，全镇…``) dates the figures of the sentences after it in the paragraph.
 _TOPIC_YEAR_RE = re.compile(r"(?:在|截至|截止)?((?:19|20)\d\d)年(?!以来|来|的|同期)")
+# A level printed right after the growth of its metric (地区生产总值增长6%、突破2万亿元).
+_LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?:突破|达到|达|超过|超|为)\s*")
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
 _MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
 _OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
@@ -163,10 +168,24 @@ class _RulesRun:
             if fig_end is None:
                 continue
             metric = find_metric(folded[seg0 : q.start], rate=False, index=self.index, base_unit=q.base_unit)
+            raw = None
+            if metric is None:
+                metric = raw = self._carried(seg0, sent0, q)
             if metric is None or not self._level_fits(metric, q):
                 continue
             after, end = _changes_after(text, fig_end, sent1 or len(text))
-            self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0)
+            self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0,
+                         raw=raw.canonical if raw else None)
+
+    def _carried(self, seg0: int, sent0: int, q: Quantity) -> Metric | None:
+        """The metric of a clause printing only a head, from the clause listed before it (see
+        :func:`carried_metric`); its span is the head's clause."""
+        folded = self.folded
+        prev = ""
+        if seg0 > sent0 and folded[seg0 - 1] in "、，,":
+            prev = folded[segment_start(folded, seg0 - 1, sent0) : seg0 - 1]
+        name = carried_metric(prev, folded[seg0 : q.start], folded[sent0 : q.start], index=self.index)
+        return Metric(0, q.start - seg0, name) if name else None
 
     def from_lists(self) -> None:
         """Names sharing one verb and a list of figures (``A、B分别增长8%、6%``)."""
@@ -214,7 +233,23 @@ class _RulesRun:
             if metric is None or not folded[seg0 : c.start].strip() or metric.canonical in COUNT_METRICS or (
                     _PEOPLE_RE.search(metric.canonical) and metric.canonical not in self.index.vocab):
                 continue
+            level = self._level_after(c)
+            if level is not None and self._level_fits(metric, level[0]):
+                self._record(metric, seg0, c.start, level[1], level[0], [c], sent0)
+                continue
             self._record(metric, seg0, c.start, c.end, None, [c], sent0)
+
+    def _level_after(self, c: Change) -> tuple[Quantity, int] | None:
+        """The level printed after the growth of the same metric (``增长6%、突破2万亿元``), with its end."""
+        m = _LEVEL_AFTER_RE.match(self.folded, c.end)
+        if not m or c.yoy_pct is None:
+            return None
+        q = next((q for q in find_quantities(self.text[m.end() : m.end() + 24]) if q.start == 0), None)
+        if q is None or q.unit in ("%", "‰") or q.base_unit not in _MONEY_UNITS:
+            return None
+        q = replace(q, start=q.start + m.end(), end=q.end + m.end())
+        fig_end = self._figure_end(q)
+        return (q, fig_end) if fig_end is not None else None
 
     def _record(self, metric: Metric, seg0: int, fig_start: int, end: int, q: Quantity | None,
                 changes: list[Change], sent0: int, raw: str | None = None) -> None:

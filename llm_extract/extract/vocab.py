@@ -156,6 +156,8 @@ class MetricIndex:
                         break
                 else:
                     break
+            if re.fullmatch(r"全[\u4e00-\u9fff]", rest):
+                rest = ""  # 全疆, 全闽: the whole of a place named by its one-character short name
             if not rest:
                 return self.by_key[k]
         return None
