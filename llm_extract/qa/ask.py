@@ -180,7 +180,8 @@ def ask(
     The question is parsed once into a :class:`Query` that every later step reads.  Routes, in
     order: a ``--place``/``--year`` that matches no document abstains and says what the index
     holds; a quantity question the stored indicator records settle is answered from them
-    (``route="record"``, no model call), as is a metric over years or across places; a list of the
+    (``route="record"``, no model call), as is a metric over years or across places, and a figure of a
+    place-less report the question describes (:mod:`.described`); a list of the
     report's own problems or tasks is read from its stored items (``route="section"``); everything
     else goes to the model (``route="model"``).
     ``records`` injects a record store (default: the index's, refreshed when stale).
@@ -208,10 +209,15 @@ def ask(
     stored = _ScopeRecords(scope, docs, settings, records)  # the store is opened at most once per question
     try:
         if settings.ask.records and (scope.doc_ids or len(docs) == 1 or _compares_places(query)):
-            found = _from_records(query, docs, scope, stored)
+            found = _from_records(query, docs, scope.names, stored.indicators())
             if found is not None:
                 ra, understood = found
                 return _composed(query, ra, "record", explain + [understood])
+        if settings.ask.records and doc_ids is None and scope.doc_ids is None and not scope.places:
+            found = _from_described(query, docs, stored.indicators(), settings)
+            if found is not None:
+                ra, understood = found
+                return _composed(query, ra, "record", explain + understood)
         if settings.ask.records and (scope.doc_ids or len(docs) == 1):
             listed = _from_sections(query, docs, stored)
             if listed is not None:
@@ -316,19 +322,60 @@ def _compares_places(query: Query) -> bool:
     return understand(query).shape == "ranking"
 
 
-def _from_records(query: Query, docs: list[dict], scope, scope_records: _ScopeRecords):
-    """The records route's answer and a line saying how the question was read, or ``None``."""
-    from .from_records import answer_from_records
+def _understood(query: Query, stored: list) -> tuple[Query, str]:
+    """The question read with the metric names of ``stored``, and a line saying how it was read."""
     from .understand import understand
 
-    stored = scope_records.indicators()
-    if not stored:
-        return None
     understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
     line = (f"understood: metric {understood.metric or '-'}, kind {understood.kind}, shape {understood.shape}; "
             f"{len(stored)} stored record(s) in scope")
-    ra = answer_from_records(understood, stored, {d["doc_id"]: d for d in docs}, places=scope.names)
+    return understood, line
+
+
+def _from_records(query: Query, docs: list[dict], places: list[str], stored: list):
+    """The records route's answer and a line saying how the question was read, or ``None``."""
+    from .from_records import answer_from_records
+
+    if not stored:
+        return None
+    understood, line = _understood(query, stored)
+    ra = answer_from_records(understood, stored, {d["doc_id"]: d for d in docs}, places=places)
     return (ra, line) if ra is not None else None
+
+
+def _from_described(query: Query, docs: list[dict], stored: list, settings: Settings):
+    """The records route for one figure of a place-less document the question describes instead of
+    naming a place (:mod:`.described`): its answer and the lines saying how it was read, or ``None``."""
+    from .described import described_document
+    from .from_records import answer_from_records
+
+    if not stored or len(docs) < 2 or all(d.get("place") for d in docs):
+        return None
+    understood, line = _understood(query, stored)
+    if not understood.metric or understood.shape not in ("quantity", "rate"):
+        return None  # settled before any document's text is read
+    picked = described_document(understood, docs, _document_texts(settings))
+    if picked is None:
+        return None
+    doc_id, phrase = picked
+    mine = [r for r in stored if r.doc_id == doc_id]
+    ra = answer_from_records(understood, mine, {d["doc_id"]: d for d in docs}, places=[], own_clause=True)
+    return (ra, [line, f"document {doc_id} named by a phrase only it prints: {phrase}"]) if ra is not None else None
+
+
+def _document_texts(settings: Settings):
+    """A reader of an indexed document's normalized text (each file's original read once)."""
+    from ..index.access import load_original
+    from ..text.normalize import normalize_query
+
+    originals: dict[str, str] = {}
+
+    def text_of(d: dict) -> str:
+        if d["source"] not in originals:
+            originals[d["source"]] = load_original(d["source"], settings)
+        return normalize_query(originals[d["source"]][d.get("start") or 0:d.get("end")])
+
+    return text_of
 
 
 def _ask_model(query: Query, doc_ids, settings: Settings, retriever, llm, k, method: str, on_token,

@@ -9,8 +9,10 @@ record's exact span — no model call.
 
 The route only answers when it is sure; anything else falls through to the model:
 
-* the question asks for one figure (``quantity`` or ``rate``), names exactly one year and a metric,
-  and was narrowed to documents by a place it names (or the index holds one document);
+* the question asks for one figure (``quantity`` or ``rate``), names a metric and exactly one year
+  (or none, when the records give that metric for one year only), and was narrowed to documents by a
+  place it names, or describes one place-less document unmistakably (:mod:`.described`; the words
+  before the metric are then read in its own clause), or the index holds one document;
 * the words before the metric are only place names, the year and filler (全省/全年/完成 …): a
   question about 城镇居民人均可支配收入 is not answered with 居民人均可支配收入;
 * a figure the report leaves blank (``xx亿元``) is answered as such, cited, with no number;
@@ -73,17 +75,32 @@ def _only_growth(query: Query, same: list[StoredIndicator], year: str) -> Option
                         reasons=[f"metric {query.metric}, year {year}: only a growth rate is stated ({len(same)} record(s))"])
 
 
+def _asked_year(query: Query, records: list[StoredIndicator]) -> Optional[str]:
+    """The one year asked about: the one the question names; for a question naming none (or only
+    今年 of a report whose year is unknown), the one year the records give that metric for at all."""
+    if len(set(query.years)) == 1:
+        return str(query.years[0])
+    if query.years or set(query.relative_years) - {0}:
+        return None
+    periods = {r.period or "" for r in records if r.metric == query.metric}
+    year = periods.pop() if len(periods) == 1 else ""
+    return year if len(year) == 4 and year.isdigit() else None
+
+
 def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict[str, dict], *,
-                        places: list[str]) -> Optional[RecordAnswer]:
-    """A composed, cited answer when the records settle the question (see the module docstring)."""
+                        places: list[str], own_clause: bool = False) -> Optional[RecordAnswer]:
+    """A composed, cited answer when the records settle the question (see the module docstring).
+
+    ``own_clause``: the question described its document in a clause of its own (:mod:`.described`),
+    so only the metric's clause must be places, years and filler before the metric."""
     if query.shape in ("trend", "ranking"):
         pick = answer_series if query.shape == "trend" else answer_ranking
         return pick(query, records, docs, places=places)
-    if query.shape not in ("quantity", "rate") or not query.metric or len(set(query.years)) != 1:
+    year = _asked_year(query, records)
+    if query.shape not in ("quantity", "rate") or not query.metric or year is None:
         return None
-    if not prefix_is_filler(query, places):
+    if not prefix_is_filler(query, places, own_clause=own_clause):
         return None
-    year = str(query.years[0])
     same = [r for r in records if r.period == year and r.metric == query.metric]
     wanted = {"actual": ("actual", "estimate"), "target": ("target",), "estimate": ("estimate", "actual")}
     for kind in wanted.get(query.kind or "actual", ("actual",)):

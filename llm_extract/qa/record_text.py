@@ -13,7 +13,14 @@ from ..core.types import Citation, Hit, Query
 from ..extract.record_store import StoredIndicator
 
 # Words that may stand between the place/year and the metric without changing what is asked.
-_FILLER = re.compile(r"(?:19|20)\d{2}年(?:度)?|全年|全口径|全(?:省|市|州|县|区|镇|乡|盟|旗)|累计|完成|实现|共|的|年|和|，|,|\s")
+# A year's end (2021年末), a year named relative to the report (今年: the years were already read), the
+# kind words the question's kind already reads (预计, 预期), and a place named by pointing (该镇, 本县)
+# add nothing either.
+_FILLER = re.compile(r"(?:(?:19|20)\d{2}|今|去|明|本|当|上)年(?:度|末|底)?|全年|年末|年底|全口径|(?:全|该|本)(?:省|市|州|县|区|镇|乡|盟|旗)|累计|完成|实现|"
+                     r"预计|预期|共|的|年|和|，|,|\s")
+# Where a clause ends: a question about a document it describes (以生态立镇为总抓手的那个镇，…) is read
+# from the clause that names the metric.
+_CLAUSE = re.compile(r"[，,：:；;]")
 _RATIO_METRIC = re.compile(r"率|比重|比例|占比|指数")
 _QUALIFIERS = ("左右", "以上", "以内", "以下", "上下", "多", "余")
 
@@ -64,12 +71,16 @@ def fmt(v: float) -> str:
     return f"{v:.10g}"
 
 
-def prefix_is_filler(query: Query, places: list[str], extra: Optional[re.Pattern] = None) -> bool:
-    """Whether only places, years and filler (and what ``extra`` matches) stand before the metric."""
+def prefix_is_filler(query: Query, places: list[str], extra: Optional[re.Pattern] = None, *,
+                     own_clause: bool = False) -> bool:
+    """Whether only places, years and filler (and what ``extra`` matches) stand before the metric;
+    with ``own_clause``, before it in its clause (the question described its document in another)."""
     at = query.normalized.find(query.metric_raw)
     if at < 0:
         return False
     prefix = query.normalized[:at]
+    if own_clause:
+        prefix = _CLAUSE.split(prefix)[-1]
     for name in sorted({p for p in places if p}, key=len, reverse=True):
         prefix = prefix.replace(name, "")
     if extra is not None:

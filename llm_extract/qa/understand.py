@@ -13,7 +13,8 @@ numbers, subject words); this module adds what needs the metric vocabulary of th
   compared across places (最高/最低/排名) is ``ranking`` — for both, ``measure`` says whether levels
   or growth rates (增速/增幅/增长率) are compared;
 * ``years`` — a base year the question compares against (比2022年增长多少) is dropped: the figure
-  asked for is the other year's.
+  asked for is the other year's; so is a period's first year (2015年以来工作情况汇报中，2019年…),
+  unless the question asks how a figure changed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Optional
 
 from ..core.types import Query
 from ..extract.vocab import MetricIndex, default_index
+from ..text.segments import years_in
 
 _TARGET = re.compile(r"目标|预期|计划|力争|确保|争取|打算|安排")
 _ESTIMATE = re.compile(r"预计")
@@ -38,6 +40,9 @@ _TREND = re.compile(r"变化|趋势|走势|历年|逐年|各年|每年|这几年
 _RATE_MEASURE = re.compile(r"增速|增幅|增长率|增长(?:了)?多少|增长几|最快|最慢")
 # The year a figure is compared against (比2022年增长多少): not the year asked about.
 _BASE_YEAR = re.compile(r"(?:比|较|相比|对比|同比)\s*((?:19|20)\d{2})年?")
+# A period's first year (2015年以来工作情况汇报): it names the report or the span, not the year asked about.
+_SINCE_YEAR = re.compile(r"((?:19|20)\d{2})年(?:以来|来)")
+_CLAUSE_BREAK = re.compile(r"[，,。；;:：()（）?？!！]")
 
 
 def _shape(text: str) -> str:
@@ -81,8 +86,16 @@ def find_metric(normalized: str, names: Optional[list[str]] = None,
 
 
 def _asked_years(query: Query) -> tuple[int, ...]:
-    """The question's years without a base year it compares against (kept when it is the only one)."""
-    base = {int(m.group(1)) for m in _BASE_YEAR.finditer(query.normalized)}
+    """The question's years without a base year it compares against, nor (unless it asks how a figure
+    changed) the first year of a period (2015年以来); each kept when it is the only year written."""
+    text = query.normalized
+    base = {int(m.group(1)) for m in _BASE_YEAR.finditer(text)}
+    if not _TREND.search(text) and not query.years_spanned:
+        # Only a period in a clause of its own (2015年以来…，2019年…): 2015年以来至2019年 is one span.
+        for clause in _CLAUSE_BREAK.split(text):
+            since = {int(m.group(1)) for m in _SINCE_YEAR.finditer(clause)}
+            if since and not set(years_in(clause)) - since:
+                base |= since
     kept = tuple(y for y in query.years if y not in base)
     return kept if kept else query.years
 
