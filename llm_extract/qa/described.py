@@ -9,7 +9,9 @@ unmistakable, so the records route can read that document's records:
 * a phrase of the question counts when it has at least :data:`MIN_CHARS` characters, :data:`MIN_CJK`
   of them Chinese, does not overlap the metric the question names, and is printed by exactly one
   document of the whole index (documents with a place included);
-* every such phrase must point to the same place-less document, else nothing is chosen.
+* every such phrase must point to the same place-less document, else nothing is chosen;
+* the whole index is read to prove a phrase unique, so an index of more than :data:`MAX_DOCS`
+  documents is not searched this way (the question goes on to the other routes).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..core.types import Query
 
 MIN_CHARS = 6
 MIN_CJK = 4
+MAX_DOCS = 300  # ~7 MB of report text: well under a second to scan; beyond that, not worth a question's wait
 _BREAK = re.compile(r"[\s,，。、；;:：?？!！()（）《》【】\[\]|]+")
 _QUOTES = re.compile(r"[“”‘’\"']")  # a quoted title is one phrase with its surroundings
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -59,7 +62,7 @@ def described_document(query: Query, docs: list[dict],
     """
     placeless = {d["doc_id"] for d in docs if not d.get("place")}
     runs = _runs(query)
-    if not placeless or len(docs) < 2 or not runs:
+    if not placeless or len(docs) < 2 or len(docs) > MAX_DOCS or not runs:
         return None
     texts = {d["doc_id"]: text_of(d) for d in docs}
     chosen: dict[str, str] = {}
@@ -75,4 +78,4 @@ def described_document(query: Query, docs: list[dict],
     return (doc_id, phrase) if doc_id in placeless else None
 
 
-__all__ = ["described_document", "MIN_CHARS", "MIN_CJK"]
+__all__ = ["described_document", "MIN_CHARS", "MIN_CJK", "MAX_DOCS"]
