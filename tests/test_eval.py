@@ -109,3 +109,17 @@ def test_document_metadata_on_the_test_split_meets_its_floors(tmp_path):
     res = eval_documents(GOLD, Settings(index=tmp_path), docs=TEST_DOCS)
     fails = check_thresholds({"documents": res}, _floors("documents."))
     assert _floors("documents.") and not fails, (fails, res["accuracy"])
+
+
+def test_an_index_built_from_another_checkout_is_one_clear_error(tmp_path):
+    import pytest
+
+    from llm_extract.core.errors import EvalError
+    from llm_extract.evaluation.evaluate import _relative
+
+    root = tmp_path / "checkout"
+    assert _relative(str(root / "eval" / "corpus" / "a.txt"), root) == "eval/corpus/a.txt"
+    assert _relative("eval/corpus/a.txt", root) == "eval/corpus/a.txt"
+    with pytest.raises(EvalError, match="another copy") as err:
+        _relative(str(tmp_path / "elsewhere" / "eval" / "corpus" / "a.txt"), root)
+    assert "fresh --index" in err.value.one_line()

@@ -71,6 +71,18 @@ def _gold_root(gold_dir: Path) -> Path:
     return Path(gold_dir).resolve().parent
 
 
+def _relative(source: str, root: Path) -> str:
+    """An indexed or extracted file's path as the gold names it (relative to the checkout holding ``eval/``)."""
+    path = Path(source)
+    if not path.is_absolute():
+        return source
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        raise EvalError(f"{source} is not under {root}: the index was built from another copy of the eval files",
+                        hint="run eval with a fresh --index (or LLM_EXTRACT_INDEX) from this checkout") from None
+
+
 def _kinds_for(backend: str, kinds: list[str]) -> list[str]:
     """The kinds a backend is scored on: the rules only on those they extract."""
     from ..extract.extractor import STRUCTURE_KINDS
@@ -125,8 +137,8 @@ def eval_extraction(gold_dir: Path, backends: list[str], settings: Settings, *, 
                 cost[key] += getattr(summary, key)
             cost["seconds"] += summary.seconds
         for r in records:
-            r["source"] = str(Path(r["source"]).resolve().relative_to(root)) if Path(r["source"]).is_absolute() else r["source"]
-        rel_texts = {str(Path(s).resolve().relative_to(root)): t for s, t in texts.items()}
+            r["source"] = _relative(r["source"], root)
+        rel_texts = {_relative(s, root): t for s, t in texts.items()}
         score = score_extraction(records, gold, kinds=run_kinds, sources_by_kind=sources_by_kind)
         n_docs = len({t.doc.doc_id for t in targets})
         cost["seconds_per_document"] = round(cost["seconds"] / max(1, n_docs), 2)
@@ -170,7 +182,7 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
             t0 = time.perf_counter()
             hits = retriever.search(it["question"], k=5, mode=mode)
             latencies.append(time.perf_counter() - t0)
-            rows = [{"source": str(Path(h.source).resolve().relative_to(root)), "start": h.start, "end": h.end} for h in hits]
+            rows = [{"source": _relative(h.source, root), "start": h.start, "end": h.end} for h in hits]
             ranks.append(first_relevant_rank(rows, spans))
         n = max(1, len(ranks))
         retrieval[mode] = {
@@ -210,7 +222,7 @@ def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[l
         for key in tokens:
             tokens[key] += ans.usage.get(key, 0)
         spans = gold_evidence_spans(it, root)
-        cites = [{"source": str(Path(c.source).resolve().relative_to(root)), "start": c.start, "end": c.end, "quote": c.quote}
+        cites = [{"source": _relative(c.source, root), "start": c.start, "end": c.end, "quote": c.quote}
                  for c in ans.citations]
         valid = [original_text(root, c["source"])[c["start"] : c["end"]] == c["quote"] for c in cites]
         per_item.append({
