@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from llm_extract.core.types import Document, Section
-from llm_extract.extract.extractor import period_hint
+from llm_extract.core.types import Document, NormalizedText, Section
+from llm_extract.extract.extractor import period_hint, plan_year_hint, sibling_year
 from llm_extract.extract.rules import rules_extract_indicators
 
 
@@ -132,3 +132,67 @@ def test_head_carried_from_the_clause_before():
 def test_consumption_induced_by_a_trade_in_programme():
     text = "汽车、家电以旧换新惠及20万户，带动消费36亿元。举办促销活动，带动消费5亿元。"
     assert [(m, v) for m, v, *_ in _brief(text)] == [("以旧换新带动消费", 36.0)]
+
+
+def test_funds_secured_and_plan_nouns_set_no_target():
+    text = ("青川县争取中央预算内投资3.5亿元，全县重点项目完成投资12亿元。"
+            "深入实施“强工”行动计划，规模以上工业增加值增长7%。完成年计划的108%，财政收入增长6%。"
+            "力争地区生产总值增长6%。")
+    got = _brief(text, period_hint="2024")
+    assert [(m, k) for m, *_, k in got] == [
+        ("重点项目投资", "actual"), ("规模以上工业增加值", "actual"), ("财政收入", "actual"), ("地区生产总值", "target")]
+
+
+def test_a_target_no_sentence_dates_takes_the_plan_year():
+    text = "全年实施重点项目120个、年度计划投资80亿元。社会消费品零售总额增长5%。"
+    got = _brief(text, period_hint="2024", target_period="2025", plan_years=[2025], review_years=[2024])
+    assert [(m, p, k) for m, _v, _u, _y, p, k in got] == [
+        ("重点项目投资", "2025", "target"), ("社会消费品零售总额", "2024", "actual")]
+    doc = Document(doc_id="d", source="s", start=0, end=10, years=[2024, 2025], review_years=[2024],
+                   plan_years=[2025])
+    bare = Section(title="二、奋勇争先", level=1, path=["二、奋勇争先"], start=5, end=10, heading_end=8)
+    dated = Section(title="二、2025年工作安排", level=1, path=["二、2025年工作安排"], start=5, end=10, heading_end=8)
+    assert plan_year_hint(bare, doc) == "2025" and plan_year_hint(dated, doc) is None
+
+
+def test_numbered_parts_take_the_year_the_first_opens_with():
+    t = "工作回顾\n一、经济稳步增长。2013年，云岭镇生产总值8亿元。\n二、开放扩大。实际利用外资500万美元。\n"
+    n = len(t)
+    norm = NormalizedText(original=t, text=t, simplified=t, src_start=list(range(n)), src_end=list(range(1, n + 1)),
+                          base_start=0, base_end=n)
+    one, two = t.index("一、"), t.index("二、")
+    sections = [
+        Section(title="工作回顾", level=1, path=["工作回顾"], start=0, end=n, heading_end=4),
+        Section(title="一、经济稳步增长", level=2, path=["工作回顾", "一、经济稳步增长"], start=one, end=two,
+                heading_end=one + 8),
+        Section(title="二、开放扩大", level=2, path=["工作回顾", "二、开放扩大"], start=two, end=n, heading_end=two + 6),
+    ]
+    doc = Document(doc_id="d", source="s", start=0, end=n, years=[2023], sections=sections)
+    assert sibling_year(sections[2], doc, norm) == "2013"
+    assert sibling_year(sections[1], doc, norm) is None
+
+
+def test_rates_printed_after_their_levels():
+    got = _brief("全县出口820万美元，进口150万美元，分别比上年下降4.2%、6.5%。"
+                 "全年接待游客120万人次，旅游花费36亿元，分别增长9%和11%。")
+    assert [(m, v, y) for m, v, _u, y, *_ in got] == [
+        ("出口", 820.0, -4.2), ("进口", 150.0, -6.5), ("旅游花费", 36.0, 11.0)]
+
+
+def test_bare_heads_and_compound_names_in_lists():
+    got = _brief("旅游人数和收入均增长12%。全县金融机构存贷款余额均突破80亿元。银行存贷款增速分别达6.1%、7%。")
+    assert [(m, v, y) for m, v, _u, y, *_ in got] == [
+        ("旅游总收入", None, 12.0), ("金融机构存款余额", 80.0, None), ("金融机构贷款余额", 80.0, None),
+        ("银行存款", None, 6.1), ("银行贷款", None, 7.0)]
+
+
+def test_multiples_and_growth_ranges():
+    got = rules_extract_indicators("实际利用外资增长1.5倍，“云岭茶”出口增长12倍。地区生产总值增长5%—5.5%。")
+    assert [(r.metric, r.value, r.unit, r.yoy_pct, r.evidence) for r in got] == [
+        ("实际利用外资", 1.5, "倍", None, "实际利用外资增长1.5倍"),
+        ("地区生产总值", None, None, 5.0, "地区生产总值增长5%—5.5%")]
+
+
+def test_projects_or_output_named_in_the_clause_before():
+    got = _brief("实施“重点项目攻坚年”行动，完成投资45亿元以上。确保粮食播种面积52万亩、总产3.1亿斤。")
+    assert [(m, v, u) for m, v, u, *_ in got] == [("重点项目投资", 45.0, "亿元"), ("粮食总产量", 3.1, "亿斤")]

@@ -305,6 +305,8 @@ _CARRIED_OUTPUT_RE = re.compile(r"^(?:总产量|总产|产量)$")
 _CARRIED_INVEST_RE = re.compile(r"^(?:年度)?(?:计划)?投资$")
 _PROJECTS_COUNTED_RE = re.compile(
     r"(?:实施|安排|推进|建设)(?P<subj>[\u4e00-\u9fff“”]{0,10}?项目)\d+[多余]?个(?:以上|左右)?$")
+# … or named in it without a count (市级重点项目实行包联、完成投资a亿元; 开展“重大项目提速”行动，…).
+_PROJECTS_NAMED_RE = re.compile(r"(?P<subj>(?:重点|重大)(?:工程)?项目|重大工程)")
 # Consumption a trade-in programme brings about (以旧换新…，带动消费a亿元): the programme's outcome.
 _INDUCED_RE = re.compile(r"(带动|拉动)消费$")
 
@@ -316,13 +318,14 @@ def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) ->
     head = core[_skip_lead(core)[0] :].strip()
     if _CARRIED_OUTPUT_RE.match(head):
         name = re.split(r"[\dxX×*_]", prev.strip(), maxsplit=1)[0]
+        name = name[_skip_lead(_strip_connectors(name))[0] :]  # 确保粮食播种面积a万亩、总产b亿斤
         for k in range(len(name), 1, -1):
             found = index.lookup(name[:k] + head)
             if found and found in index.vocab:
                 return found
         return None
     if _CARRIED_INVEST_RE.match(head):
-        m = _PROJECTS_COUNTED_RE.search(prev.strip())
+        m = _PROJECTS_COUNTED_RE.search(prev.strip()) or _PROJECTS_NAMED_RE.search(prev)
         return m.group("subj").strip("“”") + "投资" if m else None
     induced = _INDUCED_RE.search(core)
     if induced and "以旧换新" in sentence:

@@ -24,7 +24,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@5"
+RULES_VERSION = "rules@7"
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -56,6 +56,38 @@ def period_hint(sentence: str, section: Section | None, doc: Document) -> Option
     if len(doc.review_years) == 1:
         return str(doc.review_years[0])
     return None
+
+
+# A year opening a section's body (``一、经济稳步增长。2003年，全镇…``): the year that part is about.
+_OPENING_YEAR = re.compile(r"[。；;：:\s]*(?:在|截至|截止)?((?:19|20)\d{2})年(?!以来|来|的|同期)\s*[，,]")
+
+
+def sibling_year(section: Section | None, doc: Document, norm: NormalizedText) -> Optional[str]:
+    """For a section whose headings name no year: the year the nearest earlier section under the same
+    heading opened its body with.  Numbered parts of one review (一、…。2003年，全镇…  二、…  三、…)
+    are about the year the first of them states."""
+    if section is None or not section.path or _YEAR.search(section.path_str):
+        return None
+    found = None
+    for s in doc.sections:
+        if s.start >= section.start:
+            break
+        if s.level != section.level or s.path[:-1] != section.path[:-1]:
+            continue
+        b0, b1 = norm.from_original(s.heading_end, s.end)
+        m = _OPENING_YEAR.match(norm.simplified, b0, b1)
+        if m:
+            found = m.group(1)
+    return found
+
+
+def plan_year_hint(section: Section | None, doc: Document) -> Optional[str]:
+    """The year a target figure is for when neither its sentence nor its headings date it: the one
+    year a report that reviews the past plans for (a plan part headed 二、奋勇争先 names no year)."""
+    if section is not None and _YEAR.search(section.path_str):
+        return None
+    plan = [y for y in doc.plan_years if y not in doc.review_years]
+    return str(plan[0]) if len(plan) == 1 and doc.review_years else None
 
 
 def _batches(spans: Sequence[tuple[int, int]], limit: int = BATCH_CHARS) -> list[tuple[int, int]]:
@@ -116,7 +148,9 @@ class RulesBackend(ExtractionBackend):
         return RULES_VERSION
 
     def reads_section(self, kind: str, cands: list) -> bool:
-        return bool(cands) or kind in STRUCTURE_KINDS
+        # indicators too: a figure whose metric the clause before names (…项目…，完成投资a亿元) makes
+        # no candidate sentence of its own, and reading a section costs the rules next to nothing
+        return bool(cands) or kind in STRUCTURE_KINDS or kind == "indicator"
 
     def run(self, extractor, kind, doc, norm, section, s0, text, cands, result):
         if kind == "indicator":
@@ -236,9 +270,10 @@ class SectionExtractor:
     def _rules(self, doc, norm, section, s0, text, result: SectionResult) -> None:
         from .rules import rules_extract_indicators
 
-        hint = period_hint(text, section, doc)
+        hint = sibling_year(section, doc, norm) or period_hint(text, section, doc)
         for rec in rules_extract_indicators(text, period_hint=hint, plan_years=doc.plan_years,
-                                            review_years=doc.review_years):
+                                            review_years=doc.review_years,
+                                            target_period=plan_year_hint(section, doc)):
             span = norm.to_original(s0 + rec.start, s0 + rec.end)
             self._ground(rec, doc, norm, section, (span.start, span.end), result, version=RULES_VERSION)
 

@@ -15,16 +15,25 @@ from ..text.numbers import Quantity, find_quantities
 from .clauses import GENERIC_HEADS, find_metric
 from .vocab import MetricIndex
 
-__all__ = ["ListFigure", "shared_lists"]
+__all__ = ["ListFigure", "PairedRates", "shared_lists", "rates_after_levels"]
 
 _CLAUSE_STOP = "，,；;：:。！？!?\n"
 _NAME_SEP_RE = re.compile(r"、|和|与|及")
 _AFTER_RE = re.compile(
-    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是)?\s*(?:了|到|为)?\s*")
+    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过)?\s*(?:了|到|为)?\s*")
 _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
 _MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总")
 _COUNT_HEADS = ("人次", "人数", "游客")
+# A later name that is only a head (收入, 总花费) takes what the first name says it is of:
+# 旅游人数和收入 -> 旅游收入; 全年旅游接待人次、总花费 -> 旅游总花费.
+_BARE_ITEM_RE = re.compile(r"^总?(?:收入|花费|营收|营业收入|消费)$")
+_FIRST_ITEM_RE = re.compile(
+    r"^(?:全年|全省|全市|全区|全县|全州)?(?P<mod>[\u4e00-\u9fff]{2,6}?)(?:接待)?(?:游客)?(?:人次|人数|收入|花费|营收)$")
+# Rates listed after the levels they belong to: ``游客花费a亿元，分别增长x%和y%`` (the clause opens with
+# 分别 or with the verb).
+_RATES_AFTER_RE = re.compile(rf"[，,]\s*(?:分别)?\s*(?P<basis>{BASIS})?\s*(?P<verb>{VERBS})\s*(?=\d)")
+_LEVEL_STOP = "；;：:。！？!?\n"
 
 
 @dataclass
@@ -59,13 +68,25 @@ def _shared_head(first: str, last: str, index: MetricIndex) -> str | None:
     return tail
 
 
+def _pair(name: str) -> list[str] | None:
+    """The two metrics one compound name stands for: 城乡… (城镇…, 农村…), …存贷款… (…存款…, …贷款…)."""
+    if name.startswith("城乡"):
+        return ["城镇" + name[2:], "农村" + name[2:]]
+    if "存贷款" in name:
+        return [name.replace("存贷款", "存款", 1), name.replace("存贷款", "贷款", 1)]
+    return None
+
+
 def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
     """The ``n`` metric names a list before 分别 stands for, a shared head completed."""
     items = [s.strip() for s in _NAME_SEP_RE.split(pre)]
-    if len(items) == 1 and n == 2 and items[0].startswith("城乡"):
-        return ["城镇" + items[0][2:], "农村" + items[0][2:]]
+    if len(items) == 1 and n == 2 and _pair(items[0]):
+        return _pair(items[0])
     if len(items) != n or not all(items):
         return None
+    first = _FIRST_ITEM_RE.match(items[0])
+    if first:
+        items = [items[0]] + [first.group("mod") + it if _BARE_ITEM_RE.match(it) else it for it in items[1:]]
     tail = _shared_head(items[0], items[-1], index)
     if not tail:
         return items
@@ -101,7 +122,7 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         pre = folded[seg0 : m.start()].strip()
         growth = bool(m.group("verb")) or bool(_GROWTH_NOUN_RE.search(pre))
         pre = _GROWTH_NOUN_RE.sub("", pre)
-        n = len(figs) if m.group("word") == "分别" else len(_NAME_SEP_RE.split(pre))
+        n = len(figs) if m.group("word") == "分别" else 2 if _pair(pre) else len(_NAME_SEP_RE.split(pre))
         if m.group("word") == "均" and len(figs) == 1:
             figs = figs * n
         names = _names(pre, n, index) if len(figs) >= 2 or m.group("word") == "均" else None
@@ -118,4 +139,45 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
                 continue
             out.append(ListFigure(metric.canonical, name, seg0, m.start(), end, None if rate else q,
                                   sign * q.value if rate else None, m.group("basis")))
+    return out
+
+
+@dataclass
+class PairedRates:
+    """Rates printed after the clauses of their levels, in the same order."""
+
+    clauses: list[tuple[int, int]]  # the level clauses, first to last
+    pcts: list[float]  # signed
+    basis: str | None
+    end: int  # end of the last rate
+
+
+def rates_after_levels(folded: str) -> list[PairedRates]:
+    """Every ``…a亿元，…b亿元，分别增长x%、y%`` in ``folded`` (分别 may be left out when a clause opens
+    with the verb): the n clauses before it (each holding a figure, separated by ，or 、) paired with its
+    n rates."""
+    out: list[PairedRates] = []
+    for m in _RATES_AFTER_RE.finditer(folded):
+        stop = m.end()
+        while stop < len(folded) and folded[stop] not in _CLAUSE_STOP:
+            stop += 1
+        figs = _figures(folded, m.end(), stop)
+        if len(figs) < 2 or any(q.unit != "%" for q, _e in figs):
+            continue
+        clauses: list[tuple[int, int]] = []
+        end = m.start()
+        while len(clauses) < len(figs):
+            start = end
+            while start > 0 and folded[start - 1] not in "，,、" + _LEVEL_STOP:
+                start -= 1
+            if start == end or not find_quantities(folded[start:end]):
+                break
+            clauses.insert(0, (start, end))
+            if start == 0 or folded[start - 1] in _LEVEL_STOP:
+                break
+            end = start - 1
+        if len(clauses) != len(figs):
+            continue
+        sign = -1.0 if m.group("verb") in NEG_VERBS else 1.0
+        out.append(PairedRates(clauses, [sign * q.value for q, _e in figs], m.group("basis"), figs[-1][1]))
     return out

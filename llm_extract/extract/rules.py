@@ -18,15 +18,19 @@ from ..text.numerals import fold
 from .clauses import (
     NON_VALUE_UNITS, YEAR_IN_RE, Metric, carried_metric, context_sentences, enclosing, find_metric, segment_start,
 )
-from .lists import shared_lists
+from .lists import rates_after_levels, shared_lists
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
 __all__ = ["rules_extract_indicators"]
 
+# 争取 obtaining funds or support (争取中央预算内投资…, 争取设备更新资金…) is something done, not aimed at,
+# and 计划 as a noun (行动计划, 完成年计划的…, 科技计划项目) sets no target.
+_SECURED = r"(?:到)?[^，。；;]{0,16}?(?:中央|国家|上级|资金|国债|债券|支持|额度|政策)"
 _TARGET_CUE_RE = re.compile(
-    r"预期目标|目标是|目标为|主要目标|发展目标|奋斗目标|预期指标|主要指标|目标任务|力争|确保|争取|计划(?!生育)|"
-    r"将达到|要达到|到(?:19|20)\d\d年"
+    r"预期目标|目标是|目标为|主要目标|发展目标|奋斗目标|预期指标|主要指标|目标任务|力争|确保|"
+    rf"争取(?!{_SECURED})|计划(?=[\u4e00-\u9fff])(?!生育|项目|的)|将达到|要达到|到(?:19|20)\d\d年"
 )
+_SECURED_RE = re.compile(rf"争取(?={_SECURED})")
 _ESTIMATE_CUE_RE = re.compile(r"预计")
 _SUFFIX_QUAL_RE = re.compile(r"以上|左右|以内|以下")
 _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两三四五六七八九十])")
@@ -34,6 +38,8 @@ _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两�
 _TOPIC_YEAR_RE = re.compile(r"(?:在|截至|截止)?((?:19|20)\d\d)年(?!以来|来|的|同期)")
 # A level printed right after the growth of its metric (地区生产总值增长6%、突破2万亿元).
 _LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?:突破|达到|达|超过|超|为)\s*")
+# The upper bound of a growth range (增长5%—5.5%).
+_RANGE_RE = re.compile(r"\s*(?:—|-|－|~|～|至|到)+\s*\d+(?:\.\d+)?\s*%")
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
 _MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
 _OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
@@ -115,7 +121,7 @@ def _year_on_year(changes: list[Change]) -> tuple[Change | None, str | None]:
 
 def rules_extract_indicators(
     text: str, *, period_hint: str | None = None, vocab: MetricIndex | None = None,
-    plan_years: Sequence[int] = (), review_years: Sequence[int] = (),
+    plan_years: Sequence[int] = (), review_years: Sequence[int] = (), target_period: str | None = None,
 ) -> list[IndicatorRecord]:
     """Indicator records stated as ``<metric>(完成|实现|为…)? <figure>[，<growth clause>]``.
 
@@ -127,14 +133,17 @@ def rules_extract_indicators(
     names, physical output; percentages are only read as growth, never as levels
     (shares and coverage rates are not indicators), and counts of people never.
     In a report that reviews ``review_years`` and plans ``plan_years``, a figure
-    dated to a planned year only is a target.
+    dated to a planned year only is a target; a target its sentence does not date
+    is for ``target_period`` when given (else ``period_hint``, as every figure).
     """
     run = _RulesRun(text, period_hint, vocab or default_index())
+    run.target_period = target_period
     if review_years:  # only a report that both reviews and plans tells the planned year apart
         run.plan_years = {y for y in plan_years if y not in set(review_years)}
     changes = find_changes(text)
     run.from_lists()
     run.from_figures(changes)
+    run.pair_rates()
     run.from_growth_clauses(changes)
     run.records.sort(key=lambda r: r.start)
     return run.records
@@ -152,6 +161,7 @@ class _RulesRun:
         self.records: list[IndicatorRecord] = []
         self.consumed: list[tuple[int, int]] = []
         self.plan_years: set[int] = set()
+        self.target_period: str | None = None
         self.topic_years = _topic_years(self.folded, self.sentences)
 
     def from_figures(self, changes: list[Change]) -> None:
@@ -171,8 +181,8 @@ class _RulesRun:
             raw = None
             if metric is None:
                 metric = raw = self._carried(seg0, sent0, q)
-            if metric is None or not self._level_fits(metric, q):
-                continue
+            if metric is None or not self._level_fits(metric, q) or _SECURED_RE.search(folded[seg0 : q.start]):
+                continue  # funds obtained (争取中央投资a亿元) are no aggregate of the place
             after, end = _changes_after(text, fig_end, sent1 or len(text))
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0,
                          raw=raw.canonical if raw else None)
@@ -221,11 +231,24 @@ class _RulesRun:
             return None  # "产值、利润分别达到3亿元和5000万元": figures paired with names elsewhere
         return fig_end
 
+    def pair_rates(self) -> None:
+        """Rates listed after their levels (``出口a万美元，进口b万美元，分别下降x%、y%``) go to the levels'
+        records; each record's evidence then runs to the last rate."""
+        for pr in rates_after_levels(self.folded):
+            for (c0, c1), pct in zip(pr.clauses, pr.pcts):
+                rec = next((r for r in self.records if c0 <= r.start < c1 and r.unit not in (None, "%")), None)
+                if rec is None or rec.yoy_pct is not None:
+                    continue
+                rec.yoy_pct, rec.yoy_basis = pct, pr.basis
+                rec.end, rec.evidence = pr.end, self.text[rec.start : pr.end]
+            self.consumed.append((pr.clauses[0][0], pr.end))
+
     def from_growth_clauses(self, changes: list[Change]) -> None:
         """Growth stated without a level: "地区生产总值增长8%左右"."""
         folded = self.folded
         for c in changes:
-            if any(a <= c.start < b for a, b in self.consumed) or c.yoy_pct is None and not c.placeholder:
+            if any(a <= c.start < b for a, b in self.consumed) or (
+                    c.yoy_pct is None and c.times is None and not c.placeholder):
                 continue
             sent0, _ = enclosing(self.sentences, c.start)
             seg0 = segment_start(folded, c.start, sent0)
@@ -233,11 +256,18 @@ class _RulesRun:
             if metric is None or not folded[seg0 : c.start].strip() or metric.canonical in COUNT_METRICS or (
                     _PEOPLE_RE.search(metric.canonical) and metric.canonical not in self.index.vocab):
                 continue
+            if c.times is not None and metric.canonical not in self.index.vocab:
+                continue  # a multiple is a small base's (一个品牌出口增长12倍) unless a known aggregate's
+            if c.times is not None:  # 增长1.5倍: the multiple, as printed (no percentage is printed)
+                times = Quantity(c.times, "倍", None, "倍", c.raw, c.start, c.end, qualifier=c.qualifier)
+                self._record(metric, seg0, c.start, c.end, times, [], sent0)
+                continue
             level = self._level_after(c)
             if level is not None and self._level_fits(metric, level[0]):
                 self._record(metric, seg0, c.start, level[1], level[0], [c], sent0)
                 continue
-            self._record(metric, seg0, c.start, c.end, None, [c], sent0)
+            rng = _RANGE_RE.match(folded, c.end)  # 增长5.0%—5.5%: the lower bound, the range in the evidence
+            self._record(metric, seg0, c.start, rng.end() if rng else c.end, None, [c], sent0)
 
     def _level_after(self, c: Change) -> tuple[Quantity, int] | None:
         """The level printed after the growth of the same metric (``增长6%、突破2万亿元``), with its end."""
@@ -260,8 +290,10 @@ class _RulesRun:
         seg_prefix = folded[seg0:fig_start]
         sent_prefix = folded[sent0:fig_start]
         yoy, basis = _year_on_year(changes)
-        period = _period(sent_prefix) or self.topic_years.get(sent0) or self.period_hint
         kind = _kind(seg_prefix, sent_prefix)
+        period = _period(sent_prefix) or self.topic_years.get(sent0)
+        if period is None:
+            period = self.target_period if kind == "target" and self.target_period else self.period_hint
         if kind == "actual" and period and int(period[:4]) in self.plan_years:
             kind = "target"  # a figure for the year the report plans
         placeholder = bool(q.placeholder) if q else bool(yoy and yoy.placeholder)
