@@ -78,3 +78,32 @@ def test_rules_backend_grounds_projects_exactly():
         assert r.prompt_version == RULES_VERSION and r.period == "2030"
     assert names["青川体育馆"].investment_value == 5 and names["青川体育馆"].status == "in_operation"
     assert names["云岭机场迁建项目"].status == "started"
+
+
+def _full(text, *, plan=True):
+    return [text[i.text_span[0]:i.text_span[1]] + (text[i.name_suffix[0]:i.name_suffix[1]] if i.name_suffix else "")
+            for i in project_items(text, 0, plan=plan, period="2031")]
+
+
+def test_list_items_take_the_kind_their_group_names():
+    assert _full("石门、青川等3条在建高速公路有序推进。", plan=False) == ["石门高速公路", "青川高速公路"]
+    assert _full("开工甲镇至乙镇和丙镇至丁镇等高速项目。") == ["甲镇至乙镇高速", "丙镇至丁镇高速"]
+    assert _full("加快建设云岭、石门、青川3座抽水蓄能电站。") == ["云岭抽水蓄能电站", "石门抽水蓄能电站", "青川抽水蓄能电站"]
+    # a short place before a named project takes that project's kind
+    assert _full("云岭水利枢纽和石门、青川抽水蓄能项目开工建设。", plan=False) == [
+        "云岭水利枢纽", "石门抽水蓄能项目", "青川抽水蓄能项目"]
+
+
+def test_items_of_programmes_slogans_and_unnamed_partners_are_no_projects():
+    assert _full("大力推进云岭卫星、青川复材等十大技术攻关项目。") == []
+    assert _full("实施好云岭湿地连通、石门植被恢复等重大生态工程。") == []
+    assert _full("继续实施“绿化、亮化、美化”三大工程。") == []
+    assert _full("实施亮化、美化工程。") == []
+    assert _full("加快云岭、青川国家文化公园建设。") == []
+    assert _full("打造更多精品项目、爆款IP。") == []
+    assert _full("实施云岭文物保护利用工程，共同建设更加美丽的家园。") == []
+
+
+def test_amount_raised_before_the_names_is_not_part_of_them():
+    text = "筹资3.5亿元建成云岭县医院、石门中学综合楼。"
+    assert _full(text, plan=False) == ["云岭县医院", "石门中学综合楼"]

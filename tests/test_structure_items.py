@@ -86,13 +86,25 @@ def test_plan_part_is_found_from_headings_and_the_plan_year():
 def test_task_clauses_and_enumerated_leads():
     text = "（三）壮大特色产业\n一是做强茶叶产业。新建茶园5000亩，培育茶企2-4家。\n"
     head = len("（三）壮大特色产业")
-    items = task_items(text, head, headline=True, period="2026")
+    items = task_items(text, head, headline=True, period="2026", enumerated=False)
     got = {text[i.start : i.end]: i.fields for i in items}
-    assert "壮大特色产业" in got and "做强茶叶产业" in got
+    # under a headline task, an 一是 paragraph is a part of it, not a task of its own
+    assert "壮大特色产业" in got and "做强茶叶产业" not in got
+    # in the plan part's own text, the 一是 paragraphs are its items
+    lines = "一是做强茶叶产业。\n二是办好云岭民生实事。\n"
+    assert [lines[i.start : i.end] for i in task_items(lines, 0, headline=False, period="2026")] == [
+        "做强茶叶产业", "办好云岭民生实事"]
     assert got["新建茶园5000亩"]["value"] == 5000
     assert got["培育茶企2-4家"]["value"] == 2  # a range sets at least its lower bound
     joined = "同时，要抓好春耕。并且推进林改；"
     assert [joined[a:b] for a, b in clause_spans(joined)] == ["要抓好春耕", "推进林改"]
+
+
+def test_parts_bare_figures_and_named_sets_are_no_tasks():
+    text = ("新建充电桩2000个以上，其中乡村800个。云岭镇生产总值增长6%以上、力争达到7%。"
+            "落实云岭县惠企18条政策，推动“2个100%”落地。认真做好以下6项工作。新改建村道120公里。")
+    got = [text[i.start : i.end] for i in task_items(text, 0, headline=False, period="2026")]
+    assert got == ["新建充电桩2000个以上", "新改建村道120公里"]
 
 
 def test_problem_categories():

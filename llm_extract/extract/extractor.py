@@ -24,7 +24,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@7"
+RULES_VERSION = "rules@8"  # @6 projects/tasks precision and @7 indicators, merged
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -290,6 +290,9 @@ class SectionExtractor:
             if item.text_span:  # a project's name inside its clause
                 named = norm.to_original(s0 + item.text_span[0], s0 + item.text_span[1])
                 text_field = norm.original[named.start : named.end]
+            if item.name_suffix:  # a list item's name completed by the kind its list names
+                tail = norm.to_original(s0 + item.name_suffix[0], s0 + item.name_suffix[1])
+                text_field += norm.original[tail.start : tail.end]
             rec = RECORD_TYPES[kind](**{TEXT_FIELD[kind]: text_field, **item.fields}, evidence=evidence)
             self._ground(rec, doc, norm, section, (span.start, span.end), result, version=RULES_VERSION)
 

@@ -46,11 +46,12 @@ _OBJECT_RE = re.compile(rf"{_HEAD}|厂|馆|站|桥|广场|场|路|渠|石窟|楼
 _COUNT_RE = re.compile(
     r"^(?:\d+|[一二三四五六七八九十百千两几多数]+)(?:[个条项座批所家处大部]|多个|余个)|一批|多个|若干|各类|一系列|等|"
     r"\d+(?:家|件|个|所|处|座|户|条|项|批|部)|[\d一二三四五六七八九十百千万]+(?:大|项)(?:重大|标志性)?(?:工程|项目)|"
-    r"^“[^”]*[工项][程目]”$|^“[^”]+”.{0,4}工程$|“[\d一二三四五六七八九十百千万]+”")
+    r"^“[^”]*[工项][程目]”$|^“[^”]+”.{0,4}工程$|“[\d一二三四五六七八九十百千万]+(?:”|工程|项目|$)")
 _GENERIC_RE = re.compile(
     r"^(?:重大|重点|新型|现代|高标准|新一代|大型|中小|农村|城市|城镇|老旧|省级|市级|县级|乡村|数字|智慧|绿色|传统|"
     r"基础|公共|民生|相关|其他|有关|骨干|配套|既有|现有|已有|在建|续建|新开工|标志性|示范|试点|全省|全市|全区|全县|"
-    r"我省|我市|我区|我县|本地|各地|沿线|区域|地方|社会|政府|产业|交通|能源|水利|新能源|新基建|通用|工程|项目|大项目)")
+    r"我省|我市|我区|我县|本地|各地|沿线|区域|地方|社会|政府|产业|交通|能源|水利|新能源|新基建|通用|工程|项目|大项目|"
+    r"全部|所有|各级|国省)")
 _NOT_PROJECT_RE = re.compile(
     r"行动|体系|机制|政策|制度|改革|战略|计划|规划$|试点|示范区|城市$|新区|开发区|保税区|自贸|试验区|经济区|"
     r"保护区|功能区|承载区|集聚区|先导区|片区|走廊|产业带|经济带|大通道|新通道|工作|活动|服务|建设$|发展$|能力|水平|"
@@ -59,19 +60,32 @@ _NOT_PROJECT_RE = re.compile(
     r"适老化|适儿化|双一流|拔尖|一流|强港|强省|防洪排涝|进校园|进课堂|转型|更新|差别化|属地化|管理|作品|《|领域|"
     r"行业|基础性|补短板|两重|千项万亿|一号|揭榜|攻关|中试|概念验证|实验室|国家公园|文化公园|植物园|长廊|产业集群|"
     r"平台|之都|之乡|创新中心|贸易中心|贸易港|阶段|参与|融入|公平|鼓励|引导|规范|办理|提供|领先|唯一|"
-    r"最大$|首个$|首家$|^(?:全国|国内|国际|世界)首|难题|人大|政协|^[一二三四五六七八九十]、|^“[^”]*$")
+    r"最大$|首个$|首家$|^(?:全国|国内|国际|世界)首|难题|人大|政协|^[一二三四五六七八九十]、|^“[^”]*$|"
+    r"更加|更好|更高|更多|^[\u4e00-\u9fff]{1,2}化(?:工程)?$|(?:保护|保护利用|升级|创新|提质|优先|增收|致富|惠民)工程$")
 # Verbs and adverbs around the list, not part of a name.
 _LEAD_RE = re.compile(
     r"(?:着力|着重|重点|全力|加快|加速|加紧|加大|积极|扎实|有序|稳步|持续|深入|全面|大力|确保|力争|争取|推动|推进|促进|"
     r"支持|抓好|抓紧|做好|实施|建设|建成|建好|开工|启动|新建|续建|完成|基本|实现|布局|谋划|招引|引进|打造|围绕|聚焦|"
     r"开展|切实|务实|继续|进一步|尽快|如期|年内|今年|当年|投产|投运|投用|竣工|完工|落成|重点打造|我区首个|首个|"
     r"实现了|完成了|建成了|开工了|推进了|加快了|加强|加力|探索|优化|拓展|统筹|强化|共同|提速|高效|率先|科学|获批|"
-    r"新扩建|建强|下大力气|要|好|和|及|以及|与|、)+")
+    r"新扩建|建强|下大力气|紧紧|全域|全方位|确定|要|好|和|及|以及|与|、|"
+    r"(?:筹资|筹措|投资|投入)(?:约|超过?|近)?[\d.]+[万亿]*元(?:以上)?)+")
 _TAIL_RE = re.compile(
     r"(?:的|之|了|已|正在|正式|全面|全线|主体|顺利|加快|加速|稳步|有序|集中|如期|年内|年底|尽早|力争|基本|已经|目前|"
     r"推进|建设|建成|开工|动工|破土动工|竣工|完工|投产|投用|投运|运行|运营|试运行|通车|贯通|开馆|开放|落成|送电|落地|"
-    r"签约|获批|立项|量产|达产|达效|生产|启动|前期工作|前期|进度|规划和建设|规划|准备|工作|[“”\"]|和|及|等)+$")
-_GROUP_RE = re.compile(r"等[^、，。；]*$")  # ``…等5条高铁`` / ``…等“十大产业项目”``: the group the list belongs to
+    r"签约|获批|立项|量产|达产|达效|生产|启动|前期工作|前期|进度|规划和建设|规划|准备|工作|高效|[“”\"]|和|及|等)+$")
+# The group the list belongs to: ``…等5条高铁``, ``…等“十大产业项目”``, or a count after the last item
+# (``云岭、青川、石门3座抽水蓄能电站``).
+_GROUP_RE = re.compile(
+    r"等[^、，。；]*$|(?<=、)[^、，。；\d]{2,12}?(?<!第)(?P<n>(?:\d+|[一二三四五六七八九十两]+)(?:多|余)?[个条座处所家](?=[\u4e00-\u9fff“])[^、，。；]*)$")
+
+
+def _group(text: str, s: int, e: int) -> Optional[tuple[int, int]]:
+    """Where the group of the list ``text[s:e]`` starts and ends (see :data:`_GROUP_RE`), or None."""
+    m = _GROUP_RE.search(text, s, e)
+    if not m:
+        return None
+    return (m.start("n"), m.end()) if m.group("n") else (m.start(), m.end())
 _PROJECT_WORD_RE = re.compile(r"项目|工程|高铁|高速|铁路|煤矿|电站|机场|水库|基地|园区?")
 _JOIN_RE = re.compile(r"以及|和|及|与")
 
@@ -93,9 +107,10 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
             return s, e
 
 
-def split_names(text: str, s: int, e: int) -> list[tuple[int, int]]:
+def split_names(text: str, s: int, e: int, *, kinded: bool = False) -> list[tuple[int, int]]:
     """The list items of ``text[s:e]`` (a clause without its group tail), split at 、 and at a
-    和/及/与 that joins two project names; each stripped of the words around it."""
+    和/及/与 that joins two project names (any two when the group names their kind, ``kinded``:
+    ``开工甲至乙和丙至丁等高速项目``); each stripped of the words around it."""
     parts: list[tuple[int, int]] = []
     pos = s
     for i in range(s, e + 1):
@@ -105,16 +120,16 @@ def split_names(text: str, s: int, e: int) -> list[tuple[int, int]]:
             pos = i + 1 if i < e and text[i] == "、" else i
     out: list[tuple[int, int]] = []
     for a, b in parts:
-        out.extend(_split_join(text, a, b))
+        out.extend(_split_join(text, a, b, kinded))
     return [span for span in (_strip(text, a, b) for a, b in out) if span[1] - span[0] >= 2]
 
 
-def _split_join(text: str, a: int, b: int) -> list[tuple[int, int]]:
+def _split_join(text: str, a: int, b: int, kinded: bool = False) -> list[tuple[int, int]]:
     """``云岭水库和青川电厂`` is two names; ``云岭新材料和储能产业园`` one (its left part names nothing)."""
     for m in _JOIN_RE.finditer(text, a, b):
         left = _strip(text, a, m.start())
-        if left[1] > left[0] and _has_head(text[left[0] : left[1]]):
-            return [(a, m.start())] + _split_join(text, m.end(), b)
+        if left[1] > left[0] and (kinded or _has_head(text[left[0] : left[1]])):
+            return [(a, m.start())] + _split_join(text, m.end(), b, kinded)
     return [(a, b)]
 
 
@@ -180,17 +195,69 @@ def _investment(clause: str) -> dict:
 
 
 # --- one section ------------------------------------------------------------------------------
-def _clause_names(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Named projects of the clause ``text[s:e]``: items with a head noun, and every item of a list
-    one of whose items has one or whose group is a kind of project (``…等重点项目``)."""
-    group = _GROUP_RE.search(text, s, e)
-    grouped = bool(group and _PROJECT_WORD_RE.search(group.group(0)))
+# A group whose items are no construction projects: research tasks, investment promotion, pilots,
+# campaigns and ecological programmes (``…等五项关键技术攻关项目``, ``…等一批招商项目``, ``…等生态工程``).
+_GROUP_NOT_RE = re.compile(
+    r"攻关|科研|研发|招商|试点|生态|保护|行动|活动|引培|龙头企业|实验室|文化公园|大通道|基础性|系统工程|古树|品种|"
+    r"[\d一二三四五六七八九十]+大工程")
+# What a group says besides the kind of its items (``等4条在建铁路``): count, stage, rank.
+_GROUP_COUNT_RE = re.compile(r"(?:\d+|[一二三四五六七八九十百千两几]+)(?:多|余)?[个条座项处所家批](?:以上|左右)?")
+_GROUP_MOD_RE = re.compile(r"(?:在建|续建|新开工|重大|重点|标志性|特色|大型|骨干|建设)+")
+
+
+_KIND_RE = re.compile(rf"[^\d“”\"、]{{0,8}}?(?:{_HEAD}){_PAREN}")
+
+
+def _group_kind(text: str, gs: int, ge: int) -> Optional[tuple[int, int]]:
+    """The kind of project a group names (``铁路`` of ``等4条在建铁路加快推进``): its words up to
+    the first head noun, after its count, stage and rank; None when it names none."""
+    a = gs + (text[gs] == "等")
+    m = _GROUP_COUNT_RE.match(text, a, ge)
+    a = m.end() if m else a
+    a, b = _strip(text, a, ge)
+    m = _GROUP_MOD_RE.match(text, a, b)
+    a = m.end() if m and m.end() < b else a
+    m = _KIND_RE.match(text, a, b)
+    return (a, m.end()) if m and m.end() - a >= 2 else None
+
+
+def _suffix(text: str, names: list[tuple[int, int]], i: int, kind: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
+    """What completes the headless list item ``names[i]``: the kind its group names, else, for a short
+    item (a place), the part of the next item beyond a prefix as long as this one when that part is a
+    kind of project (``云岭、石门抽水蓄能项目``)."""
+    if kind:
+        return kind
+    a, b = names[i]
+    if b - a > 3 or i + 1 >= len(names):
+        return None
+    c, d = names[i + 1]
+    rest = text[c + (b - a) : d]
+    if 2 <= len(rest) <= 8 and _HEAD_END_RE.search(rest) and not re.search(r"[和及与“”\"\d]", rest):
+        return c + (b - a), d
+    return None
+
+
+_QUOTED_LIST_RE = re.compile(r"“[^”]*、[^”]*”")  # ``“净化、序化”``: a slogan, not a list of projects
+
+
+def _clause_names(text: str, s: int, e: int) -> list[tuple[tuple[int, int], Optional[tuple[int, int]]]]:
+    """Named projects of the clause ``text[s:e]``, each with the span that completes its name (or None):
+    items with a head noun, and every item of a list one of whose named items has one or whose group
+    is a kind of project (``…等重点项目``).  A group of another kind, or a list inside quotes, names none."""
+    group = _group(text, s, e)
+    words = text[group[0] : group[1]] if group else ""
+    grouped = bool(_PROJECT_WORD_RE.search(words))
+    if _GROUP_NOT_RE.search(words) or _QUOTED_LIST_RE.search(text, s, e):
+        return []
     if _SOFT_LEAD_RE.match(text, s, e) or not (grouped or _STATUS_CUE_RE.search(text, s, e)):
         return []
-    names = split_names(text, s, group.start() if group else e)
+    kind = _group_kind(text, *group) if grouped else None
+    names = split_names(text, s, group[0] if group else e, kinded=kind is not None)
     headed = [_has_head(text[a:b]) for a, b in names]
-    listed = grouped or (len(names) > 1 and any(h and _HEAD_END_RE.search(text[a:b]) for (a, b), h in zip(names, headed)))
-    return [(a, b) for (a, b), h in zip(names, headed) if (h or listed) and _is_named(text[a:b], listed=listed)]
+    listed = grouped or (len(names) > 1 and any(
+        h and _HEAD_END_RE.search(text[a:b]) and _is_named(text[a:b], listed=False) for (a, b), h in zip(names, headed)))
+    return [((a, b), None if h else _suffix(text, names, i, kind))
+            for i, ((a, b), h) in enumerate(zip(names, headed)) if (h or listed) and _is_named(text[a:b], listed=listed)]
 
 
 def _status_text(text: str, s: int, e: int) -> str:
@@ -212,8 +279,8 @@ def project_items(text: str, heading_end: int, *, plan: bool, period: Optional[s
         fields = {"status": project_status(_status_text(folded, cs, ce), plan), "period": period}
         if len(names) == 1:
             fields.update(_investment(clause))
-        for a, b in names:
-            out.append(Item("project", cs, ce, dict(fields), text_span=(a, b)))
+        for (a, b), suffix in names:
+            out.append(Item("project", cs, ce, dict(fields), text_span=(a, b), name_suffix=suffix))
     return out
 
 

@@ -38,6 +38,8 @@ class Item:
     fields: dict = field(default_factory=dict)
     #: Where the record's text (a project's name) stands when it is narrower than the evidence.
     text_span: Optional[tuple[int, int]] = None
+    #: Where the words that complete that name stand (``铁路`` of ``云岭等4条铁路``), if any.
+    name_suffix: Optional[tuple[int, int]] = None
 
 
 # --- clauses ----------------------------------------------------------------------------------
@@ -132,6 +134,17 @@ _TASK_VERB_RE = re.compile(
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
+# A figure that names a set rather than sets a target: the policies of a package (``惠企18条政策``,
+# ``5项改革事项``) and the items of the list a clause announces (``做好以下6项工作``).
+_NAMED_SET_RE = re.compile(r"[^，。；]{0,8}?(?:政策|举措|措施|事项)|(?:个)?(?:方面|面)?(?:的)?(?:重点)?工作$")
+_LIST_INTRO_RE = re.compile(r"(?:以下|上述)$")
+
+
+def _quoted(clause: str, i: int) -> bool:
+    """Whether ``clause[i]`` stands inside “…” (a slogan such as ``“2个100%”`` counts nothing)."""
+    return clause.count("“", 0, i) > clause.count("”", 0, i)
+
+
 def _target_quantity(clause: str) -> Optional[Quantity]:
     """The first figure of a clause that a task can set (a count, an area, an amount, a rate)."""
     for q in find_quantities(clause):
@@ -139,6 +152,9 @@ def _target_quantity(clause: str) -> Optional[Quantity]:
             continue
         if not (q.raw[:1].isdigit() or q.raw[:1] == "."):
             continue  # "三项重点": a count in words names a list, it sets nothing
+        if (_quoted(clause, q.start) or _NAMED_SET_RE.match(clause, q.end)
+                or _LIST_INTRO_RE.search(clause, 0, q.start)):
+            continue
         return q
     return None
 
@@ -218,12 +234,25 @@ def _enumerated_leads(text: str, start: int, period: Optional[str]) -> list[Item
     return out
 
 
+# A part of the figure before it (``新建充电桩2万个，其中农村1万个``), not a target of its own.
+_PART_OF_RE = re.compile(r"其中[，,、\s]*$")
+# Words a bare figure of a list opens with (``增长6%以上、力争达到6.5%``): no subject of its own.
+_BARE_LEAD_RE = re.compile(r"^(?:力争|争取|确保|努力)*(?:达到|达|实现|超过|突破|控制在|保持在|提高到|不低于)?")
+
+
+def _bare_figure(clause: str) -> bool:
+    """A clause that is a figure with at most a verb before it: it adds to the clause before it."""
+    return len(_CJK_RE.findall(clause[_BARE_LEAD_RE.match(clause).end() :])) < 2
+
+
 def task_items(text: str, heading_end: int, *, headline: bool, period: Optional[str],
-               index: MetricIndex | None = None) -> list[Item]:
+               index: MetricIndex | None = None, enumerated: bool = True) -> list[Item]:
     """Tasks of one section of a plan part: its headline (when it is a first-level item), the lead of
-    each 一是/二是 paragraph, and every body clause that sets a quantity, a deadline or a milestone.
-    Other actions are left out: a report states hundreds, and a reader asks for its targets.  A clause that states an economic indicator (地区生产总值增长5%) is an indicator
-    target, not a task."""
+    each 一是/二是 paragraph (when ``enumerated``: the paragraphs are the plan's own items, not the parts of
+    a headline task), and every body clause that sets a quantity, a deadline or a milestone.
+    Other actions are left out: a report states hundreds, and a reader asks for its targets.  A clause
+    that states an economic indicator (地区生产总值增长5%) is an indicator target, not a task; a clause
+    led by 其中 is a part of the target before it."""
     index = index or default_index()
     out: list[Item] = []
     if headline:
@@ -232,15 +261,16 @@ def task_items(text: str, heading_end: int, *, headline: bool, period: Optional[
             out.append(Item("task", span[0], span[1], {"period": period}))
     folded = fold(text)
     leads = _enumerated_leads(folded, heading_end, period)
-    out.extend(leads)
+    if enumerated:
+        out.extend(leads)
     for cs, ce in clause_spans(text, heading_end):
-        if any(it.start <= cs < it.end for it in leads):
+        if any(it.start <= cs < it.end for it in leads) or _PART_OF_RE.search(folded, 0, cs):
             continue
         acts = bool(_TASK_VERB_RE.search(folded[cs:ce]))
         for s, e in _split_list(folded, cs, ce):
             clause = folded[s:e]
             q = _target_quantity(clause)
-            if e - s > 60 or _indicator_like(clause, q, index) or len(_CJK_RE.findall(clause)) < 4:
+            if e - s > 60 or _indicator_like(clause, q, index) or len(_CJK_RE.findall(clause)) < 4 or _bare_figure(clause):
                 continue  # too long for one item, an indicator, or a bare figure of a list
             if q is None and not (_MILESTONE_RE.match(clause) or (acts and _deadline(clause))):
                 continue
@@ -365,7 +395,7 @@ def section_items(kind: str, text: str, heading_end: int, path: Sequence[str], d
         if depth is None:
             return []
         return task_items(text, heading_end, headline=len(path) == depth + 1,
-                          period=plan_period(path, doc.plan_years))
+                          period=plan_period(path, doc.plan_years), enumerated=len(path) <= depth)
     if kind == "problem":
         _plan, problem = section_context(" > ".join(path), doc.report_type)
         in_plan = plan_depth(path, doc.report_type, doc.plan_years) is not None
