@@ -301,6 +301,17 @@ HTML_PAGE = """<!DOCTYPE html>
 """
 
 
+def test_html_article_title_meta_is_the_file_title(tmp_path):
+    # a government page names its document in <meta name="ArticleTitle">; <title> may hold only the site
+    page = ('<html><head><meta charset="utf-8"><title>青川县人民政府网</title>'
+            '<meta name="ArticleTitle" content="2025年青川县政府工作报告"></head><body><p>正文</p></body></html>')
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    assert load_file(tmp_path / "a.html").title == "2025年青川县政府工作报告"
+    (tmp_path / "b.html").write_text(page.replace('<meta name="ArticleTitle" content="2025年青川县政府工作报告">', ""),
+                                     encoding="utf-8")
+    assert load_file(tmp_path / "b.html").title == "青川县人民政府网"
+
+
 def test_html_gbk_meta_charset(tmp_path):
     para = SIMP_LONG.splitlines()[1]
     data = HTML_PAGE.format(para=para).encode("gbk")

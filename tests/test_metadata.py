@@ -378,3 +378,88 @@ def test_real_pdf_exported_without_its_title_line():
     assert (doc.review_years, doc.plan_years) == ([2024], [2025])
     assert doc.title == "2025年吉林省政府工作报告" and doc.provenance["title"] == "inferred"
     assert doc.provenance["place"] == doc.provenance["report_year"] == "byline"
+
+
+# ---------------------------------------------------------------------------
+# generalisation: forms found by re-saving reports the way users hold them (invented names)
+# ---------------------------------------------------------------------------
+
+GWR_BODY = (f"各位代表：\n现在，我代表县人民政府向大会报告工作，请予审议。\n一、2024年工作回顾\n{BODY}\n"
+            f"二、2025年工作安排\n{BODY}\n")
+
+
+@pytest.mark.parametrize("text,chain,name,level", [
+    ("九溪市2025年政府工作报告", ("九溪市",), "九溪市", "city"),  # a numeral inside a name
+    ("六盘岭市政府工作报告", ("六盘岭市",), "六盘岭市", "city"),
+    ("三河湾镇2025年政府工作报告", ("三河湾镇",), "三河湾镇", "town"),  # not 河湾镇
+    ("二连图特市政府工作报告", ("二连图特市",), "二连图特市", "city"),
+    ("和丰区政府工作报告", ("和丰区",), "和丰区", "county"),  # 和 inside a name
+    ("九溪市和丰区2025年", ("九溪市", "和丰区"), "和丰区", "county"),
+    ("云溪南和区2025年", ("云溪南和区",), "云溪南和区", "county"),
+    ("全川县政府工作报告", ("全川县",), "全川县", "county"),  # 全/本/那/个/将/日 opening a name
+    ("本岭市政府工作报告", ("本岭市",), "本岭市", "city"),
+    ("那坪县2025年", ("那坪县",), "那坪县", "county"),
+    ("万松街道2024年工作总结", ("万松街道",), "万松街道", "town"),
+    ("金沙湾街道办事处", ("金沙湾街道办事处",), "金沙湾街道", "town"),  # the office's 街道 is the place
+])
+def test_leading_place_with_numerals_and_function_characters(text, chain, name, level):
+    p = leading_place(text)
+    assert p is not None and (p.chain, p.name, p.level) == (chain, name, level)
+
+
+@pytest.mark.parametrize("text", ["一个县", "三个镇", "十二个乡镇", "三年来全县", "十四五时期全市", "将全县", "全县人民政府",
+                                  "本镇2024年", "全省各市", "第十四届人大", "一区一策"])
+def test_numerals_and_pronouns_that_count_or_point_are_no_place(text):
+    assert leading_place(text) is None
+
+
+def test_title_in_chinese_numerals_and_a_byline_dated_in_them():
+    m = meta(f"二〇二五年青川县政府工作报告\n{GWR_BODY}")
+    assert (m["title"], m["place"], m["report_year"]) == ("二〇二五年青川县政府工作报告", "青川县", 2025)
+    m = meta(f"青川县政府工作报告\n——二〇二五年一月十八日在青川县第十八届人民代表大会第五次会议上\n{GWR_BODY}")
+    assert (m["report_year"], m["provenance"]["report_year"]) == (2025, "byline")
+    m = meta(f"——二〇二五年一月八日在云岭镇第十八届人民代表大会第五次会议上\n镇长  张某某\n{GWR_BODY}")
+    assert (m["title"], m["place"], m["level"], m["report_year"]) == ("2025年云岭镇政府工作报告", "云岭镇", "town", 2025)
+    assert meta(f"云岭镇二〇二四年工作总结\n{BODY}")["report_year"] == 2024
+
+
+@pytest.mark.parametrize("line", ["《2025年青川县政府工作报告》", "【全文】2025年青川县政府工作报告",
+                                  "2025年青川县政府工作报告（全文）", "名　　称：2025年青川县政府工作报告"])
+def test_reposting_decoration_and_disclosure_label_are_not_part_of_the_title(line):
+    m = meta(f"{line}\n{GWR_BODY}")
+    assert (m["title"], m["place"], m["report_year"]) == ("2025年青川县政府工作报告", "青川县", 2025)
+
+
+def test_congress_document_header_gives_the_place():
+    m = meta(f"海拉河区第十八届人民代表大会第五次会议文件\n政府工作报告\n区长  王某某\n{GWR_BODY}")
+    assert (m["place"], m["level"], m["provenance"]["place"]) == ("海拉河区", "county", "byline")
+    assert m["title"] == "2025年海拉河区政府工作报告"
+
+
+def test_undated_work_report_is_dated_by_the_year_it_plans():
+    t = f"来源：云雾日报 2025-01-20\n政府工作报告\n——在青川县第十八届人民代表大会第五次会议上\n县长  王某某\n{GWR_BODY}"
+    m = meta(t)
+    assert (m["report_year"], m["provenance"]["report_year"]) == (2025, "inferred")
+    assert (m["title"], m["review_years"], m["plan_years"]) == ("2025年青川县政府工作报告", [2024], [2025])
+    # a dated byline still wins, and a summary is not dated this way
+    assert meta(t.replace("——在", "——2026年1月8日在"))["report_year"] == 2026
+    assert meta(f"工作总结\n一、2024年工作回顾\n{BODY}\n二、2025年工作安排\n{BODY}")["report_year"] is None
+
+
+def test_the_issuing_government_alone_is_a_byline_not_a_title():
+    t = f"花溪湾镇人民政府\n（2025年1月10日）\n一、2024年工作回顾\n{BODY}\n二、2025年工作计划\n{BODY}"
+    m = meta(t, title_hint="花溪湾镇人民政府")
+    assert m["title"] == "" and (m["place"], m["level"], m["report_year"]) == ("花溪湾镇", "town", 2025)
+    m = meta(t.replace("花溪湾镇人民政府", "金沙湾街道办事处"), title_hint="金沙湾街道办事处")
+    assert m["title"] == "" and (m["place"], m["level"], m["provenance"]["place"]) == ("金沙湾街道", "town", "byline")
+
+
+def test_site_name_is_cut_from_a_page_title():
+    m = meta(f"{BODY}\n{BODY}", file_title="2025年青川县政府工作报告_青川县人民政府网")
+    assert (m["title"], m["provenance"]["title"], m["place"]) == ("2025年青川县政府工作报告", "file_title", "青川县")
+    m = meta(f"{BODY}\n{BODY}", file_title="青川县人民政府门户网站 - 2025年青川县政府工作报告")
+    assert m["title"] == "2025年青川县政府工作报告"
+
+
+def test_book_title_marks_inside_a_title_stay():
+    assert meta(f"学习《青川县政府工作报告》心得\n{BODY}")["title"] == "学习《青川县政府工作报告》心得"

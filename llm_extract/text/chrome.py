@@ -23,6 +23,10 @@ _R_WELCOME = re.compile(r"^(欢迎(光临|访问|来到|进入)|welcome\b)", re.
 _R_LOCATION = re.compile(
     r"^(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您所在的位置|您当前的位置|所在位置|当前页面)\s*[:>]?"
 )
+# A government site's name standing alone (its logo's text): ``青川县人民政府门户网站``, ``云雾市人民政府网``.
+_R_SITE_TITLE = re.compile(
+    r"^[\u4e00-\u9fff]{2,20}?(?:人民政府门户网站|人民政府网站|人民政府网|政府门户网站|政府网站|政府网|门户网站|政务网|政务服务网)$"
+)
 _R_CRUMB_HOME = re.compile(r"^(网站)?首页\s*[>»›/→]")
 _R_CRUMB = re.compile(r"\s*[>»›→]\s*")
 # "时间:2013年3月" may be a plan's schedule; a page stamp is "2022-02-03 10:17".
@@ -132,7 +136,7 @@ def line_kind(line: str) -> Optional[str]:
         return "anchor"
     if _looks_like_content(line):
         return None
-    if n <= 40 and _R_WELCOME.search(line):
+    if n <= 40 and (_R_WELCOME.search(line) or _R_SITE_TITLE.search(line)):
         return "chrome"
     if n <= 100 and (_R_LOCATION.search(line) or _R_CRUMB_HOME.search(line)):
         return "chrome"

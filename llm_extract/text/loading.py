@@ -234,9 +234,11 @@ class _VisibleText(HTMLParser):
         self.pre = 0  # depth inside <pre>/<textarea>, where whitespace is kept
         self.in_title = False
         self.title = ""  # text of the first <title>
+        self.article_title = ""  # <meta name="ArticleTitle">: the document's own title on a government site
 
     def handle_starttag(self, tag: str, attrs) -> None:
         self.in_title = tag == "title" and not self.title
+        self._meta(tag, attrs)
         if tag in _HIDDEN_TAGS:
             self.hidden += 1
         elif tag in ("pre", "textarea"):
@@ -245,7 +247,14 @@ class _VisibleText(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         # <br/>, <hr/>, <td/>: a boundary, but never opens a hidden or <pre> region.
+        self._meta(tag, attrs)
         self._boundary(tag)
+
+    def _meta(self, tag: str, attrs) -> None:
+        if tag == "meta" and not self.article_title:
+            named = {k.lower(): v or "" for k, v in attrs}
+            if named.get("name", "").lower() == "articletitle":
+                self.article_title = " ".join(named.get("content", "").split())
 
     def handle_endtag(self, tag: str) -> None:
         self.in_title = False
@@ -290,10 +299,11 @@ def html_to_text(markup: str) -> str:
 
 
 def _load_html(data: bytes, path: str) -> tuple[str, str, str]:
-    """``(visible text, encoding, <title>)``."""
+    """``(visible text, encoding, title)``: the title a government page gives its document
+    (``<meta name="ArticleTitle">``), else its ``<title>``."""
     markup, encoding = _decode_html(data, path)
     parser = _parse_html(markup)
-    return parser.text(), encoding, parser.title.strip()
+    return parser.text(), encoding, parser.article_title or parser.title.strip()
 
 
 # --- DOCX ------------------------------------------------------------------

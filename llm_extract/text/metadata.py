@@ -5,18 +5,22 @@ from the most trusted source that states it, and ``provenance`` records which:
 
 1. ``title`` — the report's title line near the top (``2019年青川县政府工作报告``,
    ``云岭镇2012年工作总结``; a title printed over two lines, place above and
-   year + genre below, is joined), else the page heading the splitter found;
+   year + genre below, is joined; a page's ``名称：`` field and a reposting
+   site's ``《…》`` / ``【全文】`` / ``（全文）`` are taken off), else the page heading
+   the splitter found;
 2. ``byline`` — the lines under the title: ``——在青川县第十六届人民代表大会
-   第二次会议上``, ``青川县人民政府县长 某某``, an issuer ``青川县统计局``,
-   and a dated line ``2025年1月14日``;
-3. ``file_title`` — the file's own title (HTML ``<title>``, PDF or DOCX
-   properties);
+   第二次会议上`` (or a header ``青川县第十六届人民代表大会第二次会议文件``),
+   ``青川县人民政府县长 某某``, an issuer ``青川县统计局`` or ``云岭镇人民政府``,
+   and a dated line ``2025年1月14日`` (``二〇二五年一月十四日`` alike);
+3. ``file_title`` — the file's own title (HTML ``ArticleTitle`` or ``<title>``
+   without the site's name after ``_``/``|``/``-``, PDF or DOCX properties);
 4. ``filename`` — the file name;
 5. ``body`` — only phrases in which the government names itself
    (``我代表云岭镇人民政府``, ``2007年是云岭镇…``) or a town name the text
    keeps repeating;
 6. ``inferred`` — a rule over fields already read (a 2023 communiqué is
-   published in 2024; a government work report reviews the year before; a
+   published in 2024; a government work report reviews the year before, and
+   one dated nowhere was delivered the year after the one it reviews; a
    report with no title, or only ``政府工作报告`` / ``2016年…统计公报``, as
    texts exported without their title line have, is titled from the place
    and year its byline gives: ``2025年青川县政府工作报告``).
@@ -51,18 +55,27 @@ _TITLE_WORDS = ("报告", "总结", "计划", "工作", "安排", "汇报", "要
 _TITLE_BAD = re.compile(r"[。！？；!?;：:>|，,]|https?|www\.|各位代表|同志们")
 _TOP_CHARS = 1500  # the title and byline sit at the top of a report
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+){2,}[\u4e00-\u9fff]$")
-_LEAD_YEAR = re.compile(r"^(?:关于)?((?:19|20)\d{2})年度?")
+_LEAD_YEAR = re.compile(r"^(?:关于)?(?:((?:19|20)\d{2})年度?)?")
+# A year, month and day in Chinese numerals, as official documents date themselves (``二〇二五年一月八日``).
+_CN_DATE = re.compile(r"([〇零○OＯ0一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?)?")
+# Decoration a reposting site puts around a title: ``【全文】…``, ``…（全文）``, ``《…》`` (see _clean_title).
+_TITLE_WRAP = re.compile(r"^[【\[](?:全文|图文|原文|摘要|实录)[】\]]|[(（]全文[)）]$")
 
 # --- byline -------------------------------------------------------------------
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _WEB_LABEL = re.compile(r"(?:发布|时间|来源|日期|浏览|点击|作者|编辑)\s*[:：]")
 _ROLE = re.compile(r"(?:代理|代)?(?:省长|市长|县长|区长|州长|盟长|旗长|镇长|乡长|主席|主任)")
-_CONGRESS = re.compile(r"在(.{2,40}?)第[一二三四五六七八九十百零〇\d]+届人民代表大会")
+# ``在青川县第十八届人民代表大会``, or a document header opening with the congress (``青川县第十八届人民代表大会第五次会议文件``).
+_CONGRESS = re.compile(r"(?:在|^)([^在]{2,40}?)第[一二三四五六七八九十百零〇\d]+届人民代表大会")
 _ISSUER = re.compile(r"^(.{2,30}?)统计局")
 # ``代省长某某作政府工作报告``: who delivers the report (a byline, also the tail of one cut at a wrap).
 _SPEAKER = re.compile(_ROLE.pattern + r"[ \t\u3000]*[\u4e00-\u9fff]{2,4}[ \t\u3000]*(?:作|做)(?:政府)?工作报告")
 _SALUTATIONS = ("各位代表", "同志们")
-_GOVERNMENT = re.compile(r"^(.{2,30}?)(?:人民政府|政府)")
+_GOVERNMENT = re.compile(r"^(.{2,30}?)(?:人民政府|政府|办事处)")
+# A page's disclosure field naming the document (``名　　称：2025年青川县政府工作报告``).
+_NAME_FIELD = re.compile(r"^(?:名\s*称|标\s*题|文件名称|文章标题|信息名称)\s*[:：]\s*")
+# Parts of a page's ``<title>`` (``2025年青川县政府工作报告_青川县人民政府网``).
+_PAGE_TITLE_SEP = re.compile(r"\s*(?:_|\||｜|--|—+|–|\s-\s)\s*")
 
 # --- years --------------------------------------------------------------------
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!\d{1,2}月)")
@@ -108,7 +121,22 @@ def _top_lines(s: str) -> list[str]:
     return out
 
 
+def _arabic(text: str) -> str:
+    """``text`` with dates in Chinese numerals rewritten in digits (``二〇二五年一月`` → ``2025年1月``)."""
+    from .numerals import cn_to_number
+
+    def digits(m: re.Match) -> str:
+        year = "".join("0" if c in "〇零○OＯ0" else str(int(cn_to_number(c) or 0)) for c in m.group(1))
+        rest = [f"{int(cn_to_number(g) or 0)}{u}" for g, u in ((m.group(2), "月"), (m.group(3), "日")) if g]
+        return f"{year}年" + "".join(rest)
+
+    return _CN_DATE.sub(digits, text)
+
+
 def _clean_title(line: str) -> str:
+    line = _TITLE_WRAP.sub("", _NAME_FIELD.sub("", line))
+    if line.startswith("《") and line.endswith("》") and line.count("《") == line.count("》") == 1:
+        line = line[1:-1]
     line = re.sub(r"^[【\[]?第[一二三四五六七八九十\d]+篇[\s:：、.]*", "", line).strip("【】[] \t\u3000")
     if _LETTER_SPACED.match(line):
         line = re.sub(r"[ \t\u3000]+", "", line)
@@ -122,7 +150,7 @@ def _is_title(line: str) -> bool:
 
 def _place_in(text: str) -> Optional[Place]:
     """The place a title-like string opens with, after a leading year (``2025年湖南省…``)."""
-    return leading_place(_LEAD_YEAR.sub("", text.strip()))
+    return leading_place(_LEAD_YEAR.sub("", _arabic(text.strip()), count=1))
 
 
 def _is_place_line(line: str) -> bool:
@@ -171,8 +199,10 @@ def _is_byline_line(line: str) -> bool:
     """A byline line (congress, date, issuer, office holder, web label), never a title, though a
     page's first line may be one: a PDF whose title is an image opens with ``青川县统计局``."""
     line = line.lstrip("—-－ ")
-    if _CONGRESS.search(line) or _DATE.match(line) or _WEB_LABEL.search(line):
+    if _CONGRESS.search(line) or _DATE.match(_arabic(line)) or _WEB_LABEL.search(line):
         return True
+    if (m := _GOVERNMENT.match(line)) and m.end() == len(line) and _is_place_line(m.group(1)):
+        return True  # the issuing government alone: ``云岭镇人民政府``, ``枫林街道办事处``
     return not _is_title(line) and len(line) <= 30 and bool(_ISSUER.match(line) or _ROLE.search(line))
 
 
@@ -247,12 +277,18 @@ def _report_type(title: str, title_lines: list[str], head: str, byline: list[str
     return ("work_plan", where) if plan else ("", "")
 
 
+def _page_title(text: str) -> str:
+    """The document's part of a page title (``2025年青川县政府工作报告_青川县人民政府网``), else the whole."""
+    parts = [p for p in _PAGE_TITLE_SEP.split(text) if p]
+    return next((p for p in parts if _is_title(p)), text) if len(parts) > 1 else text
+
+
 def _choose_title(title_lines: list[str], hint: str, file_title: str, stem: str) -> tuple[str, str]:
     if title_lines:
         return title_lines[0], "title"
     if re.search(r"[\u4e00-\u9fff]{2}", hint) and not _TITLE_BAD.search(hint) and not _is_byline_line(hint):
         return hint, "title"
-    for text, where in ((file_title, "file_title"), (stem, "filename")):
+    for text, where in ((_page_title(file_title), "file_title"), (stem, "filename")):
         if _is_title(text) and re.search(r"[\u4e00-\u9fff]", text):
             return text, where
     return "", ""
@@ -321,10 +357,10 @@ def _complete_title(title: str, where: str, place: Optional[Place], rtype: str, 
 
 def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, stem: str, prov: dict) -> dict:
     """``report_year``, ``review_years`` and ``plan_years``; records their provenance in ``prov``."""
-    title_year = next((int(y) for y in _YEAR.findall(title)), None)
+    title_year = next((int(y) for y in _YEAR.findall(_arabic(title))), None)
     opening = _PARA_YEAR.search(s)
     report_year, ry_where = None, ""
-    dates = [int(m.group(1)) for line in byline for m in [_DATE.search(line)] if m]
+    dates = [int(m.group(1)) for line in byline for m in [_DATE.search(_arabic(line))] if m]
     if dates:
         report_year, ry_where = dates[0], "byline"
     elif title_year and rtype == "statistical_communique":
@@ -337,6 +373,9 @@ def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, 
         report_year, ry_where = int(m.group(1)), "filename"
     review, plan = _year_roles(([title] if title else []) + _short_lines(s))
     roles_where = "headings"
+    if not report_year and rtype == "government_work_report" and (plan or review):
+        # delivered as the year after the one it looks back on begins: ``一、2024年工作回顾`` → 2025
+        report_year, ry_where = (max(review) + 1 if review else min(plan)), "inferred"
     if rtype == "statistical_communique":
         year = title_year or (int(opening.group(1)) if opening else (report_year - 1 if report_year else None))
         review, plan, roles_where = ({year} if year else set()), set(), title_where if title_year else "inferred"

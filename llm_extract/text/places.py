@@ -65,6 +65,12 @@ _SHORT_OF = {v: k for k, v in {**PROVINCES, **PREFECTURES}.items()}
 # A unit's name never contains these (pronouns, numerals, particles, suffixes that never sit inside a name) ...
 _BAD_CHARS = set("全我本该各此每某其这那的了在是为和与及或向对把将从到由被并个等年月日号第届次"
                  "一二三四五六七八九十百千万亿零〇省县区旗盟")
+# ... except that a name of two or more characters may hold one numeral (九江, 六盘水, 二连浩特), 和 (和田,
+# 南和; also 和县) and, as its first character, one of these (全椒, 本溪, 那曲, 个旧, 将乐, 日照, 从江, 月湖) ...
+_NUMERALS = set("一二三四五六七八九十百千万零")
+_FIRST_OK = set("全本那个将日从月")
+# ... so long as the numeral does not count something (一个, 十四届, 三年).
+_COUNTED = set("个届次年月日号季期项批件条名位家所户座类种点化大")
 # ... never starts with these (代省长, 副市长, 原县长) ...
 _BAD_FIRST = set("代副原前")
 # ... and is never one of these common words that end in a suffix character.
@@ -104,12 +110,24 @@ def short_name(name: str) -> str:
     return _SHORT_OF.get(name, name) if "自治" in name else name
 
 
+def _long_name_ok(name: str) -> bool:
+    """A name of two or more characters holding one of the exceptions to ``_BAD_CHARS``."""
+    numerals = [i for i, c in enumerate(name) if c in _NUMERALS]
+    if len(numerals) > 1 or any(i + 1 < len(name) and name[i + 1] in _COUNTED for i in numerals):
+        return False
+    for i, c in enumerate(name):
+        if c in _BAD_CHARS and c not in _NUMERALS and c != "和" and not (i == 0 and c in _FIRST_OK):
+            return False
+    return True
+
+
 def _name_ok(name: str, first: bool, rest: str) -> bool:
-    if not name or name in _COMMON or any(c in _BAD_CHARS for c in name) or name[0] in _BAD_FIRST:
+    if not name or name in _COMMON or name[0] in _BAD_FIRST:
         return False
     if len(name) == 1:  # 沛县, 和县: only as the whole phrase, right before a boundary
-        return first and name not in _SUFFIXES and (not rest or rest[0].isdigit() or rest.startswith(("人民", "政府", "第", " ", "\u3000")))
-    return True
+        return (first and name not in _SUFFIXES and (name == "和" or name not in _BAD_CHARS)
+                and (not rest or rest[0].isdigit() or rest.startswith(("人民", "政府", "第", " ", "\u3000"))))
+    return _long_name_ok(name)
 
 
 def _segment(s: str, end: int, rest: str) -> Optional[list[str]]:
@@ -153,7 +171,8 @@ def leading_place(text: str) -> Optional[Place]:
             continue
         units = _segment(s, end, s[end:] + rest_all)
         if units:
-            name = expand(units[-1])
+            # the office (街道办事处) governs the 街道, whose name is the place's
+            name = expand(units[-1].removesuffix("办事处"))
             return Place(tuple(units), name, level_of(name))
     for short, full in PROVINCES.items():
         if s.startswith(short) and (len(s) == len(short) and (not rest_all or rest_all[0].isdigit())
