@@ -463,3 +463,11 @@ def test_site_name_is_cut_from_a_page_title():
 
 def test_book_title_marks_inside_a_title_stay():
     assert meta(f"学习《青川县政府工作报告》心得\n{BODY}")["title"] == "学习《青川县政府工作报告》心得"
+
+
+def test_a_common_opening_word_is_not_the_start_of_a_place_name():
+    from llm_extract.text.places import leading_place
+
+    for phrase in ("全面推进乡村振兴", "全力推进县域经济发展", "本着以民为本建设新区"):
+        assert leading_place(phrase) is None, phrase
+    assert leading_place("全椒县2024年政府工作报告").name == "全椒县"

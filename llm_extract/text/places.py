@@ -115,6 +115,8 @@ def _long_name_ok(name: str) -> bool:
     numerals = [i for i, c in enumerate(name) if c in _NUMERALS]
     if len(numerals) > 1 or any(i + 1 < len(name) and name[i + 1] in _COUNTED for i in numerals):
         return False
+    if name[0] in _FIRST_OK and len(name) > 3:  # 全椒, 日喀则; not 全面推进(乡村振兴), 本着…
+        return False
     for i, c in enumerate(name):
         if c in _BAD_CHARS and c not in _NUMERALS and c != "和" and not (i == 0 and c in _FIRST_OK):
             return False
