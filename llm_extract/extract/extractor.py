@@ -198,8 +198,8 @@ BACKENDS = ("auto",) + tuple(EXTRACTION_BACKENDS)
 # What "auto" uses per record kind, chosen by `llm-extract eval` over the gold set (README, "Measured"):
 # on indicators the rules scored relaxed F1 0.73 against 0.55 for the embedded 1.5B model and 0.62 for
 # rules+llm (the model adds recall 0.69 -> 0.70 at a large cost in precision).  On the test split the
-# structure rules (rules@3) score tasks 0.68 and problems 0.82 relaxed F1, against the model's recorded
-# 0.19 (tasks) and 0.38-0.45 (problems); the project rules (rules@4) 0.59 against the model's 0.18.
+# structure rules score tasks 0.69 and problems 0.82 relaxed F1 (rules@8), against the model's recorded
+# 0.19 (tasks) and 0.38-0.45 (problems); the project rules 0.65 (rules@8) against the model's 0.18.
 AUTO_BACKEND = {"indicator": "rules", "task": "rules", "problem": "rules", "project": "rules"}
 
 
