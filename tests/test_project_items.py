@@ -107,3 +107,16 @@ def test_items_of_programmes_slogans_and_unnamed_partners_are_no_projects():
 def test_amount_raised_before_the_names_is_not_part_of_them():
     text = "筹资3.5亿元建成云岭县医院、石门中学综合楼。"
     assert _full(text, plan=False) == ["云岭县医院", "石门中学综合楼"]
+
+
+def test_kinds_designations_and_generic_items_are_no_projects():
+    # a kind alone names no project; a route number does
+    assert _full("加快在建高铁、高速公路、机场等进度。") == []
+    assert _full("加快G521、G215和农村公路等交通基础设施建设。")[:2] == ["G521", "G215"]
+    # a hub is a designation unless it is a hydraulic or navigation works
+    assert _full("推进青川国家物流枢纽建设。") == []
+    assert _full("建强云岭开放枢纽。") == []
+    assert _full("开工建设云岭水利枢纽。") == ["云岭水利枢纽"]
+    # 特色… opens a generic item; 加快发展… improves a field
+    assert _full("持续推进特色产业小镇建设。") == []
+    assert _full("加快发展文化产业园区和非遗工坊。") == []

@@ -129,3 +129,30 @@ def test_record_store_keeps_items_beside_indicators(tmp_path):
         assert len(store.items("qingchuan")) == len(tasks) + len(problems)
         store.remove_docs(["qingchuan"])
         assert store.items("qingchuan") == []
+
+
+TOWN = """云岭镇2031年工作计划
+
+一、2030年工作回顾
+一年来，全镇新建茶园步道12公里，群众生活持续改善。
+
+二、2031年工作打算
+（一）壮大特色产业
+要进一步完善镇级财务管理制度，建立茶叶项目库，加强茶农技能培训，着重抓好三方面工作。积极搭建村企对接平台，提高茶园管理水平，做好茶叶品牌的文章。
+（二）改善人居环境
+计划筹建云岭老年活动中心，出台人居环境整治奖补办法，不断提升镇容镇貌。
+"""
+
+
+def test_a_local_plan_lists_its_deliverable_actions_as_tasks():
+    tasks = {r.task for r in _records("task", TOWN)}
+    # a town's plan: each action that names a deliverable is a task of its own
+    assert {"建立茶叶项目库", "积极搭建村企对接平台", "计划筹建云岭老年活动中心",
+            "出台人居环境整治奖补办法"} <= tasks
+    # improving a field, a list named by its count, a metaphor, and the review are no tasks
+    assert not tasks & {"要进一步完善镇级财务管理制度", "加强茶农技能培训", "提高茶园管理水平", "不断提升镇容镇貌", "着重抓好三方面工作",
+                        "做好茶叶品牌的文章"}
+    assert not any("步道" in t for t in tasks)
+    # a province's plan keeps to headlines and targets
+    province = TOWN.replace("云岭镇2031年工作计划", "青川省2031年政府工作报告").replace("全镇", "全省")
+    assert not {r.task for r in _records("task", province)} & {"建立茶叶项目库", "出台人居环境整治奖补办法"}

@@ -24,7 +24,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@8"  # @6 projects/tasks precision and @7 indicators, merged
+RULES_VERSION = "rules@9"  # @9: local plans' action clauses, project designations (issue 17 round 2)
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 

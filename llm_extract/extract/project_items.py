@@ -31,7 +31,7 @@ __all__ = ["project_items", "project_status", "section_projects", "split_names"]
 # --- what a project is called -----------------------------------------------------------------
 # Words a project's name ends with (the object built or run).
 _HEAD = (
-    r"项目|工程|高铁|铁路|城际|高速公路|高速|公路|国道|省道|机场|水库|水利枢纽|枢纽|电站|电厂|核电|港区|码头|泊位群?|"
+    r"项目|工程|高铁|铁路|城际|高速公路|高速|公路|国道|省道|机场|水库|(?:水利|航电|航运)枢纽|电站|电厂|核电|港区|码头|泊位群?|"
     r"产业园区?|园|基地|中心|博物馆|纪念馆|美术馆|文学馆|展览馆|军事馆|科技馆|图书馆|体育馆|医院|综合楼|校区|学院|大学|"
     r"研究院|中学|小学|宿舍楼|号线|环线|通道|管道|灌区|生产线|产线|小镇|大桥|隧道|查验场|[一二三四五六\d]期|LNG|集群|"
     r"港|段|(?<![A-Za-z])[GS]\d{2,4}"
@@ -48,7 +48,7 @@ _COUNT_RE = re.compile(
     r"\d+(?:家|件|个|所|处|座|户|条|项|批|部)|[\d一二三四五六七八九十百千万]+(?:大|项)(?:重大|标志性)?(?:工程|项目)|"
     r"^“[^”]*[工项][程目]”$|^“[^”]+”.{0,4}工程$|“[\d一二三四五六七八九十百千万]+(?:”|工程|项目|$)")
 _GENERIC_RE = re.compile(
-    r"^(?:重大|重点|新型|现代|高标准|新一代|大型|中小|农村|城市|城镇|老旧|省级|市级|县级|乡村|数字|智慧|绿色|传统|"
+    r"^(?:重大|重点|特色|新型|现代|高标准|新一代|大型|中小|农村|城市|城镇|老旧|省级|市级|县级|乡村|数字|智慧|绿色|传统|"
     r"基础|公共|民生|相关|其他|有关|骨干|配套|既有|现有|已有|在建|续建|新开工|标志性|示范|试点|全省|全市|全区|全县|"
     r"我省|我市|我区|我县|本地|各地|沿线|区域|地方|社会|政府|产业|交通|能源|水利|新能源|新基建|通用|工程|项目|大项目|"
     r"全部|所有|各级|国省)")
@@ -141,11 +141,17 @@ def _has_head(name: str) -> bool:
     return bool(m and _OBJECT_RE.search(name[: m.start()]))
 
 
+# A kind alone (``加快在建高铁、高速公路、机场等进度``): what is built, not which.
+_BARE_HEAD_RE = re.compile(
+    r"高铁|铁路|城际|高速公路|高速|公路|国道|省道|机场|水库|电站|电厂|码头|港区|泊位|医院|学校|中学|小学|幼儿园|校舍|"
+    r"水利设施|园区|产业园")
+
+
 def _is_named(name: str, *, listed: bool) -> bool:
     """A project's proper name: long enough (two characters in a list: ``西延、西康等高铁``), no batch,
     generic item, programme or zone."""
     return not (len(name) < (2 if listed else 3) or len(name) > 40 or _COUNT_RE.search(name)
-                or _GENERIC_RE.match(name) or _NOT_PROJECT_RE.search(name))
+                or _GENERIC_RE.match(name) or _NOT_PROJECT_RE.search(name) or _BARE_HEAD_RE.fullmatch(name))
 
 
 # --- how far it is ----------------------------------------------------------------------------
@@ -173,7 +179,7 @@ def project_status(clause: str, plan: bool) -> str:
 
 
 # A clause led by these verbs improves a field or a system; it names no project.
-_SOFT_LEAD_RE = re.compile(r"(?:加强|优化|统筹|强化|探索|引导|鼓励|规范|完善|提高|培育|发展|加大|全流程|为)")
+_SOFT_LEAD_RE = re.compile(r"(?:加快|大力|积极|着力|持续|继续)?(?:加强|优化|统筹|强化|探索|引导|鼓励|规范|完善|提高|培育|发展|加大|全流程|为)")
 _STATUS_CUE_RE = re.compile(
     r"建设|建成|建好|开工|动工|竣工|完工|投产|投用|投运|通车|运行|运营|开馆|落成|贯通|送电|扩建|改造|签约|落地|获批|"
     r"立项|前期|推进|推动|加快|实施|抓好|打造|启动|量产|开放|新建|续建|重建|修复|完成")

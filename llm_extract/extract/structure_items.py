@@ -278,6 +278,55 @@ def task_items(text: str, heading_end: int, *, headline: bool, period: Optional[
     return out
 
 
+# --- every action of a short plan --------------------------------------------------------------
+# A town's or county's plan states a few dozen actions and each of them is an item of the plan; a
+# province's states hundreds, and there only headlines and targets are items (see :func:`task_items`).
+_LOCAL_LEVELS = ("county", "town")
+_SHORT_PLAN = 4000  # characters of plan part below which a report of unknown level reads as a local one
+# Adverbs, modals and degree words before the verb of an action (``要进一步完善…``).
+_ACTION_ADV_RE = re.compile(
+    r"(?:要|还要|并|并且|同时|进一步|积极|继续|切实|大力|着力|着重|全面|努力|扎实|认真|加紧|尽快|尽全力|全力|不断|"
+    r"逐步|深入|稳步|严格|及时|重点|下大力气|力争|确保|计划|再|坚决|有序|主动|广泛|充分|持续|统筹|全力以赴)*")
+# Verbs that name a deliverable a plan can be held to: set up, draw up, build, complete, carry out a named
+# job.  Verbs that only improve a field (加强, 提高, 完善, 推进, 开展, 深化 …) state no deliverable: a
+# local plan states as many of those as of these, and they are no items of its plan.
+_ACTION_VERB_RE = re.compile(
+    r"(?:建立|成立|筹建|搭建|构建|创建|打造|建设|新建|改造|整治|制定|制订|编制|出台|启动|完成|形成|实行|推广|开发|"
+    r"培育|组织|扩大|巩固|消除|控制|狠抓|抓好|做好|搞好|办好)")
+# Clauses that frame the plan (``以…为突破口``, ``按照…要求``), state a view, or say how, not what.
+# A clause that names a list of jobs by its count (``抓好三方面工作``) or a metaphor (``做好…的文章``) is none.
+_ACTION_FRAME_RE = re.compile(
+    r"^(?:以|按照|根据|围绕|依托|通过|结合|坚持|注重|树立|把|在|对|使|让|为)|的$|目标$|要求$|文章$|"
+    r"[一二两三四五六七八九十\d]+(?:个)?(?:方面|项|件)(?:重点)?工作$")
+
+
+def local_plan(doc) -> bool:
+    """Whether ``doc`` is a town's or county's report (its level, else a short plan part)."""
+    if doc.level in _LOCAL_LEVELS:
+        return True
+    if doc.level:
+        return False
+    plan = sum(s.end - s.start for s in doc.sections
+               if s.path and plan_depth(s.path, doc.report_type, doc.plan_years) is not None)
+    return 0 < plan < _SHORT_PLAN
+
+
+def action_items(text: str, heading_end: int, period: Optional[str], taken: Sequence[Item]) -> list[Item]:
+    """Each clause of a local plan's section that opens (after its adverbs) with an action verb,
+    besides the ``taken`` tasks: ``计划筹建云岭老年活动中心`` is a task of a town's plan."""
+    out: list[Item] = []
+    folded = fold(text)
+    for s, e in clause_spans(text, heading_end):
+        if any(it.start < e and s < it.end for it in taken):
+            continue
+        clause = folded[s:e]
+        v = _ACTION_ADV_RE.match(clause).end()
+        n = len(_CJK_RE.findall(clause))
+        if 5 <= n and e - s <= 40 and _ACTION_VERB_RE.match(clause, v) and not _ACTION_FRAME_RE.search(clause):
+            out.append(Item("task", s, e, _task_fields(clause, None, period)))
+    return out
+
+
 # --- problems ---------------------------------------------------------------------------------
 # A paragraph that owns up to difficulties: it opens by saying so, or closes by promising to solve them.
 _PROBLEM_OPEN_RE = re.compile(
@@ -394,8 +443,12 @@ def section_items(kind: str, text: str, heading_end: int, path: Sequence[str], d
         depth = plan_depth(path, doc.report_type, doc.plan_years)
         if depth is None:
             return []
-        return task_items(text, heading_end, headline=len(path) == depth + 1,
-                          period=plan_period(path, doc.plan_years), enumerated=len(path) <= depth)
+        period = plan_period(path, doc.plan_years)
+        items = task_items(text, heading_end, headline=len(path) == depth + 1,
+                           period=period, enumerated=len(path) <= depth)
+        if local_plan(doc):
+            items += action_items(text, heading_end, period, items)
+        return items
     if kind == "problem":
         _plan, problem = section_context(" > ".join(path), doc.report_type)
         in_plan = plan_depth(path, doc.report_type, doc.plan_years) is not None
