@@ -9,6 +9,7 @@ that evidence, or it is dropped and counted.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -24,7 +25,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@9"  # @9: local plans' action clauses, project designations (issue 17 round 2)
+RULES_VERSION = "rules@11"  # @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -250,6 +251,8 @@ class SectionExtractor:
 
             prompts = load_prompts()
         self.prompts = prompts
+        self._tables: dict[int, tuple[NormalizedText, list]] = {}  # id(norm) -> (norm, its table-row records)
+        self._tables_lock = threading.Lock()
 
     def prompt_version(self, kind: str) -> str:
         return EXTRACTION_BACKENDS[resolve_backend(self.backend, kind)].prompt_version(self, kind)
@@ -276,6 +279,31 @@ class SectionExtractor:
                                             target_period=plan_year_hint(section, doc)):
             span = norm.to_original(s0 + rec.start, s0 + rec.end)
             self._ground(rec, doc, norm, section, (span.start, span.end), result, version=RULES_VERSION)
+        self._table_rows(doc, norm, section, hint, result)
+
+    def _table_rows(self, doc, norm, section, hint, result: SectionResult) -> None:
+        """The section's table rows (:mod:`.table_rows`, read once per report) that no sentence of the
+        section already gave: a row restating a sentence's metric, period and figure is left out."""
+        from .table_rows import document_table_indicators, same_figure
+
+        with self._tables_lock:
+            cached = self._tables.get(id(norm))
+        if cached is None or cached[0] is not norm:
+            cached = (norm, document_table_indicators(norm))
+            with self._tables_lock:
+                while len(self._tables) >= 8:
+                    self._tables.pop(next(iter(self._tables)))
+                self._tables[id(norm)] = cached
+        plan = {y for y in doc.plan_years if y not in doc.review_years}
+        for rec in cached[1]:
+            if not section.start <= rec.start < section.end:
+                continue
+            period = rec.period or hint
+            kind = "target" if rec.kind == "actual" and period and int(period[:4]) in plan else rec.kind
+            rec = rec.model_copy(update={"period": period, "kind": kind})
+            if any(same_figure(rec, r) for r in result.records):
+                continue
+            self._ground(rec, doc, norm, section, (rec.start, rec.end), result, version=RULES_VERSION)
 
     def _structure(self, kind, doc, norm, section, s0, text, result: SectionResult) -> None:
         from .project_items import section_projects

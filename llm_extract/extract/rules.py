@@ -41,8 +41,8 @@ _LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?:突破|达到|达|�
 # The upper bound of a growth range (增长5%—5.5%).
 _RANGE_RE = re.compile(r"\s*(?:—|-|－|~|～|至|到)+\s*\d+(?:\.\d+)?\s*%")
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
-_MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
-_OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
+MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
+OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
 # Counts of people are not economic aggregates (参保人数, 死亡人数, 城镇新增就业…万人).
 _PEOPLE_RE = re.compile(r"(?:人数|人口|人次|就业)$")
 
@@ -215,9 +215,9 @@ class _RulesRun:
         named = metric.canonical in self.index.vocab
         if _PEOPLE_RE.search(metric.canonical) or q.base_unit in ("人", "人次"):
             return named and metric.canonical not in COUNT_METRICS
-        if q.base_unit in _MONEY_UNITS:
+        if q.base_unit in MONEY_UNITS:
             return True
-        return q.base_unit in _OUTPUT_UNITS and named
+        return q.base_unit in OUTPUT_UNITS and named
 
     def _figure_end(self, q: Quantity) -> int | None:
         """End of the figure with its suffix qualifier (以上/左右…), or None when it names no level."""
@@ -275,7 +275,7 @@ class _RulesRun:
         if not m or c.yoy_pct is None:
             return None
         q = next((q for q in find_quantities(self.text[m.end() : m.end() + 24]) if q.start == 0), None)
-        if q is None or q.unit in ("%", "‰") or q.base_unit not in _MONEY_UNITS:
+        if q is None or q.unit in ("%", "‰") or q.base_unit not in MONEY_UNITS:
             return None
         q = replace(q, start=q.start + m.end(), end=q.end + m.end())
         fig_end = self._figure_end(q)
