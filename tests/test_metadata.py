@@ -471,3 +471,47 @@ def test_a_common_opening_word_is_not_the_start_of_a_place_name():
     for phrase in ("全面推进乡村振兴", "全力推进县域经济发展", "本着以民为本建设新区"):
         assert leading_place(phrase) is None, phrase
     assert leading_place("全椒县2024年政府工作报告").name == "全椒县"
+
+
+COMM_BODY = "一、综合\n初步核算，全年全市地区生产总值268.4亿元，比上年增长5.3%。\n"
+
+
+def test_a_title_wrapped_at_the_margin_is_joined():
+    """A cover page's large type wraps the title; the part that ends the genre finishes it."""
+    t = f"松岭市2023年国民经济和社会发展统\n计公报\n松岭市统计局\n2024年3月28日\n{COMM_BODY}"
+    m = meta(t)
+    assert (m["title"], m["place"], m["report_year"]) == ("松岭市2023年国民经济和社会发展统计公报", "松岭市", 2024)
+    m = meta(f"松岭市\n2023年国民经济和社会发展\n统计公报\n松岭市统计局\n{COMM_BODY}")
+    assert (m["title"], m["report_year"]) == ("松岭市2023年国民经济和社会发展统计公报", 2024)
+    t = f"《澜沧湾哈尼族自治州2023年国民经济\n和社会发展统计公报》\n澜沧湾州统计局\n{COMM_BODY}"
+    assert meta(t)["place"] == "澜沧湾哈尼族自治州"
+    t = f"枫林街道办事处2023年工作总结和\n2024年工作计划\n2024年1月5日\n一、2023年工作总结\n{BODY}"
+    m = meta(t)
+    assert (m["title"], m["place"], m["report_type"]) == ("枫林街道办事处2023年工作总结和2024年工作计划", "枫林街道",
+                                                          "work_summary")
+
+
+def test_a_title_split_after_its_place_and_year_is_joined():
+    m = meta(f"2024年松涛区\n政府工作报告\n——2024年1月10日在松涛区第十八届人民代表大会第三次会议上\n{GWR_BODY}")
+    assert (m["title"], m["place"], m["provenance"]["title"]) == ("2024年松涛区政府工作报告", "松涛区", "title")
+    t = f"云雾市松涛区东门街道办事处\n2023年工作总结和2024年工作计划\n2024年1月4日\n一、2023年工作总结\n{BODY}"
+    assert meta(t)["title"] == "云雾市松涛区东门街道办事处2023年工作总结和2024年工作计划"
+    # a congress header or the issuing government above the genre is a byline, never half a title
+    m = meta(f"松涛区第十八届人民代表大会第三次会议文件\n政府工作报告\n区长  王某某\n{GWR_BODY}")
+    assert m["title"] == "2025年松涛区政府工作报告"
+    m = meta(f"云雾市人民政府\n政府工作报告\n——2024年1月15日在云雾市第九届人民代表大会第四次会议上\n{GWR_BODY}")
+    assert m["title"] == "2024年云雾市政府工作报告"
+
+
+def test_a_title_naming_its_place_wins_over_the_genre_alone():
+    m = meta(f"政府工作报告\n2024年松涛区政府工作报告\n区长  王某某\n{GWR_BODY}")
+    assert m["title"] == "2024年松涛区政府工作报告"
+
+
+def test_counties_of_the_province_compared_with_do_not_make_a_city_prefecture_level():
+    body = ("一、综合\n全年各镇（街道）完成投资12.4亿元。\n"
+            "全市在全省县（市、区）高质量发展综合绩效评价中位列第一档次。\n")
+    m = meta(f"桐岭市2023年国民经济和社会发展统计公报\n桐岭市统计局\n{body}")
+    assert (m["place"], m["level"]) == ("桐岭市", "county")
+    m = meta(f"桐岭市2023年国民经济和社会发展统计公报\n桐岭市统计局\n{body}全市各县（市、区）新增就业2.1万人。\n")
+    assert m["level"] == "city"

@@ -239,6 +239,8 @@ CHROME = [
     "本文由范文网整理",
     "青川县人民政府门户网站",  # a government site's name (its logo's text) alone on a line
     "云雾市人民政府网",
+    "首页 机构概况 统计动态 数据发布 统计公报 统计分析",  # a statistics bureau's menu on one line
+    "首页 | 统计数据 | 统计公报 | 统计年鉴",
 ]
 
 NOT_CHROME = [
@@ -490,3 +492,11 @@ def test_normalizing_the_largest_sample_is_fast(corpus):
     t0 = time.perf_counter()
     normalize(original)
     assert time.perf_counter() - t0 < 1.0
+
+
+def test_a_statistics_sites_menu_is_dropped_but_the_title_stays():
+    src = "\n".join(["云雾市统计局", "首页", "机构概况", "统计动态", "数据发布", "统计公报", "统计分析",
+                     "当前位置：首页 > 数据发布 > 统计公报", "云雾市2023年国民经济和社会发展统计公报",
+                     "发布时间：2024-03-28 10:00:00", "一、综合", "全年全市地区生产总值1234.5亿元，增长5.1%。"])
+    text = normalize(src).text
+    assert text.startswith("云雾市统计局\n云雾市2023年国民经济和社会发展统计公报\n一、综合")

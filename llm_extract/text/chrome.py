@@ -60,7 +60,10 @@ _CONTROL_WORDS = re.compile(
 _NAV_WORDS = re.compile(
     r"网站首页|首页|政务公开|政府信息公开|信息公开|政务服务|互动交流|政民互动|公众参与|新闻中心|新闻动态|要闻动态|政务动态|"
     r"走进[\w]{1,6}|魅力[\w]{1,4}|机构职能|领导之窗|政策文件|政策解读|办事服务|在线服务|数据开放|专题专栏|网上信访|"
-    r"领导信箱|县长信箱|市长信箱|在线访谈|征集调查|通知公告|工作动态|部门动态|乡镇动态|政府文件|民意征集"
+    r"领导信箱|县长信箱|市长信箱|在线访谈|征集调查|通知公告|工作动态|部门动态|乡镇动态|政府文件|民意征集|"
+    # a statistics bureau's site: its menus name the genres it publishes (统计公报 among them)
+    r"机构概况|统计动态|统计新闻|统计数据|数据发布|统计公报|统计分析|统计年鉴|数据查询|数据解读|统计法规|统计标准|"
+    r"统计制度|普查专栏|统计知识|统计信息|统计服务"
 )
 _MENU_WORDS = re.compile(_NAV_WORDS.pattern + "|" + _CONTROL_WORDS.pattern, re.I)
 _FURNITURE_PUNCT = re.compile(r"[\s:：|｜/\\【】\[\]()（）·•\-—>》«»,，、]+")

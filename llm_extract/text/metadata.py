@@ -4,8 +4,9 @@ Nothing is guessed from what the body merely mentions.  Each field is read
 from the most trusted source that states it, and ``provenance`` records which:
 
 1. ``title`` — the report's title line near the top (``2019年青川县政府工作报告``,
-   ``云岭镇2012年工作总结``; a title printed over two lines, place above and
-   year + genre below, is joined; a page's ``名称：`` field and a reposting
+   ``云岭镇2012年工作总结``; a title printed over two or three lines (place
+   above, year + genre below; or wrapped at a cover page's margin) is joined,
+   and one naming its place goes before a bare ``政府工作报告``; a page's ``名称：`` field and a reposting
    site's ``《…》`` / ``【全文】`` / ``（全文）`` are taken off), else the page heading
    the splitter found;
 2. ``byline`` — the lines under the title: ``——在青川县第十六届人民代表大会
@@ -29,7 +30,8 @@ Fields:
 
 * ``place`` — full name of the lowest administrative unit named
   (:mod:`.places`); ``level`` — province | city | county | town (a 市 whose
-  report speaks of its 乡镇 but of no 县 under it is a county-level city).
+  report speaks of its 乡镇 but of no 县 under it is a county-level city;
+  the 县（市、区） of the province it ranks itself in are not its own).
 * ``report_type`` — government_work_report | work_summary | work_plan |
   statistical_communique | ``""`` (a summary that also plans counts as summary).
 * ``report_year`` — year the report was delivered or published.
@@ -97,11 +99,15 @@ _PLAN = re.compile(r"计划|安排|要点|打算|规划")
 _PLAN_IF_DATED = re.compile(r"主要工作|目标|思路|措施|任务")
 _FUTURE = re.compile(r"(?:19|20)\d{2}年|今后|明年|今年|下一步|新的一年|新一年|未来|下半年")
 _COMMUNIQUE = re.compile(r"统计公报|国民经济和社会发展.{0,4}公报")
+# How a title ends: its genre (a line ending so is not the first half of a wrapped title).
+_GENRE_END = re.compile(r"(?:公报|报告|总结|计划|打算|要点|安排|汇报|规划|思路)[》)）]?$")
 # A title that names no place: the genre alone, perhaps with its year.
 _GENERIC_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:(?:政府)?工作报告|(?:国民经济和社会发展)?统计公报)$")
 
 # --- level of a 市 -----------------------------------------------------------------
 _HAS_COUNTIES = re.compile(r"县[(（]市、?区[)）]|县[(（]区[)）]|县市区|区县|县区|各县|[一二三四五六七八九十\d]+个县")
+# The larger area a 市 compares itself with: the counties named after it are not the 市's own.
+_ABOVE = re.compile(r"(?:全省|全国|全州|全盟|全区|全地区|省内|区内|州内)各?$")
 _HAS_TOWNS = re.compile(r"各乡镇|乡镇[(（]街道[)）]|镇[(（]街道[)）]|[一二三四五六七八九十\d]+个乡镇")
 
 
@@ -158,21 +164,56 @@ def _is_place_line(line: str) -> bool:
     return p is not None and len("".join(p.chain)) == len(line)
 
 
+def _wrapped(line: str, nxt: str) -> str:
+    """The title ``line`` and ``nxt`` make together when ``nxt`` finishes what ``line`` began, else ``""``.
+
+    A title is printed over two lines with the place above (``青川县`` / ``2016年…统计公报``,
+    ``2024年青川县`` / ``政府工作报告``), or wraps where a cover page's large type reaches the
+    margin (``青川县2023年国民经济和社会发展统`` / ``计公报``, ``…工作总结和`` / ``2024年工作计划``):
+    the joined text opens with the place, the second line names none, and only it ends the genre.
+    """
+    if not nxt or _GENRE_END.search(line) or _TITLE_BAD.search(line):
+        return ""
+    if _is_byline_line(line) and not (_government_alone(line) and re.match(r"(?:19|20)\d{2}年", nxt)):
+        return ""  # but ``青川县云岭镇人民政府`` / ``2023年工作总结`` is one title
+    joined = _clean_title(line + nxt)
+    if len(joined) > 60 or not _is_title(joined) or _place_in(joined) is None or _place_in(nxt) is not None:
+        return ""
+    if _is_place_line(line) or (_GENRE_END.search(nxt) and not _is_byline_line(nxt)):
+        return joined
+    return ""
+
+
 def _title_lines(top: list[str]) -> list[str]:
-    """Title-like lines above the salutation; a place alone on a line followed by ``2016年…公报`` is joined to it.
+    """Title-like lines above the salutation; a title printed over two lines is joined (:func:`_wrapped`).
 
     Below ``各位代表：`` the speech has begun: ``2024年工作回顾`` there is a part's heading, not the title.
+    A title naming its place goes before one that is the genre alone (a page's running header
+    ``政府工作报告`` above ``2024年青川县政府工作报告``).
     """
     out = []
-    lines = [_clean_title(line) for line in top]
-    for i, line in enumerate(lines):
+    lines = [_clean_title(line) for line in top] + ["", ""]
+    skip = 0
+    for i, line in enumerate(lines[:-2]):
         if line.startswith(_SALUTATIONS):
             break
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if _is_place_line(line) and _is_title(nxt) and _place_in(nxt) is None:
-            out.append(line + nxt)
+        if skip:
+            skip -= 1
+            continue
+        nxt, third = lines[i + 1], lines[i + 2]
+        if joined := _wrapped(line, nxt):
+            out.append(joined)
+            skip = 1
+        elif (len(nxt) <= 20 and _place_in(nxt) is None and not _TITLE_BAD.search(nxt) and not _is_byline_line(nxt)
+              and (joined := _wrapped(line + nxt, third))):
+            out.append(joined)  # over three lines: ``青川县`` / ``2023年国民经济和社会发展`` / ``统计公报``
+            skip = 2
         elif _is_title(line) and len(line) <= 40:
             out.append(line)
+    named = [t for t in out if not _GENERIC_TITLE.match(t) and _place_in(t)]
+    if out and _GENERIC_TITLE.match(out[0]) and named:
+        out.remove(named[0])
+        out.insert(0, named[0])
     return out
 
 
@@ -201,9 +242,13 @@ def _is_byline_line(line: str) -> bool:
     line = line.lstrip("—-－ ")
     if _CONGRESS.search(line) or _DATE.match(_arabic(line)) or _WEB_LABEL.search(line):
         return True
-    if (m := _GOVERNMENT.match(line)) and m.end() == len(line) and _is_place_line(m.group(1)):
+    if _government_alone(line):
         return True  # the issuing government alone: ``云岭镇人民政府``, ``枫林街道办事处``
     return not _is_title(line) and len(line) <= 30 and bool(_ISSUER.match(line) or _ROLE.search(line))
+
+
+def _government_alone(line: str) -> bool:
+    return bool((m := _GOVERNMENT.match(line)) and m.end() == len(line) and _is_place_line(m.group(1)))
 
 
 def _byline_place(lines: list[str]) -> Optional[Place]:
@@ -222,10 +267,16 @@ def _byline_place(lines: list[str]) -> Optional[Place]:
     return None
 
 
+def _has_counties(s: str) -> bool:
+    """Counties under the place: ``各县（市、区）``, not those of the province it is compared with
+    (``在全省县（市、区）综合考核中位列第一``)."""
+    return any(not _ABOVE.search(s, max(0, m.start() - 4), m.start()) for m in _HAS_COUNTIES.finditer(s))
+
+
 def _level(place: Place, s: str) -> tuple[str, bool]:
     """``(level, decided_by_body)``: a 市 that has 乡镇 but no 县 under it is county level."""
     if place.level == "city" and place.name.endswith("市"):
-        if _HAS_TOWNS.search(s) and not _HAS_COUNTIES.search(s):
+        if _HAS_TOWNS.search(s) and not _has_counties(s):
             return "county", True
     return place.level, False
 
