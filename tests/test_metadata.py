@@ -515,3 +515,13 @@ def test_counties_of_the_province_compared_with_do_not_make_a_city_prefecture_le
     assert (m["place"], m["level"]) == ("桐岭市", "county")
     m = meta(f"桐岭市2023年国民经济和社会发展统计公报\n桐岭市统计局\n{body}全市各县（市、区）新增就业2.1万人。\n")
     assert m["level"] == "city"
+
+
+def test_a_footnote_mark_after_the_title_is_no_part_of_it():
+    from llm_extract.text.notes import strip_footnote_marks
+
+    assert strip_footnote_marks("2031年云雾市国民经济和社会发展统计公报①", trailing_only=True) == \
+        "2031年云雾市国民经济和社会发展统计公报"
+    assert strip_footnote_marks("岚溪县2031年政府工作报告[1]", trailing_only=True) == "岚溪县2031年政府工作报告"
+    assert strip_footnote_marks("①", trailing_only=True) == "①"  # nothing but a mark: left alone
+    assert strip_footnote_marks("全县生产总值[2]增长") == "全县生产总值增长"

@@ -365,7 +365,9 @@ def write_html(result: dict, path: Path) -> None:
 def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str]] = None) -> dict:
     """Document understanding: title, place, level, years and type against ``gold/documents.jsonl``.
 
-    A field the tool does not produce counts as wrong (it is what a user would miss).
+    A field the tool does not produce counts as wrong (it is what a user would miss).  A document
+    whose metadata gold a developer saw moves to dev for this score alone (``documents_moved_to_dev``
+    in ``splits.json``), as a seen question does (:func:`load_gold_qa`).
     """
     from ..extract.bulk import targets_from_paths
     from .metrics import _simp
@@ -375,7 +377,11 @@ def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str
         raise EvalError("document metadata gold not found", path=str(path))
     gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if docs is not None:
-        gold = [g for g in gold if g["doc"] in docs]
+        splits_path = Path(gold_dir) / "splits.json"
+        splits = json.loads(splits_path.read_text(encoding="utf-8")) if splits_path.exists() else {}
+        moved = set((splits.get("documents_moved_to_dev") or {}).get("ids") or [])
+        is_dev = docs == set(splits.get("dev") or [])
+        gold = [g for g in gold if (is_dev if g["doc"] in moved else g["doc"] in docs)]
     root = _gold_root(gold_dir)
     skipped: list[str] = []
     targets = targets_from_paths([root / g["source"] for g in gold], settings, skipped)

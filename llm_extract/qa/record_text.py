@@ -59,12 +59,11 @@ class Cites:
         return f"[{n}]"
 
 
-_NOTE_MARK = re.compile(r"\[\d{1,2}\]|［\d{1,2}］|〔\d{1,2}〕|\(\d{1,2}\)|（\d{1,2}）")
-
-
 def shown_name(r: StoredIndicator) -> str:
     """The metric as the report writes it, without footnote marks (全州生产总值[2]): a mark would read as a citation."""
-    return _NOTE_MARK.sub("", r.metric_raw or "") or r.metric
+    from ..text.notes import strip_footnote_marks
+
+    return strip_footnote_marks(r.metric_raw or "") or r.metric
 
 
 def fmt(v: float) -> str:

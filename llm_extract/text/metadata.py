@@ -48,6 +48,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from .notes import strip_footnote_marks
 from .outline import match_marker, parse_outline
 from .places import Place, leading_place
 from .town_names import body_town
@@ -146,7 +147,7 @@ def _clean_title(line: str) -> str:
     line = re.sub(r"^[【\[]?第[一二三四五六七八九十\d]+篇[\s:：、.]*", "", line).strip("【】[] \t\u3000")
     if _LETTER_SPACED.match(line):
         line = re.sub(r"[ \t\u3000]+", "", line)
-    return line
+    return strip_footnote_marks(line, trailing_only=True)  # 统计公报① points to a note, it is no part of the title
 
 
 def _is_title(line: str) -> bool:

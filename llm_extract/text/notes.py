@@ -13,7 +13,22 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["note_spans", "is_note_line"]
+__all__ = ["note_spans", "is_note_line", "FOOTNOTE_MARK", "strip_footnote_marks"]
+
+# A footnote mark printed after a word (生产总值[2], 统计公报①, 收入（3）, 公报*): it points to a note below.
+FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]|［\d{1,2}］|〔\d{1,2}〕|\(\d{1,2}\)|（\d{1,2}）|[①-⑳]|[*※]")
+
+
+def strip_footnote_marks(text: str, *, trailing_only: bool = False) -> str:
+    """``text`` without footnote marks (only those at its end when ``trailing_only``: a title's)."""
+    if not trailing_only:
+        return FOOTNOTE_MARK.sub("", text)
+    while (m := _TRAILING_MARK.search(text)) is not None and m.start() > 0:
+        text = text[: m.start()].rstrip()
+    return text
+
+
+_TRAILING_MARK = re.compile(r"(?:" + FOOTNOTE_MARK.pattern + r")\s*$")
 
 # A line that is a note by itself: "注：", "注1：", "注释：…", "资料来源：…", "数据来源：…".
 _NOTE_LINE = re.compile(r"^\s*(注\s*[\d①-⑳]*\s*[:：]|注释\s*[:：]|附注\s*[:：]|(资料|数据)来源\s*[:：])")
