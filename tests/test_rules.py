@@ -196,3 +196,11 @@ def test_multiples_and_growth_ranges():
 def test_projects_or_output_named_in_the_clause_before():
     got = _brief("实施“重点项目攻坚年”行动，完成投资45亿元以上。确保粮食播种面积52万亩、总产3.1亿斤。")
     assert [(m, v, u) for m, v, u, *_ in got] == [("重点项目投资", 45.0, "亿元"), ("粮食总产量", 3.1, "亿斤")]
+
+
+def test_economic_aggregate_and_trade_amount_heads():
+    # 经济总量 is the genre's word for GDP; 出口额/进出口额 are trade amounts like 出口.
+    text = "全县经济总量达85.3亿元，增长4.8%。跨境电商出口额达21.3亿元、增长19.1%。"
+    got = _brief(text)
+    assert ("地区生产总值", 85.3, "亿元", 4.8, None, "actual") in got
+    assert ("跨境电商出口额", 21.3, "亿元", 19.1, None, "actual") in got
