@@ -144,6 +144,7 @@ class KeywordIndex:
         self._lock = threading.RLock()
         self._startup_cache = startup_cache  # where jieba's word table for queries is kept (None: not kept)
         self._segmenter: Any = None  # the query segmenter once looked for; False when there is no table
+        self._word_table_kept = False  # the word table was written (or found) once by this index
         self._vocab: dict[str, int] = {}
         self._vocab_file = ""  # named in the header; a re-tokenized index starts a new one
         self._saved_vocab = 0  # tokens already in the vocabulary file
@@ -452,11 +453,13 @@ class KeywordIndex:
         return self._segmenter or None
 
     def _keep_word_table(self) -> None:
-        if self._startup_cache is not None:
+        """Write jieba's word table for later queries, once per index object (ingest adds file after file)."""
+        if self._startup_cache is not None and not self._word_table_kept:
             from .startup_cache import save_word_table
 
             jieba = _get_jieba()
             save_word_table(self._startup_cache, jieba.dt.FREQ, jieba.dt.total)
+            self._word_table_kept = True
 
     def _corpus_stats(self, parts: list[_Part]) -> tuple[int, list[np.ndarray]]:
         """Live rows and each part's per-row length norm ``k1 * (1 - b + b * dl / avgdl)``, cached until an edit."""
