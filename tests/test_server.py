@@ -165,7 +165,10 @@ def test_serve_forever_announces_and_cleans_up(fake_llama):
 
 DRIVER = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
+    # A command typed at a terminal gets Ctrl-C; one started from a background job inherits SIGINT ignored,
+    # which would make this test depend on how the test run itself was launched.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {root!r})
     import llm_extract.llm.server as m
     from llm_extract.core.config import Settings
