@@ -59,12 +59,17 @@ def load_gold_qa(gold_dir: Path, docs: Optional[set[str]] = None) -> list[dict]:
         raise EvalError("QA gold set not found", path=str(path))
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if docs is not None:
-        splits_path = Path(gold_dir) / "splits.json"
-        splits = json.loads(splits_path.read_text(encoding="utf-8")) if splits_path.exists() else {}
-        moved = set((splits.get("qa_moved_to_dev") or {}).get("ids") or [])
-        is_dev = docs == set(splits.get("dev") or [])
+        moved, is_dev = _moved_to_dev(gold_dir, "qa_moved_to_dev", docs)
         items = [it for it in items if (is_dev if it.get("id") in moved else it.get("doc") in docs)]
     return items
+
+
+def _moved_to_dev(gold_dir: Path, key: str, docs: set[str]) -> tuple[set[str], bool]:
+    """The ids ``splits.json`` lists under ``key`` (gold items seen while designing, scored with dev), and
+    whether ``docs`` is the dev split."""
+    path = Path(gold_dir) / "splits.json"
+    splits = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return set((splits.get(key) or {}).get("ids") or []), docs == set(splits.get("dev") or [])
 
 
 def _gold_root(gold_dir: Path) -> Path:
@@ -377,10 +382,7 @@ def eval_documents(gold_dir: Path, settings: Settings, *, docs: Optional[set[str
         raise EvalError("document metadata gold not found", path=str(path))
     gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if docs is not None:
-        splits_path = Path(gold_dir) / "splits.json"
-        splits = json.loads(splits_path.read_text(encoding="utf-8")) if splits_path.exists() else {}
-        moved = set((splits.get("documents_moved_to_dev") or {}).get("ids") or [])
-        is_dev = docs == set(splits.get("dev") or [])
+        moved, is_dev = _moved_to_dev(gold_dir, "documents_moved_to_dev", docs)
         gold = [g for g in gold if (is_dev if g["doc"] in moved else g["doc"] in docs)]
     root = _gold_root(gold_dir)
     skipped: list[str] = []

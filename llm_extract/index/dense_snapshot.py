@@ -25,12 +25,17 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["DenseSnapshot", "SNAPSHOT_DIRNAME", "invalidate", "write_snapshot"]
+__all__ = ["DenseSnapshot", "SNAPSHOT_DIRNAME", "has_snapshot", "invalidate", "write_snapshot"]
 
 log = logging.getLogger(__name__)
 SNAPSHOT_DIRNAME = "dense"
 _ROWS = "rows.json"  # written last: its presence is what makes a snapshot current
 _FORMAT = 1
+
+
+def has_snapshot(index_dir: Path) -> bool:
+    """Whether a finished snapshot is on disk (it may still be another embedder's: :meth:`DenseSnapshot.open`)."""
+    return (Path(index_dir) / SNAPSHOT_DIRNAME / _ROWS).exists()
 
 
 def invalidate(index_dir: Path) -> None:

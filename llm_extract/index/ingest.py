@@ -289,11 +289,11 @@ class _IngestRun:
 
     def refresh_snapshot(self) -> None:
         """Copy the store's vectors to the dense snapshot when this run changed them (or there is none yet)."""
-        from .dense_snapshot import SNAPSHOT_DIRNAME, invalidate, write_snapshot
+        from .dense_snapshot import has_snapshot, invalidate, write_snapshot
 
         if not (self.owns_store and self.settings.index.dense_snapshot):
             return
-        if not self.store_changed and (self.index_dir / SNAPSHOT_DIRNAME / "rows.json").exists():
+        if not self.store_changed and has_snapshot(self.index_dir):
             return
         try:
             ids, docs, vectors = self.store.all_vectors()
