@@ -48,37 +48,14 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from .notes import strip_footnote_marks
-from .outline import match_marker, parse_outline
-from .places import Place, leading_place
+from .outline import parse_outline
+from .places import Place
+from .report_top import (
+    DATE, GENERIC_TITLE, ISSUER, TITLE_BAD, TOP_CHARS, arabic_dates, byline_place, clean_title,
+    is_byline_line, is_title, page_title, place_in, read_byline, read_title_lines, top_lines,
+)
 from .town_names import body_town
 from ..core.types import NormalizedText
-
-_TITLE_WORDS = ("报告", "总结", "计划", "工作", "安排", "汇报", "要点", "打算", "回顾", "规划", "目标", "思路", "公报")
-_TITLE_BAD = re.compile(r"[。！？；!?;：:>|，,]|https?|www\.|各位代表|同志们")
-_TOP_CHARS = 1500  # the title and byline sit at the top of a report
-_LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+){2,}[\u4e00-\u9fff]$")
-_LEAD_YEAR = re.compile(r"^(?:关于)?(?:((?:19|20)\d{2})年度?)?")
-# A year, month and day in Chinese numerals, as official documents date themselves (``二〇二五年一月八日``).
-_CN_DATE = re.compile(r"([〇零○OＯ0一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?)?")
-# Decoration a reposting site puts around a title: ``【全文】…``, ``…（全文）``, ``《…》`` (see _clean_title).
-_TITLE_WRAP = re.compile(r"^[【\[](?:全文|图文|原文|摘要|实录)[】\]]|[(（]全文[)）]$")
-
-# --- byline -------------------------------------------------------------------
-_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_WEB_LABEL = re.compile(r"(?:发布|时间|来源|日期|浏览|点击|作者|编辑)\s*[:：]")
-_ROLE = re.compile(r"(?:代理|代)?(?:省长|市长|县长|区长|州长|盟长|旗长|镇长|乡长|主席|主任)")
-# ``在青川县第十八届人民代表大会``, or a document header opening with the congress (``青川县第十八届人民代表大会第五次会议文件``).
-_CONGRESS = re.compile(r"(?:在|^)([^在]{2,40}?)第[一二三四五六七八九十百零〇\d]+届人民代表大会")
-_ISSUER = re.compile(r"^(.{2,30}?)统计局")
-# ``代省长某某作政府工作报告``: who delivers the report (a byline, also the tail of one cut at a wrap).
-_SPEAKER = re.compile(_ROLE.pattern + r"[ \t\u3000]*[\u4e00-\u9fff]{2,4}[ \t\u3000]*(?:作|做)(?:政府)?工作报告")
-_SALUTATIONS = ("各位代表", "同志们")
-_GOVERNMENT = re.compile(r"^(.{2,30}?)(?:人民政府|政府|办事处)")
-# A page's disclosure field naming the document (``名　　称：2025年青川县政府工作报告``).
-_NAME_FIELD = re.compile(r"^(?:名\s*称|标\s*题|文件名称|文章标题|信息名称)\s*[:：]\s*")
-# Parts of a page's ``<title>`` (``2025年青川县政府工作报告_青川县人民政府网``).
-_PAGE_TITLE_SEP = re.compile(r"\s*(?:_|\||｜|--|—+|–|\s-\s)\s*")
 
 # --- years --------------------------------------------------------------------
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!\d{1,2}月)")
@@ -100,172 +77,12 @@ _PLAN = re.compile(r"计划|安排|要点|打算|规划")
 _PLAN_IF_DATED = re.compile(r"主要工作|目标|思路|措施|任务")
 _FUTURE = re.compile(r"(?:19|20)\d{2}年|今后|明年|今年|下一步|新的一年|新一年|未来|下半年")
 _COMMUNIQUE = re.compile(r"统计公报|国民经济和社会发展.{0,4}公报")
-# How a title ends: its genre (a line ending so is not the first half of a wrapped title).
-_GENRE_END = re.compile(r"(?:公报|报告|总结|计划|打算|要点|安排|汇报|规划|思路)[》)）]?$")
-# A title that names no place: the genre alone, perhaps with its year.
-_GENERIC_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:(?:政府)?工作报告|(?:国民经济和社会发展)?统计公报)$")
 
 # --- level of a 市 -----------------------------------------------------------------
 _HAS_COUNTIES = re.compile(r"县[(（]市、?区[)）]|县[(（]区[)）]|县市区|区县|县区|各县|[一二三四五六七八九十\d]+个县")
 # The larger area a 市 compares itself with: the counties named after it are not the 市's own.
 _ABOVE = re.compile(r"(?:全省|全国|全州|全盟|全区|全地区|省内|区内|州内)各?$")
 _HAS_TOWNS = re.compile(r"各乡镇|乡镇[(（]街道[)）]|镇[(（]街道[)）]|[一二三四五六七八九十\d]+个乡镇")
-
-
-def _top_lines(s: str) -> list[str]:
-    """Stripped non-empty lines above the first numbered heading (at most ~1500 chars)."""
-    out: list[str] = []
-    pos = 0
-    for line in s[:_TOP_CHARS].split("\n"):
-        start = pos
-        pos += len(line) + 1
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if match_marker(s, start + len(line) - len(line.lstrip())) is not None:
-            break
-        out.append(stripped)
-    return out
-
-
-def _arabic(text: str) -> str:
-    """``text`` with dates in Chinese numerals rewritten in digits (``二〇二五年一月`` → ``2025年1月``)."""
-    from .numerals import cn_to_number
-
-    def digits(m: re.Match) -> str:
-        year = "".join("0" if c in "〇零○OＯ0" else str(int(cn_to_number(c) or 0)) for c in m.group(1))
-        rest = [f"{int(cn_to_number(g) or 0)}{u}" for g, u in ((m.group(2), "月"), (m.group(3), "日")) if g]
-        return f"{year}年" + "".join(rest)
-
-    return _CN_DATE.sub(digits, text)
-
-
-def _clean_title(line: str) -> str:
-    line = _TITLE_WRAP.sub("", _NAME_FIELD.sub("", line))
-    if line.startswith("《") and line.endswith("》") and line.count("《") == line.count("》") == 1:
-        line = line[1:-1]
-    line = re.sub(r"^[【\[]?第[一二三四五六七八九十\d]+篇[\s:：、.]*", "", line).strip("【】[] \t\u3000")
-    if _LETTER_SPACED.match(line):
-        line = re.sub(r"[ \t\u3000]+", "", line)
-    return strip_footnote_marks(line, trailing_only=True)  # 统计公报① points to a note, it is no part of the title
-
-
-def _is_title(line: str) -> bool:
-    return (4 <= len(line) <= 60 and not _TITLE_BAD.search(line) and any(w in line for w in _TITLE_WORDS)
-            and not _SPEAKER.search(line))
-
-
-def _place_in(text: str) -> Optional[Place]:
-    """The place a title-like string opens with, after a leading year (``2025年湖南省…``)."""
-    return leading_place(_LEAD_YEAR.sub("", _arabic(text.strip()), count=1))
-
-
-def _is_place_line(line: str) -> bool:
-    p = leading_place(line)
-    return p is not None and len("".join(p.chain)) == len(line)
-
-
-def _wrapped(line: str, nxt: str) -> str:
-    """The title ``line`` and ``nxt`` make together when ``nxt`` finishes what ``line`` began, else ``""``.
-
-    A title is printed over two lines with the place above (``青川县`` / ``2016年…统计公报``,
-    ``2024年青川县`` / ``政府工作报告``), or wraps where a cover page's large type reaches the
-    margin (``青川县2023年国民经济和社会发展统`` / ``计公报``, ``…工作总结和`` / ``2024年工作计划``):
-    the joined text opens with the place, the second line names none, and only it ends the genre.
-    """
-    if not nxt or _GENRE_END.search(line) or _TITLE_BAD.search(line):
-        return ""
-    if _is_byline_line(line) and not (_government_alone(line) and re.match(r"(?:19|20)\d{2}年", nxt)):
-        return ""  # but ``青川县云岭镇人民政府`` / ``2023年工作总结`` is one title
-    joined = _clean_title(line + nxt)
-    if len(joined) > 60 or not _is_title(joined) or _place_in(joined) is None or _place_in(nxt) is not None:
-        return ""
-    if _is_place_line(line) or (_GENRE_END.search(nxt) and not _is_byline_line(nxt)):
-        return joined
-    return ""
-
-
-def _title_lines(top: list[str]) -> list[str]:
-    """Title-like lines above the salutation; a title printed over two lines is joined (:func:`_wrapped`).
-
-    Below ``各位代表：`` the speech has begun: ``2024年工作回顾`` there is a part's heading, not the title.
-    A title naming its place goes before one that is the genre alone (a page's running header
-    ``政府工作报告`` above ``2024年青川县政府工作报告``).
-    """
-    out = []
-    lines = [_clean_title(line) for line in top] + ["", ""]
-    skip = 0
-    for i, line in enumerate(lines[:-2]):
-        if line.startswith(_SALUTATIONS):
-            break
-        if skip:
-            skip -= 1
-            continue
-        nxt, third = lines[i + 1], lines[i + 2]
-        if joined := _wrapped(line, nxt):
-            out.append(joined)
-            skip = 1
-        elif (len(nxt) <= 20 and _place_in(nxt) is None and not _TITLE_BAD.search(nxt) and not _is_byline_line(nxt)
-              and (joined := _wrapped(line + nxt, third))):
-            out.append(joined)  # over three lines: ``青川县`` / ``2023年国民经济和社会发展`` / ``统计公报``
-            skip = 2
-        elif _is_title(line) and len(line) <= 40:
-            out.append(line)
-    named = [t for t in out if not _GENERIC_TITLE.match(t) and _place_in(t)]
-    if out and _GENERIC_TITLE.match(out[0]) and named:
-        out.remove(named[0])
-        out.insert(0, named[0])
-    return out
-
-
-def _byline(top: list[str]) -> list[str]:
-    """The lines between the title and the salutation or first paragraph (no sentence in them).
-
-    A congress line printed as a sentence (``2025年1月14日在青川县第…会议上县长某某作政府工作报告。``,
-    as exported texts run the byline together) is the byline's last line.
-    """
-    out = []
-    for line in top:
-        if line.startswith(_SALUTATIONS) or len(line) > 80:
-            break
-        if re.search(r"[。，,；;！!？?]", line):
-            if _CONGRESS.search(line):
-                out.append(line.lstrip("—-－ "))
-            break
-        if not _WEB_LABEL.search(line):
-            out.append(line.lstrip("—-－ "))
-    return out
-
-
-def _is_byline_line(line: str) -> bool:
-    """A byline line (congress, date, issuer, office holder, web label), never a title, though a
-    page's first line may be one: a PDF whose title is an image opens with ``青川县统计局``."""
-    line = line.lstrip("—-－ ")
-    if _CONGRESS.search(line) or _DATE.match(_arabic(line)) or _WEB_LABEL.search(line):
-        return True
-    if _government_alone(line):
-        return True  # the issuing government alone: ``云岭镇人民政府``, ``枫林街道办事处``
-    return not _is_title(line) and len(line) <= 30 and bool(_ISSUER.match(line) or _ROLE.search(line))
-
-
-def _government_alone(line: str) -> bool:
-    return bool((m := _GOVERNMENT.match(line)) and m.end() == len(line) and _is_place_line(m.group(1)))
-
-
-def _byline_place(lines: list[str]) -> Optional[Place]:
-    for line in lines:
-        m = _CONGRESS.search(line)
-        if m and (p := leading_place(m.group(1))):
-            return p
-    for line in lines:
-        for rx in (_ISSUER, _GOVERNMENT):
-            m = rx.match(line)
-            if m and (p := leading_place(m.group(1))):
-                return p
-        m = _ROLE.search(line)
-        if m and len(line) <= 30 and (p := leading_place(line[: m.start()])):
-            return p
-    return None
 
 
 def _has_counties(s: str) -> bool:
@@ -318,7 +135,7 @@ def _report_type(title: str, title_lines: list[str], head: str, byline: list[str
         return "government_work_report", "title"
     if _GOV.search(head):
         return "government_work_report", "byline"
-    if any(_ISSUER.match(line) for line in byline) and not title_lines:
+    if any(ISSUER.match(line) for line in byline) and not title_lines:
         return "statistical_communique", "byline"
     lines = title_lines + headings
     review = any(_REVIEW.search(t) for t in lines)
@@ -329,19 +146,13 @@ def _report_type(title: str, title_lines: list[str], head: str, byline: list[str
     return ("work_plan", where) if plan else ("", "")
 
 
-def _page_title(text: str) -> str:
-    """The document's part of a page title (``2025年青川县政府工作报告_青川县人民政府网``), else the whole."""
-    parts = [p for p in _PAGE_TITLE_SEP.split(text) if p]
-    return next((p for p in parts if _is_title(p)), text) if len(parts) > 1 else text
-
-
 def _choose_title(title_lines: list[str], hint: str, file_title: str, stem: str) -> tuple[str, str]:
     if title_lines:
         return title_lines[0], "title"
-    if re.search(r"[\u4e00-\u9fff]{2}", hint) and not _TITLE_BAD.search(hint) and not _is_byline_line(hint):
+    if re.search(r"[\u4e00-\u9fff]{2}", hint) and not TITLE_BAD.search(hint) and not is_byline_line(hint):
         return hint, "title"
-    for text, where in ((_page_title(file_title), "file_title"), (stem, "filename")):
-        if _is_title(text) and re.search(r"[\u4e00-\u9fff]", text):
+    for text, where in ((page_title(file_title), "file_title"), (stem, "filename")):
+        if is_title(text) and re.search(r"[\u4e00-\u9fff]", text):
             return text, where
     return "", ""
 
@@ -350,7 +161,7 @@ def _choose_place(title: str, title_where: str, byline: list[str], file_title: s
                   title_lines: list[str]) -> tuple[Optional[Place], str]:
     candidates = ((title, title_where), ("", "byline"), (file_title, "file_title"), (stem, "filename"))
     for text, where in candidates:
-        p = _byline_place(byline) if where == "byline" else _place_in(text) if text else None
+        p = byline_place(byline) if where == "byline" else place_in(text) if text else None
         if p:
             return p, where
     p = body_town(s, title_lines)
@@ -362,15 +173,15 @@ def _simplified(text: str) -> str:
         return ""
     from .normalize import normalize
 
-    return _clean_title(normalize(text).simplified.strip())
+    return clean_title(normalize(text).simplified.strip())
 
 
 def extract_metadata(norm: NormalizedText, *, title_hint: str = "", file_title: str = "", source: str = "") -> dict:
     """Title, place, level, years, type, report/review/plan years and their ``provenance``."""
     s = norm.simplified
-    top = _top_lines(s)
-    title_lines = _title_lines(top)
-    byline = _byline(top)
+    top = top_lines(s)
+    title_lines = read_title_lines(top)
+    byline = read_byline(top)
     hint, file_title = _simplified(title_hint), _simplified(file_title)
     stem = _simplified(Path(source).stem) if source else ""
     # Headings of the two outer levels carry the report's structure; deeper ones are detail.
@@ -382,7 +193,7 @@ def extract_metadata(norm: NormalizedText, *, title_hint: str = "", file_title: 
     if place:
         level, by_body = _level(place, s)
         prov.update(place=place_where, level="body" if by_body else place_where)
-    rtype, type_where = _report_type(title, title_lines, s[:_TOP_CHARS], byline, headings)
+    rtype, type_where = _report_type(title, title_lines, s[:TOP_CHARS], byline, headings)
     if rtype:
         prov["report_type"] = type_where
     years = _years(s, title_lines + ([title] if where == "title" and title not in title_lines else []), headings)
@@ -398,7 +209,7 @@ def _complete_title(title: str, where: str, place: Optional[Place], rtype: str, 
     """A report with no title, or one that names neither place nor year (``政府工作报告``,
     ``2016年国民经济和社会发展统计公报``, a text exported without its title line), is titled from
     the place and years read elsewhere: ``2025年青川县政府工作报告``, ``云雾州2016年…统计公报``."""
-    if not place or (title and not _GENERIC_TITLE.match(title)):
+    if not place or (title and not GENERIC_TITLE.match(title)):
         return title, where
     if rtype == "government_work_report" and dated["report_year"]:
         return f"{dated['report_year']}年{place.name}政府工作报告", "inferred"
@@ -409,10 +220,10 @@ def _complete_title(title: str, where: str, place: Optional[Place], rtype: str, 
 
 def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, stem: str, prov: dict) -> dict:
     """``report_year``, ``review_years`` and ``plan_years``; records their provenance in ``prov``."""
-    title_year = next((int(y) for y in _YEAR.findall(_arabic(title))), None)
+    title_year = next((int(y) for y in _YEAR.findall(arabic_dates(title))), None)
     opening = _PARA_YEAR.search(s)
     report_year, ry_where = None, ""
-    dates = [int(m.group(1)) for line in byline for m in [_DATE.search(_arabic(line))] if m]
+    dates = [int(m.group(1)) for line in byline for m in [DATE.search(arabic_dates(line))] if m]
     if dates:
         report_year, ry_where = dates[0], "byline"
     elif title_year and rtype == "statistical_communique":
