@@ -74,8 +74,9 @@ def ask(
     order: a ``--place``/``--year`` that matches no document abstains and says what the index
     holds; a quantity question the stored indicator records settle is answered from them
     (``route="record"``, no model call), as is a metric over years or across places, and a figure of a
-    place-less report the question describes (:mod:`.described`); a list of the
-    report's own problems or tasks is read from its stored items (``route="section"``); everything
+    place-less report the question describes (:mod:`.described`); the items of a counted name the
+    report lists (“六个攻坚战”是哪些, :mod:`.enumerations`) and a list of the report's own problems or
+    tasks (read from its stored items) take ``route="section"``; everything
     else goes to the model (``route="model"``).
     ``records`` injects a record store (default: the index's, refreshed when stale).
     """
@@ -112,6 +113,12 @@ def ask(
                 ra, understood = found
                 return _composed(query, ra, "record", explain + understood)
         if settings.ask.records and (scope.doc_ids or len(docs) == 1):
+            from .enumerations import answer_named_list
+
+            in_scope = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
+            named = answer_named_list(query, in_scope, _normalized_documents(settings))
+            if named is not None:
+                return _composed(query, named, "section", explain)
             listed = _from_sections(query, docs, stored)
             if listed is not None:
                 return _composed(query, listed, "section", explain)
@@ -254,6 +261,21 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     mine = [r for r in stored if r.doc_id == doc_id]
     ra = answer_from_records(understood, mine, {d["doc_id"]: d for d in docs}, places=[], own_clause=True)
     return (ra, [line, f"document {doc_id} named by a phrase only it prints: {phrase}"]) if ra is not None else None
+
+
+def _normalized_documents(settings: Settings):
+    """A reader of an indexed document's :class:`NormalizedText` (offsets map to its file's original)."""
+    from ..index.access import load_original
+    from ..text.normalize import normalize
+
+    originals: dict[str, str] = {}
+
+    def normalized(d: dict):
+        if d["source"] not in originals:
+            originals[d["source"]] = load_original(d["source"], settings)
+        return normalize(originals[d["source"]], d.get("start") or 0, d.get("end"))
+
+    return normalized
 
 
 def _document_texts(settings: Settings):

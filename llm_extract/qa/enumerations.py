@@ -1,0 +1,102 @@
+"""Named enumerations: ``“六个攻坚战”是哪些？``, ``三项重点是什么？``, ``哪八个方面工作？``.
+
+A question asking what a counted name stands for is answered with the items the report lists
+(:mod:`llm_extract.text.named_lists` finds them, only when the report lists exactly as many as
+the name counts), each cited to its exact span, without the model — which, shown five passages,
+returns two of six items or none.  Anything less certain goes to the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from ..core.types import NormalizedText, Query
+from ..text.named_lists import CLASSIFIER, CLOSE_QUOTES, COUNT, OPEN_QUOTES, NamedList, list_items
+from ..text.outline import cn_to_int
+
+__all__ = ["named_list", "answer_named_list"]
+
+_ASKS_LIST = re.compile(r"哪[些几“\"]|哪[一二两三四五六七八九十\d]|是什么|指什么|分别|是哪|有哪|包括什么|包括哪")
+# “六个打造”, “四地”, “十大产业项目”: a count inside the quotes.
+_QUOTED_COUNT = re.compile(rf"[{OPEN_QUOTES}](?P<n>{COUNT})(?P<cl>{CLASSIFIER})?(?P<rest>[^{CLOSE_QUOTES}]{{1,10}})[{CLOSE_QUOTES}]")
+# 六个“主攻”方向 / “确保”的五个方面: the count outside the quotes.
+_COUNT_QUOTED = re.compile(rf"(?P<n>{COUNT})(?:{CLASSIFIER})[{OPEN_QUOTES}](?P<q>[^{CLOSE_QUOTES}]{{1,10}})[{CLOSE_QUOTES}]")
+_QUOTED_THEN_COUNT = re.compile(rf"[{OPEN_QUOTES}](?P<q>[^{CLOSE_QUOTES}]{{1,10}})[{CLOSE_QUOTES}]的?(?P<n>{COUNT})(?:{CLASSIFIER})")
+# 哪八个方面工作, 6项政府实事工程, 三项重点: a count and a classifier, no quotes.
+_BARE = re.compile(rf"(?P<n>{COUNT})(?P<cl>{CLASSIFIER})(?P<rest>[\u4e00-\u9fff]{{1,6}}?)"
+                   r"(?=是|分别|指|有|包括|都|具体|的|[?？,，]|$)")
+# The report's own numbering in front of an item (一是, （一）, 1.): the answer numbers the items itself.
+_ORDINAL_LEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、]?|[一二三四五六七八九十]{1,3}、|"
+                           r"[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．]|[①-⑳])\s*")
+_LINE_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
+
+
+def _count(text: str) -> Optional[int]:
+    n = cn_to_int(text)
+    return n if n is not None and 2 <= n <= 20 else None
+
+
+def named_list(query: Query) -> Optional[NamedList]:
+    """The enumeration a list question names, or ``None``."""
+    q = query.normalized
+    if not _ASKS_LIST.search(q) or re.search(r"多少|几[个项家%]|比重|增长|下降", q):
+        return None
+    for rx, outside in ((_COUNT_QUOTED, True), (_QUOTED_THEN_COUNT, True)):
+        m = rx.search(q)
+        if m and (n := _count(m.group("n"))):
+            return NamedList(n, m.group("q"), m.group("q"), count_outside=outside)
+    m = _QUOTED_COUNT.search(q) or _BARE.search(q.replace("哪", ""))
+    if m and (n := _count(m.group("n"))):
+        term = m.group(0).strip(OPEN_QUOTES + CLOSE_QUOTES)
+        rest = m.group("rest")
+        if re.fullmatch(r"十[一二三四五六七八九]五", term):
+            return None  # 十四五, 十五五: a five-year plan, not fifteen of something
+        if rest.endswith("中") or re.match(r"[中里内]", q[m.end():m.end() + 1]):
+            return None  # 七大行业中哪些增长: some of the items, which only reading them can tell
+        return NamedList(n, term, "方面" if m.group("cl") == "方面" else rest)
+    return None
+
+
+def answer_named_list(query: Query, docs: list[dict], normalized_of: Callable[[dict], NormalizedText]):
+    """The composed answer (a :class:`~.record_text.RecordAnswer`) when exactly one document of the
+    scope lists the named items, else ``None``."""
+    from .record_text import Cites, RecordAnswer
+
+    named = named_list(query)
+    if named is None:
+        return None
+    found = []
+    for d in docs:
+        norm = normalized_of(d)
+        items = list_items(norm, named)
+        if items:
+            found.append((d, norm, items))
+    if len(found) != 1:
+        return None
+    d, norm, items = found[0]
+    cites = Cites()
+    lines = []
+    for n, it in enumerate(items, 1):
+        span = norm.to_original(it.start, it.end)
+        quote = norm.original[span.start:span.end]
+        mark = cites.add(_Cited(d["doc_id"], d["source"], span.start, span.end, quote))
+        shown = _ORDINAL_LEAD.sub("", _LINE_BREAK.sub("", quote).strip())
+        lines.append(f"{n}. {shown}{mark}")
+    where = f"（{d.get('title') or d.get('source') or ''}）".replace("（）", "")
+    text = f"{d.get('place') or '报告'}所列“{named.term}”共{named.count}项{where}：\n" + "\n".join(lines)
+    reason = f"named list “{named.term}”: {named.count} items listed in {d['doc_id']}"
+    return RecordAnswer(text, cites.citations, cites.passages, reasons=[reason])
+
+
+@dataclass
+class _Cited:
+    """A listed item as :class:`~.record_text.Cites` cites it."""
+
+    doc_id: str
+    source: str
+    start: int
+    end: int
+    evidence: str
+    section: str = ""

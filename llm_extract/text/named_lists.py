@@ -1,0 +1,366 @@
+"""Where a report lists the items of a named enumeration (“六个攻坚战”, 三项重点, “四地”).
+
+Government reports name their programmes by a count: 打好“六个攻坚战”, 狠抓三项重点（A、B、C）,
+按照A、B、C的“五个一”要求, 全力抓好“六个打造”：一、…二、…, 打造“A地、B地、C地、D地”.
+:func:`list_items` finds the items, and only when the report lists **exactly as many as the
+name counts**.  Where it looks, at each place the report prints the name (first match wins):
+
+1. right after it, in brackets or after a colon on the same line (``三项重点（A、B、C）``);
+2. right before it, a list ending in 的/等 (``A、B、C等“十大产业项目”``), or straight before a
+   quoted name when the name has a classifier or every item shares the counted word
+   (``医疗、医保、医药“三医联动”``); never when another quoted name is in that clause;
+3. right after it, numbered — when the name ends its line or is in a heading: the outline headings
+   opening with 一、/（一）/1. (the run of siblings while the numbering continues), paragraphs
+   opening with 一是/二是…, or 一是…；二是… inside the paragraph;
+4. anywhere, a quoted list of as many parts each ending as the name does (“A地、B地、C地、D地”
+   for ``四地``).
+
+A name printed with another (“两重”、“两新”：…) is skipped: what follows belongs to both.  A name
+whose count stands outside its quotes (六个“主攻”) is looked for printed with its count
+(确保五个方面), else as the opening word of a run of sibling headings.  Offsets are normalized;
+``NormalizedText.to_original`` maps them back.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..core.types import NormalizedText, Section
+from .outline import cn_to_int
+
+__all__ = ["COUNT", "CLASSIFIER", "OPEN_QUOTES", "CLOSE_QUOTES", "NamedList", "FoundItem", "list_items"]
+
+COUNT = r"[一二两三四五六七八九十]{1,3}|\d{1,2}"
+CLASSIFIER = r"个|项|大|条|件|篇|方面|类|种|张"
+OPEN_QUOTES, CLOSE_QUOTES = "“\"‘「", "”\"’」"
+_SEP = re.compile(r"[、,，;；]")
+_PARA_ORDINAL = re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})是")
+# What a clause says before the list it names: 按照A、B、C的…, 着重抓好A、B等….
+_LEAD_VERB = re.compile(r"(?:按照|围绕|依托|聚焦|着力|着重|全力|重点|加快|大力|坚持|落实)?(?:抓好|推进|实施|推动|建设|打造|开展|做好|落实)?")
+MAX_ITEM = 80  # characters of an item shown; longer leads are cut at a comma
+
+
+@dataclass(frozen=True)
+class NamedList:
+    """What the question names: ``count`` items, printed as ``term`` (or, when the count stands outside
+    the quotes, items opening with ``term``), whose names end with ``head`` ("" = unknown)."""
+
+    count: int
+    term: str
+    head: str = ""
+    count_outside: bool = False
+
+
+@dataclass
+class FoundItem:
+    """One listed item: its text and span in normalized coordinates."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Doc:
+    norm: NormalizedText
+    sections: list[Section] = field(default_factory=list)
+
+
+def _occurrences(doc: _Doc, named: NamedList) -> list[tuple[int, int]]:
+    """Where the report prints the name (the count in either script: 9个 / 九个)."""
+    s = doc.norm.simplified
+    m = re.match(rf"({COUNT})((?:{CLASSIFIER})?)(.*)$", named.term)
+    count = m.group(1) if m and not named.count_outside else ""
+    classifier = re.escape(m.group(2)) if m and not named.count_outside else ""
+    rest = m.group(3) if m and not named.count_outside else named.term
+    numerals = "|".join(sorted({count, str(named.count), _CN_DIGITS.get(named.count, count)} - {""}))
+    if named.count_outside:
+        # 确保五个方面 / 狠抓三项重点 / 六个“主攻”: the word printed with the count
+        term = re.escape(named.term)
+        pattern = (rf"{term}的?(?:{numerals})(?:{CLASSIFIER})[\u4e00-\u9fff]{{0,4}}"
+                   rf"|(?:{numerals})(?:{CLASSIFIER})[{OPEN_QUOTES}]?{term}[{CLOSE_QUOTES}]?")
+    else:
+        # the noun as the question writes it, or its first two characters (八个方面工作 / 八个方面)
+        pattern = rf"(?:{numerals}){classifier}{re.escape(rest[:2])}"
+        if len(rest) > 2:
+            pattern += rf"(?:{re.escape(rest[2:])})?"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, s)]
+
+
+_CN_DIGITS = {n: d for n, d in enumerate("零一二三四五六七八九十", 0)}
+_CN_DIGITS.update({n: "十" + "一二三四五六七八九"[n - 11] for n in range(11, 20)})
+
+
+def _among_names(s: str, start: int, end: int) -> bool:
+    """The name is one of several printed together (“两重”、“两新”：…): what follows is theirs, not its own."""
+    before = s[max(0, start - 3):start].rstrip(OPEN_QUOTES)
+    after = s[end:end + 3].lstrip(CLOSE_QUOTES)
+    return bool(re.search(r"[”\"’」][、,，和及与]$", before) or re.match(r"[、,，和及与][“\"‘「]", after))
+
+
+def _split(s: str, a: int, b: int) -> list[FoundItem]:
+    out: list[FoundItem] = []
+    pos = a
+    for m in list(_SEP.finditer(s, a, b)) + [None]:
+        end = m.start() if m else b
+        item = _trim(s, pos, end)
+        if item:
+            out.append(item)
+        pos = m.end() if m else b
+    return out
+
+
+def _trim(s: str, a: int, b: int) -> Optional[FoundItem]:
+    while a < b and s[a] in " \t\u3000\n" + OPEN_QUOTES + CLOSE_QUOTES:
+        a += 1
+    while b > a and s[b - 1] in " \t\u3000\n。" + OPEN_QUOTES + CLOSE_QUOTES:
+        b -= 1
+    return FoundItem(s[a:b], a, b) if b - a >= 2 else None
+
+
+def _after_brackets(s: str, end: int, n: int) -> Optional[list[FoundItem]]:
+    """``三项重点（A、B、C）`` or ``…：A、B、C。`` on the same line."""
+    pos = end
+    while pos < len(s) and s[pos] in CLOSE_QUOTES + " ":
+        pos += 1
+    if pos >= len(s):
+        return None
+    if s[pos] in "(（":
+        close = next((i for i in range(pos + 1, min(len(s), pos + 300)) if s[i] in ")）"), -1)
+        items = _split(s, pos + 1, close) if close > 0 else []
+    elif s[pos] in ":：" and pos + 1 < len(s) and s[pos + 1] != "\n":
+        stop = next((i for i in range(pos + 1, min(len(s), pos + 400)) if s[i] in "。\n"), min(len(s), pos + 400))
+        items = _split(s, pos + 1, stop)
+    else:
+        return None
+    return _fit(s, items, n)
+
+
+def _fit(s: str, items: list[FoundItem], n: int) -> Optional[list[FoundItem]]:
+    """``items`` when there are ``n``; one short, the last split at 和/及 (``A、B、C和D``)."""
+    if len(items) == n - 1 and items:
+        last = items[-1]
+        m = re.search(r"[和及与]", last.text[1:-1])
+        if m:
+            k = last.start + 1 + m.start()
+            tail = [it for it in (_trim(s, last.start, k), _trim(s, k + 1, last.end)) if it]
+            items = items[:-1] + tail
+    return items if len(items) == n else None
+
+
+def _before(s: str, start: int, named: NamedList) -> Optional[list[FoundItem]]:
+    """``A、B、C的“五个一”`` / ``A、B、C等“十大产业项目”``: the list ending where the name begins.
+
+    Straight before a quoted name (``医疗、医保、医药“三医联动”``) a list is the name's only when
+    the name has a classifier (三条措施) or every item shares the word the count counts (医).
+    """
+    n = named.count
+    b = start
+    while b > 0 and s[b - 1] in OPEN_QUOTES:
+        b -= 1
+    tail = re.search(r"(?:的|等|这|这些)$", s[max(0, b - 2):b])
+    if tail:
+        b -= len(tail.group(0))
+    elif b == start:
+        return None  # a list runs straight into the name only when the name is quoted (…、C“三条措施”)
+    a = max((s.rfind(c, 0, b) for c in "。;；:：\n"), default=-1) + 1
+    if "、" not in s[a:b]:
+        return None
+    pieces = s[a:b].split("，") if "，" in s[a:b] else s[a:b].split(",")
+    a = b - len(pieces[-1])  # the list is the last comma-clause before the name
+    if re.search(f"[{OPEN_QUOTES}{CLOSE_QUOTES}]", s[a:b]):
+        return None  # another quoted name in the clause: its list, or a list of names
+    lead = _LEAD_VERB.match(s, a, b)
+    items = _fit(s, _split_on(s, lead.end() if lead else a, b, "、"), n)
+    m = re.match(rf"(?:{COUNT})({CLASSIFIER})?(.)", named.term)
+    if items and not tail and m and not m.group(1) and not all(m.group(2) in it.text for it in items):
+        return None
+    return items
+
+
+def _split_on(s: str, a: int, b: int, sep: str) -> list[FoundItem]:
+    out, pos = [], a
+    while pos <= b:
+        nxt = s.find(sep, pos, b)
+        end = b if nxt < 0 else nxt
+        if item := _trim(s, pos, end):
+            out.append(item)
+        pos = end + 1
+    return out
+
+
+def _lead(s: str, a: int, line_end: int) -> Optional[FoundItem]:
+    """The lead sentence of an item starting at ``a`` (to 。/；/colon, at most :data:`MAX_ITEM` characters)."""
+    stop = next((i for i in range(a, line_end) if s[i] in "。;；:："), line_end)
+    if stop - a > MAX_ITEM:
+        comma = s.rfind(",", a, a + MAX_ITEM)
+        stop = comma if comma > a else a + MAX_ITEM
+    return _trim(s, a, stop)
+
+
+def _numbered_after(doc: _Doc, end: int, n: int) -> Optional[list[FoundItem]]:
+    """Items numbered right after the name: sibling outline headings, or 一是/二是 paragraphs or clauses."""
+    s = doc.norm.simplified
+    line_end = s.find("\n", end)
+    line_end = len(s) if line_end < 0 else line_end
+    inline = _inline_ordinals(s, end, line_end, n)
+    if inline is not None:
+        return inline
+    if not _in_heading(doc, end) and len(s[end:line_end].strip(CLOSE_QUOTES + ":：。 \t\u3000")) > 0:
+        return None  # the name is not what the line leads to (a slogan naming several lists, then the parts)
+    nxt = line_end + 1
+    while nxt < len(s) and s[nxt] in " \t\u3000\n":
+        nxt += 1
+    if nxt >= len(s) or nxt - end > 200:
+        return None
+    heading = _heading_at(doc, nxt)
+    if heading is not None:
+        return _siblings(doc, heading, n)
+    return _paragraph_ordinals(doc, nxt, n)
+
+
+def _in_heading(doc: _Doc, pos: int) -> bool:
+    orig = doc.norm.to_original(max(0, pos - 1), pos).start
+    return any(sec.level >= 1 and sec.start <= orig < sec.heading_end for sec in doc.sections)
+
+
+def _inline_ordinals(s: str, end: int, line_end: int, n: int) -> Optional[list[FoundItem]]:
+    """``…：一是A；二是B；三是C。`` within the paragraph that names the list."""
+    first = s.find("一是", end, line_end)
+    if first < 0 or first - end > 40:
+        return None
+    marks = [m for m in _PARA_ORDINAL.finditer(s, first, line_end)]
+    seq = [m for k, m in enumerate(marks) if cn_to_int(m.group("n")) == k + 1]
+    if len(seq) != len(marks) or len(seq) != n:
+        return None
+    out = []
+    for k, m in enumerate(seq):
+        stop = seq[k + 1].start() if k + 1 < len(seq) else line_end
+        if item := _lead(s, m.start(), stop):
+            out.append(item)
+    return out if len(out) == n else None
+
+
+def _heading_at(doc: _Doc, pos: int) -> Optional[int]:
+    """Index of the outline section whose heading starts at normalized ``pos`` (numbered 1)."""
+    orig = doc.norm.to_original(pos, pos + 1).start
+    for i, sec in enumerate(doc.sections):
+        if sec.level >= 1 and abs(sec.start - orig) <= 1:
+            return i if re.match(r"^(?:第一|一、|[(（]一[)）]|1[、.．]|[(（]1[)）]|①)", sec.title) else None
+    return None
+
+
+def _siblings(doc: _Doc, first: int, n: int) -> Optional[list[FoundItem]]:
+    """The heading at ``first`` and the headings after it under the same parent, at its level."""
+    head = doc.sections[first]
+    parent = head.path[:-1]
+    found: list[Section] = []
+    for sec in doc.sections[first:]:
+        if sec.level < head.level or sec.path[: len(parent)] != parent:
+            break
+        if sec.level == head.level:
+            if _ordinal(sec.title) != len(found) + 1:
+                break  # the numbering stops (or a misprinted 五、 follows 六、): the list has ended
+            found.append(sec)
+    if len(found) != n:
+        return None
+    return [_heading_item(doc, sec) for sec in found]
+
+
+def _ordinal(title: str) -> Optional[int]:
+    from .outline import match_marker
+
+    mk = match_marker(title, 0)
+    return mk.ordinal if mk else None
+
+
+def _heading_item(doc: _Doc, sec: Section) -> FoundItem:
+    a = _norm_pos(doc.norm, sec.start)
+    b = _norm_pos(doc.norm, sec.heading_end)
+    s = doc.norm.simplified
+    line_end = s.find("\n", a)
+    item = _lead(s, a, max(b, line_end if line_end >= 0 else len(s)))
+    return item or FoundItem(s[a:b], a, b)
+
+
+def _norm_pos(norm: NormalizedText, orig: int) -> int:
+    return min(len(norm.simplified), bisect.bisect_left(norm.src_start, orig))
+
+
+def _paragraph_ordinals(doc: _Doc, start: int, n: int) -> Optional[list[FoundItem]]:
+    """Paragraphs opening with 一是, 二是 … from ``start``, until the numbering restarts or a heading
+    of the outline's first two levels begins."""
+    s = doc.norm.simplified
+    out: list[FoundItem] = []
+    pos = start
+    while pos < len(s):
+        end = s.find("\n", pos)
+        end = len(s) if end < 0 else end
+        p0 = pos + len(s[pos:end]) - len(s[pos:end].lstrip())
+        m = _PARA_ORDINAL.match(s, p0)
+        if m:
+            k = cn_to_int(m.group("n"))
+            if k != len(out) + 1:
+                break
+            if item := _lead(s, p0, end):
+                out.append(item)
+        elif not out:
+            return None  # the numbering must begin right after the name
+        elif (h := _heading_at_any(doc, p0)) is not None and doc.sections[h].level <= 2:
+            break
+        pos = end + 1
+    return out if len(out) == n else None
+
+
+def _heading_at_any(doc: _Doc, pos: int) -> Optional[int]:
+    if pos >= len(doc.norm.simplified):
+        return None
+    orig = doc.norm.to_original(pos, pos + 1).start
+    i = bisect.bisect_left([sec.start for sec in doc.sections], orig)
+    return i if i < len(doc.sections) and doc.sections[i].start == orig and doc.sections[i].level >= 1 else None
+
+
+def _quoted_list(s: str, named: NamedList) -> Optional[list[FoundItem]]:
+    """A quoted list of ``count`` parts each ending as the name does (“A地、B地、C地、D地” for 四地)."""
+    if not named.head or named.count_outside:
+        return None
+    end_char = named.head[-1]
+    found = []
+    for m in re.finditer(rf"[{OPEN_QUOTES}]([^{CLOSE_QUOTES}\n]{{4,120}})[{CLOSE_QUOTES}]", s):
+        parts = _split(s, m.start(1), m.end(1))
+        if len(parts) == named.count and all(p.text.endswith(end_char) for p in parts):
+            found.append(parts)
+    return found[0] if len(found) == 1 else None
+
+
+def _heading_group(doc: _Doc, named: NamedList) -> Optional[list[FoundItem]]:
+    """Sibling headings that open with the quoted word (（一）主攻产业转型 … for 六个“主攻”)."""
+    groups: dict[tuple, list[Section]] = {}
+    for sec in doc.sections:
+        title = re.sub(r"^(?:第[一二三四五六七八九十\d]+(?:部分|章)|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|"
+                       r"\d+[、.．]|[①-⑳])\s*", "", sec.title)
+        if sec.level >= 1 and title.startswith(named.term):
+            groups.setdefault((tuple(sec.path[:-1]), sec.level), []).append(sec)
+    fits = [g for g in groups.values() if len(g) == named.count]
+    return [_heading_item(doc, sec) for sec in fits[0]] if len(fits) == 1 else None
+
+
+def list_items(norm: NormalizedText, named: NamedList, sections: Optional[list[Section]] = None
+               ) -> Optional[list[FoundItem]]:
+    """The items a report lists for ``named`` (normalized spans), or ``None`` when it does not list
+    exactly ``named.count`` of them in one of the ways the module docstring gives."""
+    from .outline import parse_outline
+
+    doc = _Doc(norm, sections if sections is not None else parse_outline(norm))
+    s = norm.simplified
+    for start, end in _occurrences(doc, named):
+        if _among_names(s, start, end):
+            continue
+        for found in (_after_brackets(s, end, named.count), _before(s, start, named),
+                      _numbered_after(doc, end, named.count)):
+            if found:
+                return found
+    return _heading_group(doc, named) if named.count_outside else _quoted_list(s, named)

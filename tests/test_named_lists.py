@@ -1,0 +1,96 @@
+"""Named enumerations (“六个攻坚战”是哪些？) answered from the items a report lists (invented reports)."""
+
+from __future__ import annotations
+
+import pytest
+
+from llm_extract.qa.enumerations import answer_named_list, named_list
+from llm_extract.text.named_lists import list_items
+from llm_extract.text.normalize import normalize
+from llm_extract.text.query import parse_query
+
+REPORT = (
+    "青川县2024年政府工作报告\n"
+    "一、2023年工作回顾\n"
+    "过去一年，全县狠抓两项重点（茶叶提质、竹木加工），打造全县“茶乡首选地、康养承载地、物流集散地”。\n"
+    "二、2024年工作安排\n"
+    "今年要全力抓好“四个提升”：\n"
+    "（一）提升产业能级，壮大县域经济\n"
+    "一是延伸茶叶链条。新建茶园2000亩。\n"
+    "二是培育竹木集群。引进企业5家。\n"
+    "（二）提升城乡品质，建设美丽青川\n"
+    "（三）提升民生温度，办好惠民实事\n"
+    "（四）提升治理效能，守牢安全底线\n"
+    "（五）加强政府自身建设\n"
+    "按照一名领导、一套班子、一张清单的“三个一”机制推进项目。落实加强统筹调度、加强要素保障、加强考核督查“三条措施”。\n"
+    "要奋力打好“两个攻坚战”。\n"
+    "一是奋力打好乡村振兴攻坚战，巩固衔接成果。\n"
+    "二是奋力打好生态保护攻坚战，守护青山绿水。\n"
+    "（六）办好五件实事：一是改造老旧小区；二是新建养老中心；三是扩容城区学校；四是整治农村公路；五是建设便民市场。\n"
+)
+
+
+def _answer(question, text=REPORT):
+    norm = normalize(text)
+    named = named_list(parse_query(question))
+    return named, (list_items(norm, named) if named else None), norm
+
+
+def _texts(question, text=REPORT):
+    _, items, _ = _answer(question, text)
+    return [i.text for i in items] if items else None
+
+
+def test_the_question_names_a_count_and_what_is_counted():
+    assert named_list(parse_query("青川县要打好的“两个攻坚战”是哪些？")).count == 2
+    named = named_list(parse_query("青川县2024年重点做好哪八个方面工作？"))
+    assert (named.count, named.term) == (8, "八个方面工作")
+    outside = named_list(parse_query("青川县六个“主攻”方向分别是什么？"))
+    assert (outside.count, outside.term, outside.count_outside) == (6, "主攻", True)
+    for not_a_name in ("青川县2024年地区生产总值是多少？", "青川县七大行业中哪些行业增长？",
+                       "“十五五”规划有哪些目标？", "青川县存在哪些问题？", "三次产业分别增长多少？"):
+        assert named_list(parse_query(not_a_name)) is None, not_a_name
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("青川县狠抓的两项重点是什么？", ["茶叶提质", "竹木加工"]),                          # in brackets after the name
+    ("“三个一”机制指什么？", ["一名领导", "一套班子", "一张清单"]),                      # a list, 的, the name
+    ("落实的“三条措施”是哪些？", ["加强统筹调度", "加强要素保障", "加强考核督查"]),       # straight before a quoted name
+    ("青川县打造的“三地”是哪些？", ["茶乡首选地", "康养承载地", "物流集散地"]),          # a quoted list ending as the name
+    ("“两个攻坚战”是哪些？", ["一是奋力打好乡村振兴攻坚战,巩固衔接成果", "二是奋力打好生态保护攻坚战,守护青山绿水"]),
+    ("青川县要办好的五件实事分别是什么？",
+     ["一是改造老旧小区", "二是新建养老中心", "三是扩容城区学校", "四是整治农村公路", "五是建设便民市场"]),
+])
+def test_items_are_read_where_the_report_lists_them(question, expected):
+    assert _texts(question) == expected
+
+
+def test_numbered_headings_after_the_name_are_its_items_up_to_where_the_numbering_stops():
+    # （五） continues the numbering but the name counts four: only 一 to 四 follow the name as its items
+    text = REPORT.replace("（五）加强政府自身建设", "（四）加强政府自身建设")  # a misprinted number ends the run
+    items = _texts("今年要全力抓好的“四个提升”是哪些？", text)
+    assert items == ["(一)提升产业能级,壮大县域经济", "(二)提升城乡品质,建设美丽青川", "(三)提升民生温度,办好惠民实事",
+                     "(四)提升治理效能,守牢安全底线"]
+    assert _texts("今年要全力抓好的“四个提升”是哪些？") is None  # （五） follows: five headings, not four
+
+
+def test_every_item_is_cited_to_its_exact_span_in_the_original():
+    original = REPORT.replace("，", "，  ")  # normalization changes offsets; citations must not
+    doc = {"doc_id": "d1", "source": "q.txt", "place": "青川县", "title": "青川县2024年政府工作报告"}
+    ans = answer_named_list(parse_query("“两个攻坚战”是哪些？"), [doc], lambda d: normalize(original))
+    assert ans is not None and len(ans.citations) == 2
+    assert ans.text.splitlines()[1].startswith("1. 奋力打好乡村振兴攻坚战，  巩固衔接成果[1]")
+    for c in ans.citations:
+        assert original[c.start:c.end] == c.quote and c.doc_id == "d1"
+
+
+def test_the_route_declines_when_the_count_does_not_match_or_the_name_is_one_of_several():
+    assert _texts("青川县狠抓的三项重点是什么？") is None  # two listed, three asked
+    slogan = ("今年工作是“围绕一个中心，做好两篇文章”，促进全面发展。\n（一）围绕一个中心\n（二）做好两篇文章\n"
+              "（三）加强自身建设\n")
+    assert _texts("做好的“两篇文章”指什么？", slogan) is None  # headings after a slogan are not its items
+    glossary = "名词注释\n1.“两重”、“两新”：国家重大战略实施；大规模设备更新。\n"
+    assert _texts("“两新”指什么？", glossary) is None  # the definitions belong to both names together
+    doc = {"doc_id": "d", "source": "a.txt"}
+    two = [doc, {"doc_id": "e", "source": "b.txt"}]
+    assert answer_named_list(parse_query("“两个攻坚战”是哪些？"), two, lambda d: normalize(REPORT)) is None
