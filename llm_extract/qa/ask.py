@@ -385,11 +385,14 @@ def _answer(query: Query, hits: list[Hit], llm, usage_total: dict, on_token, sec
 
 def _checked(text: str, hits: list[Hit], query: Query) -> tuple[str, list[int], list[str]]:
     """Check an answer; when its figures are printed in another shown passage than it cites, cite that one."""
+    from .answer_fit import fit_problems
+
     cited, problems = check_answer(text, hits, query)
     if problems:
         fixed = recite(text, hits, query)
         if fixed is not None:
             cited2, problems2 = check_answer(fixed, hits, query)
             if not problems2:
-                return fixed, cited2, problems2
-    return text, cited, problems
+                return fixed, cited2, fit_problems(fixed, hits, cited2, query)
+        return text, cited, problems
+    return text, cited, fit_problems(text, hits, cited, query)

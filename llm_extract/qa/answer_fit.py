@@ -1,0 +1,112 @@
+"""Does the model's figure answer what was asked?  Checks by code on the sentence that prints it.
+
+:func:`~.answer_checks.check_answer` makes sure every figure of an answer is printed in a cited
+passage.  A printed figure can still answer another question, and a 1.5B model picks a neighbour
+when the asked one is missing (measured on the dev split: a growth rate given as an amount, a
+target as a result, the 全体居民 figure for 城镇居民).  :func:`fit_problems` names each mismatch:
+
+* **unit** — the answer writes the figure with a unit of another kind than the passage
+  (``1.2亿元`` where the passage prints ``增长1.2%``);
+* **rate for a level** — a question asking for an amount (是多少, 总额 …, not a rate, share or
+  growth) answered with percentages only;
+* **target for a result** — a question about what was done, answered from a clause that sets a
+  goal (目标/预期/力争/计划/争取 before the figure, or ``左右`` after it);
+* **another metric** — the clause before the figure names metrics the vocabulary knows, and
+  none is the one asked (``全体居民人均可支配收入`` for ``城镇居民人均可支配收入``).
+
+A clause that names no known metric is not judged; the last two count only when no figure of the
+answer fits (a quoted sentence prints several).  Problems feed the model's one retry and then
+the abstention, like any other failed check.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..core.types import Hit, Query
+
+__all__ = ["fit_problems"]
+
+_CITE = re.compile(r"\[(\d{1,2})\]")
+_CLAUSE_START = re.compile(r"[，,；;。！？!?:：\n]")
+_GOAL_BEFORE = re.compile(r"目标|预期|力争|计划|争取|确保|控制在")
+_GOAL_AFTER = re.compile(r"^\s*(?:左右|上下)")
+# 完成年度目标任务 / 实现预期目标: a goal met, said of results.
+_GOAL_MET = re.compile(r"(?:完成|实现|超过|超额|达到|高于)[^,，；;。]{0,12}?(?:目标|任务|计划)")
+# A question that asks for a share, a rate or a change accepts a percentage.
+_RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|下降|提高|降低|变化|指数|上涨|涨幅")
+
+
+def _percent(unit: Optional[str]) -> bool:
+    return (unit or "") in ("%", "‰", "个百分点", "百分点")
+
+
+def _placed(hit: Hit, value: float) -> list[tuple[str, int, int, Optional[str]]]:
+    """``(text, start, end, unit)`` of each quantity of the passage (normalized) printing ``value``."""
+    from ..text.normalize import normalize_query
+    from ..text.numbers import find_quantities
+
+    text = normalize_query(hit.text)
+    return [(text, q.start, q.end, q.unit) for q in find_quantities(text, bare=True)
+            if abs(abs(q.value) - abs(value)) <= 1e-9 * max(1.0, abs(value))]
+
+
+def _clause_before(text: str, pos: int) -> str:
+    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, pos)]
+    return text[starts[-1] if starts else 0:pos]
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    cut = max(text.rfind(c, 0, pos) for c in "。！？!?\n")
+    return text[cut + 1:pos]
+
+
+def _metric_problem(query: Query, clause: str) -> str:
+    from ..extract.vocab import default_index
+
+    if not query.metric:
+        return ""
+    named = {canon for _, _, canon in default_index().mentions(clause)}
+    if not named or query.metric in named or (query.metric_raw and query.metric_raw in clause):
+        return ""
+    return f"the figure is of {'/'.join(sorted(named))}, not {query.metric_raw or query.metric}"
+
+
+def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional[Query]) -> list[str]:
+    """What in the answer does not fit the question (empty when nothing is found)."""
+    from ..text.numbers import find_quantities
+    from .answer_checks import claimed_numbers
+
+    if query is None or not query.wants_quantity:
+        return []
+    body = _CITE.sub("", answer)
+    said = [q for q in find_quantities(body, bare=True) if q.unit and q.unit != "年"]
+    claimed = set(claimed_numbers(answer, query))
+    said = [q for q in said if any(abs(abs(q.value) - c) <= 1e-9 * max(1.0, c) for c in map(abs, claimed))]
+    problems: list[str] = []
+    misfits: list[str] = []  # goal or metric: a problem only when no figure of the answer fits
+    if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized) \
+            and all(_percent(q.unit) for q in said):
+        problems.append("the question asks for an amount; the answer gives only a percentage")
+    for q in said:
+        places = [p for n in cited for p in _placed(hits[n - 1], q.value)]
+        if places and all(_percent(unit) != _percent(q.unit) for _, _, _, unit in places if unit):
+            problems.append(f"{q.raw} is printed with a unit of another kind in the cited passages")
+            misfits.append("")
+            continue
+        fitting = [p for p in places if _percent(p[3]) == _percent(q.unit)] or places
+        if not fitting:
+            misfits.append("")  # the figure check (check_answer) speaks for figures not printed
+            continue
+        if query.kind == "actual" and all(
+                _GOAL_BEFORE.search(_GOAL_MET.sub("", _sentence_before(text, a))) or _GOAL_AFTER.match(text[b:])
+                for text, a, b, _ in fitting):
+            misfits.append(f"{q.raw} is a goal in the cited passage, the question asks what was achieved")
+            continue
+        metric = [_metric_problem(query, _clause_before(text, a)) for text, a, _, _ in fitting]
+        if all(metric):
+            misfits.append(metric[0])
+    if said and len(misfits) == len(said) and all(misfits):
+        problems += misfits
+    return problems
