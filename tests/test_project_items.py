@@ -178,3 +178,13 @@ def test_more_heads_tails_and_works_kinds():
     assert _full("开工青川铁路增建二线，建成投产石门电厂2号机组。", plan=False) == ["青川铁路增建二线", "石门电厂2号机组"]
     # a group naming a kind of works makes its items works of that kind
     assert _full("建成开放青川、云岭等遗址博物馆。", plan=False) == ["青川遗址博物馆", "云岭遗址博物馆"]
+
+
+def test_a_name_alone_with_a_milestone_needs_no_head_noun():
+    # a firm's product line started, built or in production is a project
+    assert _full("青川信达陶瓷电容器量产。", plan=False) == ["青川信达陶瓷电容器"]
+    # but not a kind, a figure or a clause that only runs (运行) or opens up (开放)
+    assert _full("陶瓷电容器量产。", plan=False) == []
+    assert _full("始终让权力在阳光下运行。", plan=False) == []
+    assert _full("云岭机场建成通航，青川电源线路建成投运，石门、青川康养中心率先建成运营。", plan=False) == [
+        "云岭机场", "青川电源线路", "石门康养中心", "青川康养中心"]

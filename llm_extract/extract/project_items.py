@@ -36,7 +36,7 @@ _HEAD = (
     r"项目|工程|高铁|铁路|城际|高速公路|高速|公路|国道|省道|机场|水库|(?:水利|航电|航运)枢纽|电站|电厂|核电|港区|码头|泊位群?|"
     r"产业园区?|园|基地|中心|博物馆|纪念馆|美术馆|文学馆|展览馆|军事馆|科技馆|图书馆|体育馆|医院|综合楼|校区|学院|大学|"
     r"研究院|中学|小学|宿舍楼|号线|环线|通道|管道|灌区|生产线|产线|小镇|大桥|隧道|查验场|[一二三四五六\d]期|LNG|集群|"
-    r"港|段|煤矿|园区|机组|(?:增建)?[二三四]线|复线|(?<![A-Za-z])[GS]\d{2,4}"
+    r"港|段|煤矿|园区|机组|线路|(?:增建)?[二三四]线|复线|(?<![A-Za-z])[GS]\d{2,4}"
 )
 # What is done to an object: a name ending so (``云岭医院改造``) must name the object it is done to.
 _PROCESS = r"改扩建|扩建|迁建|扩容|改造|恢复重建|修复|一体化"
@@ -77,7 +77,7 @@ _TAIL_RE = re.compile(
     r"(?:的|之|了|已|正在|正式|全面|全线|主体|顺利|加快|加速|稳步|有序|集中|如期|年内|年底|尽早|力争|基本|已经|目前|"
     r"推进|建设|建成|开工|动工|破土动工|竣工|完工|投产|投用|投运|运行|运营|试运行|通车|贯通|开馆|开放|落成|送电|落地|"
     r"签约|获批|立项|量产|达产|达效|生产|启动|前期工作|前期|进度|规划和建设|规划|准备|工作|高效|[“”\"]|和|及|等|"
-    r"投入使用|投入运营|投入运行|并网发电|并网|稳产|满产|上线|试运行|点亮|实现|开诊|开业|开园|校飞|试飞|首航)+$")
+    r"投入使用|投入运营|投入运行|并网发电|并网|稳产|满产|上线|试运行|点亮|实现|开诊|开业|开园|校飞|试飞|首航|通航|率先)+$")
 # The group the list belongs to: ``…等5条高铁``, ``…等“十大产业项目”``, or a count after the last item
 # (``云岭、青川、石门3座抽水蓄能电站``).
 _GROUP_RE = re.compile(
@@ -166,7 +166,7 @@ def _is_named(name: str, *, listed: bool) -> bool:
 
 
 # --- how far it is ----------------------------------------------------------------------------
-_OPERATING_RE = re.compile(r"投产|投用|投运|通车|运行|运营|开馆|量产|满产|送电|开通|投入使用|开放|开诊|开业|开园|校飞|首航")
+_OPERATING_RE = re.compile(r"投产|投用|投运|通车|运行|运营|开馆|量产|满产|送电|开通|投入使用|开放|开诊|开业|开园|校飞|首航|通航")
 _DONE_RE = re.compile(r"建成|完工|竣工|落成|贯通|完成")
 _STARTED_RE = re.compile(r"开工|动工|启动|开建")
 _PLANNED_RE = re.compile(r"签约|获批|批复|立项|招引|前期|谋划|申报|规划|布局|引进")
@@ -281,9 +281,11 @@ def _clause_names(text: str, s: int, e: int) -> list[tuple[tuple[int, int], Opti
     headed = [_has_head(text[a:b]) for a, b in names]
     listed = grouped or (len(names) > 1 and any(
         h and _HEAD_END_RE.search(text[a:b]) and _is_named(text[a:b], listed=False) for (a, b), h in zip(names, headed)))
+    said = MILESTONE_RE.search(_status_text(text, s, e))
     out = []
     for i, ((a, b), h) in enumerate(zip(names, headed)):
-        if not ((h or listed) and _is_named(text[a:b], listed=listed)):
+        alone = len(names) == 1 and _alone_with_milestone(text, s, e, (a, b))
+        if not ((h or listed or alone) and _is_named(text[a:b], listed=listed)):
             continue
         suffix = None if h else _suffix(text, names, i, kind)
         if not h and not_an_item(text[a:b], completed=grouped or suffix is not None):
@@ -293,11 +295,26 @@ def _clause_names(text: str, s: int, e: int) -> list[tuple[tuple[int, int], Opti
         out.append(((a, b), suffix))
     # A list of kinds the report only promotes (建设, 打造, 推进 …) names no project; a list with one named
     # item names them all (``甲市电厂、织金平远电厂``), and so does a group of projects for its own-headed items.
-    if out and not MILESTONE_RE.search(_status_text(text, s, e)):
+    if out and not said:
         kinds = [_kind_only(text, span, suffix) for span, suffix in out]
         if all(kinds):
             out = [n for n in out if grouped and n[1] is None]
     return out
+
+
+# What a plant, a line or a works does when it is finished: a name alone before it names a project.
+_BUILT_RE = re.compile(r"开工|动工|建成|竣工|完工|投产|量产|满产|投运|投用|通车|开馆|开诊|送电")
+
+
+def _alone_with_milestone(text: str, s: int, e: int, span: tuple[int, int]) -> bool:
+    """Whether the clause ``text[s:e]`` is only a name and that it was started, built or put into
+    operation (``甲乙电容器量产``): the name is a project even without a head noun, when it carries a
+    place, a firm or a number (:func:`.project_names.is_kind`) and is no count or action."""
+    a, b = span
+    tail = _TAIL_RE.match(text, b, e)
+    if not tail or tail.end() != e or not _BUILT_RE.search(text, b, e) or b - a < 4 or text[a] == "“":
+        return False
+    return not is_kind(text[a:b]) and not not_an_item(text[a:b], completed=False)
 
 
 def _names_nothing(text: str, s: int, e: int, words: str, grouped: bool) -> bool:

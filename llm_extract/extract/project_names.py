@@ -56,7 +56,7 @@ def clause_in_name(name: str) -> Optional[tuple[int, int]]:
 # that it will be promoted.
 MILESTONE_RE = re.compile(
     r"开工|动工|开建|启动建设|建成|竣工|完工|落成|投产|投用|投运|投入使用|投入运营|通车|(?<!建设)运营|运行|开馆|开放|签约|"
-    r"并网|贯通|封顶|送电|量产|落地|完成|开诊|开业|开园|校飞|首航")
+    r"并网|贯通|封顶|送电|量产|落地|完成|开诊|开业|开园|校飞|首航|通航")
 # Words a name's place or firm is tagged with (jieba: places, persons, other proper nouns, Latin).
 _PROPER_TAGS = ("ns", "nr", "nz", "nt", "eng")
 # A route, a line, a phase or a unit number names one works (``G331``, ``5号线``, ``三期``, ``A至B``).
