@@ -188,3 +188,8 @@ def test_a_name_alone_with_a_milestone_needs_no_head_noun():
     assert _full("始终让权力在阳光下运行。", plan=False) == []
     assert _full("云岭机场建成通航，青川电源线路建成投运，石门、青川康养中心率先建成运营。", plan=False) == [
         "云岭机场", "青川电源线路", "石门康养中心", "青川康养中心"]
+
+
+def test_parts_of_a_programme_and_plans_drawn_up_are_no_projects():
+    assert _full("包括放心家政、安心托幼等项目。") == []
+    assert _full("出台建设云岭盐湖产业基地规划。") == []

@@ -191,9 +191,9 @@ def project_status(clause: str, plan: bool) -> str:
 
 # A clause led by these verbs improves a field or a system; it names no project.
 _SOFT_LEAD_RE = re.compile(
-    r"(?:加快|大力|积极|着力|持续|继续)?(?:加强|优化|统筹|强化|探索|引导|鼓励|规范|完善|健全|提高|提升|培育|发展|加大|全流程|为)")
+    r"(?:加快|大力|积极|着力|持续|继续)?(?:加强|优化|统筹|强化|探索|引导|鼓励|规范|完善|健全|提高|提升|培育|发展|加大|全流程|为|包括)")
 # A clause that designates, ranks or plans (入选名单, 获批学位, 总体规划获批): it reports no works.
-_DESIGNATION_RE = re.compile(r"入选|名单|学位|授予|总体规划|规划获批|挂牌|更名|升格|升职业本科|获评")
+_DESIGNATION_RE = re.compile(r"入选|名单|学位|授予|总体规划|规划获批|挂牌|更名|升格|升职业本科|获评|(?:出台|编制|印发)\S*规划$")
 _STATUS_CUE_RE = re.compile(
     r"建设|建成|建好|开工|动工|竣工|完工|投产|投用|投运|通车|运行|运营|开馆|落成|贯通|送电|扩建|改造|签约|落地|获批|"
     r"立项|前期|推进|推动|加快|实施|抓好|打造|启动|量产|开放|新建|续建|重建|修复|完成")
