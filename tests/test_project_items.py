@@ -120,3 +120,76 @@ def test_kinds_designations_and_generic_items_are_no_projects():
     # 特色… opens a generic item; 加快发展… improves a field
     assert _full("持续推进特色产业小镇建设。") == []
     assert _full("加快发展文化产业园区和非遗工坊。") == []
+
+
+# --- what a name is (project_names): invented sentences ----------------------------------------
+
+def test_a_subject_and_its_verb_are_no_name_and_a_predicate_is_cut_off():
+    from llm_extract.extract.project_names import clause_in_name
+
+    # a place asked to build something: the place is no project; what it builds may be one
+    assert _full("支持青川、石门率先打造绿电产业园区。") == []
+    assert _full("支持青川市建设云岭国际陆港。") == ["云岭国际陆港"]
+    # a predicate after the name is not part of it
+    assert _full("青川高铁、云岭机场改扩建投入运营。", plan=False) == ["青川高铁", "云岭机场改扩建"]
+    assert clause_in_name("在项目落地") is None
+    assert clause_in_name("云岭机场获批") == (0, 4)
+
+
+def test_a_kind_counts_only_with_a_milestone_and_a_named_item_names_its_list():
+    # kinds the plan only promotes are no projects
+    assert _full("加快建设检验检测中心、数字影视基地。") == []
+    # the same kind with a milestone is one (a first of its kind, 建成开放)
+    assert _full("室内冰雪运动中心建成开放。", plan=False) == ["室内冰雪运动中心"]
+    # a list with one named item names them all; a place, a route or a phase names one
+    assert _full("加快建设青川电厂、石门低热值煤电厂。") == ["青川电厂", "石门低热值煤电厂"]
+    assert _full("加快金溪数据中心建设。") == ["金溪数据中心"]
+    assert _full("推进G999云岭段建设。") == ["G999云岭段"]
+
+
+def test_programmes_called_gongcheng_are_no_projects_but_works_are():
+    assert _full("深入实施乡风文明提升工程。") == []
+    assert _full("实施招商引资“一把手”工程，深入实施钾盐稳产保供、锂盐量质齐升等工程。") == []
+    assert _full("实施云岭河道治理工程。") == ["云岭河道治理工程"]
+    assert _full("青川引水入城工程全面建成投运。", plan=False) == ["青川引水入城工程"]
+
+
+def test_list_items_that_count_act_or_only_place_name_nothing():
+    got = _full("云岭物流中心获批、全年开行班列900列。", plan=False)
+    assert got == ["云岭物流中心"]
+    assert _full("干群同心高效救援、生产自救、重建家园。", plan=False) == []
+    # a list that is the subject of something else than building
+    assert _full("抓好云岭港、石门湾等水质提升。") == []
+    # designations and degrees are no works
+    assert _full("青川学院、云岭学院分别获批硕士学位授予单位。", plan=False) == []
+    assert _full("云岭港总体规划获批。", plan=False) == []
+
+
+def test_short_places_take_the_kind_of_the_named_item_and_gaodeng_is_no_group():
+    assert _full("加快推进青川、云岭合作产业园建设。") == ["青川合作产业园", "云岭合作产业园"]
+    # the kind must start a word of the named item: 甲至乙 is no place before it
+    assert _full("青电送云、云岭至石门第三条输电通道等加快推进。", plan=False) == [
+        "青电送云", "云岭至石门第三条输电通道"]
+    assert _full("推动青川高等研究院建设。") == ["青川高等研究院"]
+
+
+def test_more_heads_tails_and_works_kinds():
+    assert _full("云岭机场建成校飞。", plan=False) == ["云岭机场"]
+    assert _full("开工青川铁路增建二线，建成投产石门电厂2号机组。", plan=False) == ["青川铁路增建二线", "石门电厂2号机组"]
+    # a group naming a kind of works makes its items works of that kind
+    assert _full("建成开放青川、云岭等遗址博物馆。", plan=False) == ["青川遗址博物馆", "云岭遗址博物馆"]
+
+
+def test_a_name_alone_with_a_milestone_needs_no_head_noun():
+    # a firm's product line started, built or in production is a project
+    assert _full("青川信达陶瓷电容器量产。", plan=False) == ["青川信达陶瓷电容器"]
+    # but not a kind, a figure or a clause that only runs (运行) or opens up (开放)
+    assert _full("陶瓷电容器量产。", plan=False) == []
+    assert _full("始终让权力在阳光下运行。", plan=False) == []
+    assert _full("云岭机场建成通航，青川电源线路建成投运，石门、青川康养中心率先建成运营。", plan=False) == [
+        "云岭机场", "青川电源线路", "石门康养中心", "青川康养中心"]
+
+
+def test_parts_of_a_programme_and_plans_drawn_up_are_no_projects():
+    assert _full("包括放心家政、安心托幼等项目。") == []
+    assert _full("出台建设云岭盐湖产业基地规划。") == []
