@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
+from ..core.types import canonical_report_type
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
 from ..text.outline import match_marker
@@ -49,16 +50,18 @@ def headline_span(text: str, heading_end: int) -> Optional[tuple[int, int]]:
 
 # --- tasks ------------------------------------------------------------------------------------
 _DEADLINE_RE = re.compile(
-    r"(?:到|在)?(?:(?:19|20)\d\d年(?:底|末|内)?(?:前)?|[一二三两四五\d]年内|年内|年底前?|年末|全年|上半年|今年内)")
+    r"(?:到|在)?(?:(?:19|20)\d\d年(?:底|末|内)?(?:前)?|[一二三两四五\d]年内|年内|年底前?|年末|全年|上半年|今年内|"
+    r"(?:今年)?(?<![\d去上前]年)(?<!\d)(?:[1-9]|1[0-2])月(?:底|末)?前?)")
 # A count or measure a task sets; years, durations and ordinals are no target.
 _NO_TARGET_UNITS = {"年", "天", "个月", "小时", "分钟", "周", "倍", "岁"}
 _TASK_VERB_RE = re.compile(
     r"新增|新建|建设|建成|改造|培育|实施|引进|完成|实现|达到|达|突破|提高|提升|增长|开展|培训|推广|打造|安排|"
     r"组织|创建|开行|开工|投入|支持|谋划|供应|减负|治理|修复|营造|补充|新开发|转移|保持|控制|稳定|不低于|不超过|"
-    r"下降|超过|覆盖|普及")
+    r"下降|超过|覆盖|普及|竣工|通车|投运|投产|投用|开通")
 
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_QUALIFIER_RE = re.compile(r"以上|左右|以内|以下|[多余]")
 
 
 # A figure that names a set rather than sets a target: the policies of a package (``惠企18条政策``,
@@ -72,9 +75,37 @@ def _quoted(clause: str, i: int) -> bool:
     return clause.count("“", 0, i) > clause.count("”", 0, i)
 
 
+# Units a plan's targets take that the general reader of quantities does not know: capacity in 兆瓦, trains
+# (``开行1200列``), samples (``800份``) and the concentration of fine particles (``PM2.5…29微克/立方米``).
+_TASK_UNIT_RE = re.compile(
+    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>(?P<mag>万|亿)?(?:兆瓦|吉瓦|列(?!入)|份(?!额))|微克(?:/|每)立方米)")
+# Units of a facility's size, and the facilities a clause names with their size (``60万千瓦抽水蓄能电站项目``).
+_SIZE_UNIT_RE = re.compile(r"吨|瓦|伏|立方米")
+_FACILITY_RE = re.compile(r"项目|工程|电站|机组|基地|码头")
+# A sum of money that describes what is counted after it (``总投资860亿元的120个项目``): no target.
+_ATTRIBUTE_RE = re.compile(r"(?:以上|左右|多)?的")
+
+
+def _task_unit_quantities(clause: str) -> list[Quantity]:
+    out = []
+    for m in _TASK_UNIT_RE.finditer(clause):
+        value = float(m.group("num"))
+        factor = {"万": 1e4, "亿": 1e8}.get(m.group("mag") or "", 1.0)
+        unit = m.group("unit")
+        out.append(Quantity(value, unit, value * factor, unit[len(m.group("mag") or ""):], m.group(0), m.start(), m.end()))
+    return out
+
+
+def _quantities(clause: str) -> list[Quantity]:
+    """Every figure of ``clause``: the general reader's, and those in the units of :data:`_TASK_UNIT_RE`."""
+    found = find_quantities(clause)
+    more = [q for q in _task_unit_quantities(clause) if all(q.end <= f.start or q.start >= f.end for f in found)]
+    return sorted(found + more, key=lambda q: q.start)
+
+
 def _target_quantity(clause: str) -> Optional[Quantity]:
     """The first figure of a clause that a task can set (a count, an area, an amount, a rate)."""
-    for q in find_quantities(clause):
+    for q in _quantities(clause):
         if q.unit in _NO_TARGET_UNITS or q.unit is None:
             continue
         if not (q.raw[:1].isdigit() or q.raw[:1] == "."):
@@ -82,21 +113,41 @@ def _target_quantity(clause: str) -> Optional[Quantity]:
         if (_quoted(clause, q.start) or _NAMED_SET_RE.match(clause, q.end)
                 or _LIST_INTRO_RE.search(clause, 0, q.start)):
             continue
+        if q.base_unit == "元" and _ATTRIBUTE_RE.match(clause, q.end):
+            continue
+        if clause.startswith("级", q.end) or (_SIZE_UNIT_RE.search(q.unit) and _CJK_RE.match(clause, q.end)
+                                              and not _QUALIFIER_RE.match(clause, q.end) and _FACILITY_RE.search(clause)):
+            continue  # the size of what is named (5万吨级码头, 60万千瓦蓄能电站项目), not a target
         return q
     return None
 
 
+# A year said to be what it is (``2026年是…收官之年``, ``年底…是…的阶段目标``): a statement, no deadline.
+_STATEMENT_RE = re.compile(r"是[^，。；]{0,40}(?:之年|目标)$")
+
+
 def _deadline(clause: str) -> Optional[str]:
     m = _DEADLINE_RE.search(clause)
-    return m.group(0) if m and not clause.startswith(("目标", "工作", "任务"), m.end()) else None
+    if not m or clause.startswith(("目标", "工作", "任务", "是"), m.end()) or _STATEMENT_RE.search(clause):
+        return None
+    return m.group(0)
+
+
+_GRADE_RE = re.compile(r"[家省市县区镇乡村州十百千万亿]级$")
 
 
 def _split_list(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """A clause listing several targets (``新增A企业10家、B企业800家``) as one span per target."""
+    """A clause listing several targets (``新增A企业10家、B企业800家``) as one span per target.
+
+    Not split: figures a ``分别`` pairs with the names before it (``粮食、油料面积分别保持在a万亩、b万亩``),
+    and a list of grades sharing the noun after the last (``新建6个省级、30个县级示范基地``)."""
+    if "分别" in text[s:e]:
+        return [(s, e)]
     parts: list[tuple[int, int]] = []
     pos = s
     for i in range(s, e):
-        if text[i] == "、" and _target_quantity(text[pos:i]) and _target_quantity(text[i + 1 : e]):
+        if (text[i] == "、" and not _GRADE_RE.search(text, pos, i) and _target_quantity(text[pos:i])
+                and _target_quantity(text[i + 1 : e])):
             parts.append((pos, i))
             pos = i + 1
     parts.append((pos, e))
@@ -141,6 +192,12 @@ def _task_fields(clause: str, q: Optional[Quantity], period: Optional[str]) -> d
 _MILESTONE_RE = re.compile(
     r"^(?:确保|力争|争取|全面|基本|精心)*(?:完成.{2,20}(?:任务|改革|行动|工程)$|制定.{2,20}(?:方案|规划|办法|计划)$|"
     r"编制.{2,20}(?:规划|纲要|方案)$|启动.{2,20}(?:调查|评估|普查|试点)$|实现.{2,30}全覆盖$)")
+# Completing the year's (or the plan period's) targets as such: every report says so, and it names no task.
+_GENERIC_GOAL_RE = re.compile(
+    r"完成(?:好)?(?:全年|年度|今年|本年|“?十[一二三四五六七八九]五”?|规划|各项|既定|预期|主要|经济社会发展|的)*(?:目标|任务)+$")
+# A clause that opens with the field it works in (``在新材料、生物医药等领域突破关键技术35项``): the task is
+# what follows.
+_FIELD_LEAD_RE = re.compile(r"(?:力争|确保|争取)?在[^，,；;。]{2,30}?(?:方面|领域|行业)[，,]?")
 # ``一是…，…。`` opens a paragraph of a plan part with its item.
 _ENUM_LEAD_RE = re.compile(r"[一二三四五六七八九十]+是")
 
@@ -164,12 +221,24 @@ def _enumerated_leads(text: str, start: int, period: Optional[str]) -> list[Item
 # A part of the figure before it (``新建充电桩2万个，其中农村1万个``), not a target of its own.
 _PART_OF_RE = re.compile(r"其中[，,、\s]*$")
 # Words a bare figure of a list opens with (``增长6%以上、力争达到6.5%``): no subject of its own.
-_BARE_LEAD_RE = re.compile(r"^(?:力争|争取|确保|努力)*(?:达到|达|实现|超过|突破|控制在|保持在|提高到|不低于)?")
+_BARE_LEAD_RE = re.compile(
+    r"^(?:力争|争取|确保|努力)*(?:达到|达|实现|超过|突破|控制在|保持在|提高到|不低于|增长|下降|提高|增加)?")
 
 
 def _bare_figure(clause: str) -> bool:
-    """A clause that is a figure with at most a verb before it: it adds to the clause before it."""
-    return len(_CJK_RE.findall(clause[_BARE_LEAD_RE.match(clause).end() :])) < 2
+    """A clause that is a figure with at most a verb before it (``增长12%以上``, ``380万吨以上``): it adds
+    to the clause before it."""
+    rest = clause[_BARE_LEAD_RE.match(clause).end() :]
+    for q in reversed(_quantities(rest)):
+        rest = rest[: q.start] + rest[q.end :]
+    return len(_CJK_RE.findall(_QUALIFIER_RE.sub("", rest))) < 2
+
+
+# Clauses that state how things are, not what is to be done (``我县有12个乡镇``, ``还有3万留守儿童``),
+# and clauses that only frame the one after them (``对已谋划的120个项目``, ``在去年建成5个驿站基础上``): no
+# action follows their figure.
+_FACT_RE = re.compile(r"(?:我[省区市县州](?!.{0,6}(?:将|要|力争|确保|计划|争取))|(?:全[省区市县州]|还|共|现)有)")
+_FRAME_RE = re.compile(r"^(?:对|围绕|依托|按照|根据|通过|结合|针对)|基础上$")
 
 
 def task_items(text: str, heading_end: int, *, headline: bool, period: Optional[str],
@@ -191,15 +260,22 @@ def task_items(text: str, heading_end: int, *, headline: bool, period: Optional[
     if enumerated:
         out.extend(leads)
     for cs, ce in clause_spans(text, heading_end):
-        if any(it.start <= cs < it.end for it in leads) or _PART_OF_RE.search(folded, 0, cs):
+        if (any(it.start <= cs < it.end for it in leads) or _PART_OF_RE.search(folded, 0, cs)
+                or _FACT_RE.match(folded, cs, ce)):
             continue
         acts = bool(_TASK_VERB_RE.search(folded[cs:ce]))
         for s, e in _split_list(folded, cs, ce):
+            lead = _FIELD_LEAD_RE.match(folded, s, e)
+            if lead and len(_CJK_RE.findall(folded, lead.end(), e)) >= 4:
+                s = lead.end()
             clause = folded[s:e]
             q = _target_quantity(clause)
             if e - s > 60 or _indicator_like(clause, q, index) or len(_CJK_RE.findall(clause)) < 4 or _bare_figure(clause):
                 continue  # too long for one item, an indicator, or a bare figure of a list
-            if q is None and not (_MILESTONE_RE.match(clause) or (acts and _deadline(clause))):
+            if _FRAME_RE.search(clause) and not (q and _TASK_VERB_RE.search(clause, q.end)):
+                continue  # it frames the clause after it (对…的120个项目，要…); 对2000户实施改造 is a task
+            if q is None and (_GENERIC_GOAL_RE.search(clause)
+                              or not (_MILESTONE_RE.match(clause) or (acts and _deadline(clause)))):
                 continue
             out.append(Item("task", s, e, _task_fields(clause, q, period)))
     return out
@@ -254,9 +330,42 @@ def action_items(text: str, heading_end: int, period: Optional[str], taken: Sequ
     return out
 
 
+# A part that looks back (``一、牢记嘱托，…取得新成效``) or speaks of the government's own conduct.
+_LOOKS_BACK_RE = re.compile(r"回顾|取得|成效|成绩|过去|以来")
+_OWN_CONDUCT_RE = re.compile(r"政府|自身建设")
+
+
+def _unnamed_plan_part(doc) -> Optional[str]:
+    """The heading of a government work report's plan part when no heading names one (``二、勇担使命，
+    在新征程上奋勇争先``): the first top-level part after the review that is no part on the government's own
+    conduct.  None when a heading names the plan part, or the report is no work report with a plan year."""
+    if canonical_report_type(doc.report_type) != "government_work_report" or not doc.plan_years:
+        return None
+    if any(plan_depth(s.path, doc.report_type, doc.plan_years) is not None for s in doc.sections if s.path):
+        return None
+    reviewed = False
+    for part in (s for s in doc.sections if s.level == 1 and s.path):
+        title = part.path[-1]
+        if _LOOKS_BACK_RE.search(title) or any(str(y) in title for y in doc.review_years):
+            reviewed = True
+        elif reviewed and not _OWN_CONDUCT_RE.search(title):
+            return title
+    return None
+
+
+def _plan_depth(path: Sequence[str], doc) -> Optional[int]:
+    """:func:`.structure_items.plan_depth`, or the depth of the plan part :func:`_unnamed_plan_part` finds."""
+    depth = plan_depth(path, doc.report_type, doc.plan_years)
+    if depth is None and path:
+        part = _unnamed_plan_part(doc)
+        if part in path:
+            return list(path).index(part) + 1
+    return depth
+
+
 def section_tasks(text: str, heading_end: int, path: Sequence[str], doc) -> list[Item]:
     """The tasks one section's text holds, read from where it stands in the outline of ``doc``."""
-    depth = plan_depth(path, doc.report_type, doc.plan_years)
+    depth = _plan_depth(path, doc)
     if depth is None:
         return []
     period = plan_period(path, doc.plan_years)
