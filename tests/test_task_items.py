@@ -97,3 +97,24 @@ def test_a_clause_led_by_a_preposition_is_a_task_when_an_action_follows_its_figu
 def test_a_month_of_the_plan_year_is_a_deadline_and_one_of_last_year_is_not():
     got = _tasks("确保云岭大桥今年9月底前建成通车。去年10月考察时提出殷切期望。")
     assert list(got) == ["确保云岭大桥今年9月底前建成通车"] and got["确保云岭大桥今年9月底前建成通车"]["deadline"] == "今年9月底前"
+
+
+def test_sector_growth_and_output_are_indicators_and_denominators_no_targets():
+    got = _tasks("装备制造业增长9%以上。确保油菜播种面积60万亩、总产12万吨。配置自动体外除颤器达每10万人30台。"
+                 "研制时速350公里云岭磁浮列车。高新技术企业数量增长12%以上。")
+    assert set(got) == {"确保油菜播种面积60万亩", "配置自动体外除颤器达每10万人30台", "高新技术企业数量增长12%以上"}
+    assert (got["配置自动体外除颤器达每10万人30台"]["value"], got["配置自动体外除颤器达每10万人30台"]["unit"]) == (30, "台")
+
+
+def test_a_plan_item_that_promises_progress_is_a_headline_and_a_look_back_is_not():
+    text = "（三）推动云岭乡村全面振兴取得新进展\n新建村道20公里。"
+    items = task_items(text, text.index("\n"), headline=True, period="2026")
+    assert [text[i.start : i.end] for i in items] == ["推动云岭乡村全面振兴取得新进展", "新建村道20公里"]
+    review = "（三）乡村振兴工作完成情况\n新建村道20公里。"
+    assert [review[i.start : i.end] for i in task_items(review, review.index("\n"), headline=True, period="2026")] == [
+        "新建村道20公里"]
+
+
+def test_a_list_that_opens_with_an_indicator_growth_goes_on_with_indicators():
+    got = _tasks("推动装备制造营业收入增长10%以上、生物医药增长8%左右。新增云岭茶企10家、竹编企业20家。")
+    assert set(got) == {"新增云岭茶企10家", "竹编企业20家"}

@@ -18,7 +18,7 @@ from ..core.types import canonical_report_type
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
 from ..text.outline import match_marker
-from .structure_items import _REVIEW_HEADING_RE, _TRAIL, Item, clause_spans, plan_depth, plan_period
+from .structure_items import _TRAIL, Item, clause_spans, plan_depth, plan_period
 from .vocab import MetricIndex, default_index
 
 __all__ = ["headline_span", "task_items", "local_plan", "action_items", "section_tasks"]
@@ -28,6 +28,9 @@ __all__ = ["headline_span", "task_items", "local_plan", "action_items", "section
 _GENERIC_TITLE_RE = re.compile(
     r"^(?:总体思路|指导思想|总体要求|主要任务|主要目标|目标任务|奋斗目标|预期目标|发展目标|工作重点|重点工作|主要工作|"
     r"工作措施|保障措施|具体措施)$")
+# Words only a look back puts in a heading (``（二）工作完成情况``); a plan's item may well promise to
+# complete something or make progress (``（三）推动乡村全面振兴取得新进展``).
+_REVIEW_TITLE_RE = re.compile(r"回顾|以来|成绩|总结|情况")
 
 
 def headline_span(text: str, heading_end: int) -> Optional[tuple[int, int]]:
@@ -42,7 +45,7 @@ def headline_span(text: str, heading_end: int) -> Optional[tuple[int, int]]:
     while e > s and text[e - 1] in _TRAIL:
         e -= 1
     title = text[s:e]
-    if e - s < 4 or _GENERIC_TITLE_RE.match(title) or _REVIEW_HEADING_RE.search(title):
+    if e - s < 4 or _GENERIC_TITLE_RE.match(title) or _REVIEW_TITLE_RE.search(title):
         return None
     return s, e
 
@@ -115,6 +118,8 @@ def _target_quantity(clause: str) -> Optional[Quantity]:
             continue
         if q.base_unit == "元" and _ATTRIBUTE_RE.match(clause, q.end):
             continue
+        if clause.endswith(("每", "时速"), 0, q.start):
+            continue  # a rate's denominator (每10万人45台) or a speed (时速350公里列车), not the target
         if clause.startswith("级", q.end) or (_SIZE_UNIT_RE.search(q.unit) and _CJK_RE.match(clause, q.end)
                                               and not _QUALIFIER_RE.match(clause, q.end) and _FACILITY_RE.search(clause)):
             continue  # the size of what is named (5万吨级码头, 60万千瓦蓄能电站项目), not a target
@@ -158,8 +163,10 @@ def _split_list(text: str, s: int, e: int) -> list[tuple[int, int]]:
 # indicator target, not a task; counts, areas and coverage rates are tasks.
 _COUNT_METRICS = ("新增就业", "接待游客", "城镇化率")
 _MONEY_HEAD_RE = re.compile(r"投资|收入|成交额|产值|营收|增加值|总额|花费|引资|销售|经济规模|税收")
-_GROWTH_HEAD_RE = re.compile(r"增加值|产值|收入|营收|投资|出口|进出口|贸易|花费|经费|总额|消费品")
-_OUTPUT_RE = re.compile(r"(?:产量|电量)")
+_GROWTH_HEAD_RE = re.compile(r"增加值|产值|收入|营收|投资|出口|进出口|贸易|花费|经费|总额|消费品|(?:经济|产业)规模")
+_OUTPUT_RE = re.compile(r"(?:产量|电量|总产)")
+# The growth of a sector (能源工业增长6%, 装备制造业增长9%) is its value added's: an indicator.  (企业 is no sector.)
+_SECTOR_GROWTH_RE = re.compile(r"(?<!企)业(?:增加值)?(?:同比)?增长")
 _SUB_AREA_RE = re.compile(r"亩均|园区")
 
 
@@ -172,7 +179,8 @@ def _indicator_like(clause: str, q: Optional[Quantity], index: MetricIndex) -> b
         return False
     if q.base_unit == "元" and _MONEY_HEAD_RE.search(clause[: q.start]):
         return True
-    if q.unit == "%" and re.search(r"增长|增速", clause) and _GROWTH_HEAD_RE.search(clause):
+    if q.unit == "%" and re.search(r"增长|增速", clause) and (_GROWTH_HEAD_RE.search(clause)
+                                                               or _SECTOR_GROWTH_RE.search(clause, 0, q.start)):
         return True
     return bool(_OUTPUT_RE.search(clause[: q.start]))
 
@@ -264,21 +272,30 @@ def task_items(text: str, heading_end: int, *, headline: bool, period: Optional[
                 or _FACT_RE.match(folded, cs, ce)):
             continue
         acts = bool(_TASK_VERB_RE.search(folded[cs:ce]))
-        for s, e in _split_list(folded, cs, ce):
+        growth_list = False  # a list that opens with an indicator's growth goes on with indicators' growth
+        for k, (s, e) in enumerate(_split_list(folded, cs, ce)):
             lead = _FIELD_LEAD_RE.match(folded, s, e)
             if lead and len(_CJK_RE.findall(folded, lead.end(), e)) >= 4:
                 s = lead.end()
             clause = folded[s:e]
             q = _target_quantity(clause)
-            if e - s > 60 or _indicator_like(clause, q, index) or len(_CJK_RE.findall(clause)) < 4 or _bare_figure(clause):
-                continue  # too long for one item, an indicator, or a bare figure of a list
-            if _FRAME_RE.search(clause) and not (q and _TASK_VERB_RE.search(clause, q.end)):
-                continue  # it frames the clause after it (对…的120个项目，要…); 对2000户实施改造 is a task
-            if q is None and (_GENERIC_GOAL_RE.search(clause)
-                              or not (_MILESTONE_RE.match(clause) or (acts and _deadline(clause)))):
+            if growth_list and q is not None and q.unit == "%" and "增长" in clause:
                 continue
-            out.append(Item("task", s, e, _task_fields(clause, q, period)))
+            growth_list = k == 0 and q is not None and q.unit == "%" and _indicator_like(clause, q, index)
+            if _is_task(clause, q, acts, index):
+                out.append(Item("task", s, e, _task_fields(clause, q, period)))
     return out
+
+
+def _is_task(clause: str, q: Optional[Quantity], acts: bool, index: MetricIndex) -> bool:
+    """Whether one target of a clause (``q`` its figure, ``acts``: its clause names an action) is a task."""
+    if len(clause) > 60 or _indicator_like(clause, q, index) or len(_CJK_RE.findall(clause)) < 4 or _bare_figure(clause):
+        return False  # too long for one item, an indicator, or a bare figure of a list
+    if _FRAME_RE.search(clause) and not (q and _TASK_VERB_RE.search(clause, q.end)):
+        return False  # it frames the clause after it (对…的120个项目，要…); 对2000户实施改造 is a task
+    if q is None:
+        return not _GENERIC_GOAL_RE.search(clause) and bool(_MILESTONE_RE.match(clause) or (acts and _deadline(clause)))
+    return True
 
 
 # --- every action of a short plan --------------------------------------------------------------
