@@ -118,3 +118,8 @@ def test_a_plan_item_that_promises_progress_is_a_headline_and_a_look_back_is_not
 def test_a_list_that_opens_with_an_indicator_growth_goes_on_with_indicators():
     got = _tasks("推动装备制造营业收入增长10%以上、生物医药增长8%左右。新增云岭茶企10家、竹编企业20家。")
     assert set(got) == {"新增云岭茶企10家", "竹编企业20家"}
+
+
+def test_the_years_list_of_practical_projects_is_a_task_without_a_figure():
+    got = _tasks("继续谋划实施好八方面民生实事，持续改善群众生活。")
+    assert list(got) == ["继续谋划实施好八方面民生实事"]

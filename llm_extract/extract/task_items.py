@@ -196,10 +196,12 @@ def _task_fields(clause: str, q: Optional[Quantity], period: Optional[str]) -> d
             "value": _range_low(clause, q) if q else None, "unit": q.unit if q else None}
 
 
-# Milestones a plan sets without a figure: a reform or task completed, a plan drawn up, a network complete.
+# Milestones a plan sets without a figure: a reform or task completed, a plan drawn up, a network complete,
+# and the list of the year's practical projects for the people (``继续办好十件民生实事``).
 _MILESTONE_RE = re.compile(
     r"^(?:确保|力争|争取|全面|基本|精心)*(?:完成.{2,20}(?:任务|改革|行动|工程)$|制定.{2,20}(?:方案|规划|办法|计划)$|"
-    r"编制.{2,20}(?:规划|纲要|方案)$|启动.{2,20}(?:调查|评估|普查|试点)$|实现.{2,30}全覆盖$)")
+    r"编制.{2,20}(?:规划|纲要|方案)$|启动.{2,20}(?:调查|评估|普查|试点)$|实现.{2,30}全覆盖$|"
+    r"[^，。；]{0,14}(?:办好|实施|推进)[^，。；]{0,8}民生实事$)")
 # Completing the year's (or the plan period's) targets as such: every report says so, and it names no task.
 _GENERIC_GOAL_RE = re.compile(
     r"完成(?:好)?(?:全年|年度|今年|本年|“?十[一二三四五六七八九]五”?|规划|各项|既定|预期|主要|经济社会发展|的)*(?:目标|任务)+$")
