@@ -123,3 +123,20 @@ def test_a_list_that_opens_with_an_indicator_growth_goes_on_with_indicators():
 def test_the_years_list_of_practical_projects_is_a_task_without_a_figure():
     got = _tasks("继续谋划实施好八方面民生实事，持续改善群众生活。")
     assert list(got) == ["继续谋划实施好八方面民生实事"]
+
+
+REVIEW_NAMES_A_TARGET = """青川省2026年政府工作报告
+
+一、2025年工作回顾
+（一）圆满完成年度目标任务
+全年新建高标准农田50万亩。
+
+二、2026年工作安排
+（一）坚持创新驱动，加快建设科技强省
+新认定高新技术企业800家以上。
+"""
+
+
+def test_a_look_back_is_no_plan_part_even_where_a_heading_names_targets():
+    tasks = _report_tasks(REVIEW_NAMES_A_TARGET)
+    assert "新认定高新技术企业800家以上" in tasks and not any("高标准农田" in t for t in tasks)

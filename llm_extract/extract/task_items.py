@@ -373,8 +373,11 @@ def _unnamed_plan_part(doc) -> Optional[str]:
 
 
 def _plan_depth(path: Sequence[str], doc) -> Optional[int]:
-    """:func:`.structure_items.plan_depth`, or the depth of the plan part :func:`_unnamed_plan_part` finds."""
+    """:func:`.structure_items.plan_depth`, or the depth of the plan part :func:`_unnamed_plan_part` finds;
+    None inside a look back (``一、2025年工作回顾 > （二）圆满完成年度目标任务`` reports, it plans nothing)."""
     depth = plan_depth(path, doc.report_type, doc.plan_years)
+    if depth is not None and any(_REVIEW_TITLE_RE.search(h) for h in path[: depth - 1]):
+        return None
     if depth is None and path:
         part = _unnamed_plan_part(doc)
         if part in path:
