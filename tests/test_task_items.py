@@ -90,8 +90,8 @@ def test_the_plan_part_is_found_when_no_heading_names_it():
 
 
 def test_a_clause_led_by_a_preposition_is_a_task_when_an_action_follows_its_figure():
-    got = _tasks("对已谋划的120个项目，要加快前期工作。对2000户困难家庭实施适老化改造。")
-    assert list(got) == ["对2000户困难家庭实施适老化改造"]
+    got = _tasks("对已谋划的120个项目，要加快前期工作。对2000户困难家庭实施适老化改造。对口支援云岭县新建学校3所。")
+    assert list(got) == ["对2000户困难家庭实施适老化改造", "对口支援云岭县新建学校3所"]
 
 
 def test_a_month_of_the_plan_year_is_a_deadline_and_one_of_last_year_is_not():

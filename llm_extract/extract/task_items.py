@@ -248,7 +248,7 @@ def _bare_figure(clause: str) -> bool:
 # and clauses that only frame the one after them (``对已谋划的120个项目``, ``在去年建成5个驿站基础上``): no
 # action follows their figure.
 _FACT_RE = re.compile(r"(?:我[省区市县州](?!.{0,6}(?:将|要|力争|确保|计划|争取))|(?:全[省区市县州]|还|共|现)有)")
-_FRAME_RE = re.compile(r"^(?:对|围绕|依托|按照|根据|通过|结合|针对)|基础上$")
+_FRAME_RE = re.compile(r"^(?:对(?!口|外|标|接|话|照)|围绕|依托|按照|根据|通过|结合|针对)|基础上$")
 
 
 def task_items(text: str, heading_end: int, *, headline: bool, period: Optional[str],
