@@ -7,8 +7,8 @@ from contextlib import closing
 from llm_extract.core.config import Settings
 from llm_extract.extract.extractor import RULES_VERSION, SectionExtractor
 from llm_extract.extract.record_store import RecordStore
-from llm_extract.extract.structure_items import (clause_spans, plan_depth, problem_category, problem_items,
-                                                 task_items)
+from llm_extract.extract.structure_items import clause_spans, plan_depth, problem_category, problem_items
+from llm_extract.extract.task_items import task_items
 from llm_extract.index.ingest import build_documents
 from llm_extract.text.normalize import normalize
 

@@ -139,7 +139,7 @@ class ExtractionBackend:
 
 class RulesBackend(ExtractionBackend):
     """The rule extractor: indicators from sentences, tasks and problems from the outline and
-    paragraphs (:mod:`.structure_items`), projects from the clauses that name them
+    paragraphs (:mod:`.structure_items`, :mod:`.task_items`), projects from the clauses that name them
     (:mod:`.project_items`); it finds no records of a user's schema."""
 
     name = "rules"
@@ -308,9 +308,11 @@ class SectionExtractor:
     def _structure(self, kind, doc, norm, section, s0, text, result: SectionResult) -> None:
         from .project_items import section_projects
         from .structure_items import section_items
+        from .task_items import section_tasks
 
         heading_end = norm.from_original(section.start, section.heading_end)[1] - s0
-        read = section_projects if kind == "project" else (lambda *a: section_items(kind, *a))
+        readers = {"project": section_projects, "task": section_tasks}
+        read = readers.get(kind) or (lambda *a: section_items(kind, *a))
         for item in read(text, max(0, heading_end), section.path, doc):
             span = norm.to_original(s0 + item.start, s0 + item.end)
             evidence = norm.original[span.start : span.end]
