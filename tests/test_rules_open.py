@@ -87,9 +87,11 @@ def test_a_level_stepped_onto_and_a_list_verb_after_an_estimate():
         ("地区生产总值", 100.0, None, "actual"), ("重点产业链营业收入", None, 12.0, "estimate")]
 
 
-def test_the_investment_threshold_opens_the_phrase():
-    text = "云岭公司营业收入5亿元。全县5000万元以上工业投资增长3.3%。"
-    assert _brief(text) == [("工业投资", None, 3.3)]
+def test_insurers_as_a_whole_and_the_investment_threshold():
+    text = ("全县全部保险公司保费收入6.2亿元，增长5.1%。其中，财产保险公司保费收入2.5亿元。"
+            "寿险公司赔付支出0.8亿元。云岭公司营业收入5亿元。全县5000万元以上工业投资增长3.3%。")
+    assert _brief(text) == [("保费收入", 6.2, 5.1), ("财产保险公司保费收入", 2.5, None),
+                            ("寿险公司赔付支出", 0.8, None), ("工业投资", None, 3.3)]
 
 
 def test_rates_after_a_list_of_levels_and_a_verb_per_rate():

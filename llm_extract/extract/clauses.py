@@ -156,10 +156,12 @@ _INDUSTRY_AND_RE = re.compile(r"^[^和]{1,8}和[^和]{1,10}业[^和]{0,6}$")
 # measure, that measure (跨境电商出口规模 -> 跨境电商出口).
 _SIZE_RE = re.compile(r"(?:产业|经济|业|产业链)规模$")
 # Words holding 能 that are no modal verb (智能计算产业产值 has no clause of its own).
-_NOT_MODAL_RE = re.compile(r"能源|智能|动能|性能|功能|节能|储能|太阳能|风能|核能|产能|效能|可支配")
-# The statistics' threshold of what is counted (5000万元以上工业投资) opens the phrase without naming
-# another metric.
+_NOT_MODAL_RE = re.compile(r"能源|智能|动能|性能|功能|节能|储能|太阳能|风能|核能|产能|效能|可支配|险公司")
+# The statistics' threshold of what is counted (5000万元以上工业投资) and the insurers as a whole
+# (全部保险公司保费收入) open the phrase without naming another metric; a class of insurers
+# (寿险公司赔款) stays part of the name (险公司 is no single firm).
 _THRESHOLD_RE = re.compile(r"\d+(?:\.\d+)?\s*万元\s*(?:及|或)?以上(?:的)?(?=[\u4e00-\u9fff])")
+_INSURERS_RE = re.compile(r"(?:各类|全部)?保险公司(?:全部)?(?=[\u4e00-\u9fff]{3})")
 _SHORT_NAMES = ("出口", "进口")  # whole metrics of trade in two characters (其中：出口…，进口…)
 # 规模工业, 规上工业: the statistics' short forms of 规模以上.
 _ABOVE_SCALE_RE = re.compile(r"^(?:规上|规模(?!以上))(?=工业)")
@@ -284,7 +286,7 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     count = _COUNT_LEAD_RE.match(body, pos)
     if count and not _PLACES_RE.search(body, count.end()):
         pos = metric_start = count.end()  # the number of projects, firms or industries summed
-    lead = _THRESHOLD_RE.match(body, pos)
+    lead = _THRESHOLD_RE.match(body, pos) or _INSURERS_RE.match(body, pos)
     if lead:
         pos = metric_start = lead.end()
     phrase = body[pos:]
