@@ -14,7 +14,7 @@ from .vocab import MetricIndex
 from ..text.segments import trimmed
 
 __all__ = ["split_sentences", "context_sentences", "enclosing", "segment_start", "Metric", "find_metric",
-           "carried_metric", "NON_VALUE_UNITS", "YEAR_IN_RE", "GENERIC_HEADS"]
+           "strip_connectors", "skip_lead", "INDUCED_RE", "NON_VALUE_UNITS", "YEAR_IN_RE", "GENERIC_HEADS"]
 
 # ---------------------------------------------------------------------------
 # Sentences
@@ -108,7 +108,7 @@ _CONNECTORS = sorted(
     [
         "预计完成", "预计实现", "预计达到", "累计完成", "累计实现", "已经达到", "已完成", "已达到", "已达",
         "力争达到", "力争实现", "力争完成", "确保完成", "确保实现", "将达到", "要达到", "增加到", "提高到",
-        "上升到", "增长到", "增至", "达到了", "达到", "完成了", "完成", "实现了", "实现", "突破", "超过",
+        "上升到", "增长到", "增至", "达到了", "达到", "跨上", "迈上", "跃上", "站上", "登上", "完成了", "完成", "实现了", "实现", "突破", "超过",
         "保持在", "保持", "控制在", "稳定在", "预计", "累计", "共计", "总计", "合计", "力争", "确保", "高于",
         "不低于", "不少于", "为", "是", "达", "约", "近", "超", "逾", "仅", "共", "有",
     ],
@@ -119,7 +119,8 @@ _CONNECTORS = sorted(
 _MONEY_HEADS = (
     "总值", "总额", "收入", "产值", "增加值", "销售", "营销", "销售额", "税收", "利税", "利润", "出口", "进口",
     "外资", "财力", "支出", "存款", "贷款", "营业额", "零售额", "余额", "成交额", "交易额", "供货值", "投资", "花费",
-    "营收", "贸易", "经费", "经费投入", "研发投入", "出口额", "进口额", "进出口额",
+    "营收", "贸易", "经费", "经费投入", "研发投入", "出口额", "进口额", "进出口额", "内资", "消费", "融资", "收入额", "收益",
+    "外资金额", "到位金额", "交易金额",
 )
 _PEOPLE_HEADS = ("人数", "人口")
 _GENERIC_HEADS = _MONEY_HEADS + _PEOPLE_HEADS + ("产量", "总量")
@@ -129,7 +130,7 @@ _RATE_HEADS = ("率", "比重", "比例")
 _ENTITY_WORDS = ("企业", "项目", "工程", "公司", "园区", "开发区", "学校", "医院", "集团")
 # A generic phrase holding these has its own subject or clause (规模企业实现…, 建成后可新增产值).
 _SUBJECT_VERBS = ("完成", "实现", "达到", "预计", "计划", "引进", "新建", "建成", "后", "可", "能", "将", "已")
-_BARE_HEAD_RE = re.compile(r"^(?:总|年度|新增|各类|全部)")
+_BARE_HEAD_RE = re.compile(r"^(?:总|年度|年|新增|各类|全部)")
 # Whose figure a generic head is, when an entity word would otherwise disqualify the phrase: an aggregate
 # of many enterprises (规模以上工业企业, 规上文化企业) or of a programme's projects (重点项目, 重大工程,
 # “十大产业项目”), optionally with the verb before the measure (重大项目完成投资).  A single named project
@@ -145,7 +146,7 @@ _PROJECT_HEADS = ("投资", "年度投资")
 # Loans to a class of enterprises are a credit aggregate (普惠小微企业贷款, 科技型企业贷款余额).
 _FIRM_LOANS_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}企业(?:中长期)?贷款(?:余额)?$")
 # A count of what is summed opens the phrase (N个重大项目完成投资, N家规模以上企业…).
-_COUNT_LEAD_RE = re.compile(r"^\d+(?:\.\d+)?[多余]?[个家]")
+_COUNT_LEAD_RE = re.compile(r"\d+(?:\.\d+)?[多余]?[个家条]")
 _NAMED_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市县区州镇乡旗](?=[\u4e00-\u9fff])")
 # Places summed (18个特色专业镇, 12个开发区) are sub-areas, not the jurisdiction's aggregate.
 _PLACES_RE = re.compile(r"[镇乡村县市州]|园区|开发区")
@@ -155,10 +156,34 @@ _INDUSTRY_AND_RE = re.compile(r"^[^和]{1,8}和[^和]{1,10}业[^和]{0,6}$")
 # measure, that measure (跨境电商出口规模 -> 跨境电商出口).
 _SIZE_RE = re.compile(r"(?:产业|经济|业|产业链)规模$")
 # Words holding 能 that are no modal verb (智能计算产业产值 has no clause of its own).
-_NOT_MODAL_RE = re.compile(r"能源|智能|动能|性能|功能|节能|储能")
+_NOT_MODAL_RE = re.compile(r"能源|智能|动能|性能|功能|节能|储能|太阳能|风能|核能|产能|效能|可支配|险公司")
+# The statistics' threshold of what is counted (5000万元以上工业投资) and the insurers as a whole
+# (全部保险公司保费收入) open the phrase without naming another metric; a class of insurers
+# (寿险公司赔款) stays part of the name (险公司 is no single firm).
+_THRESHOLD_RE = re.compile(r"\d+(?:\.\d+)?\s*万元\s*(?:及|或)?以上(?:的)?(?=[\u4e00-\u9fff])")
+_INSURERS_RE = re.compile(r"(?:各类|全部)?保险公司(?:全部)?(?=[\u4e00-\u9fff]{3})")
 _SHORT_NAMES = ("出口", "进口")  # whole metrics of trade in two characters (其中：出口…，进口…)
 # 规模工业, 规上工业: the statistics' short forms of 规模以上.
 _ABOVE_SCALE_RE = re.compile(r"^(?:规上|规模(?!以上))(?=工业)")
+# Heads an aggregate's growth may be printed with alone (电子信息产业增长x%, 能源工业增长y%): the
+# industry's output.  Not for levels: a bare 产业 before a money figure is mostly a programme's size.
+_GROWTH_HEADS = ("产业", "工业", "服务业", "产业链", "产业集群")
+# An industry that completes or realises its measure (白酒产业完成产值a亿元): the industry's measure.
+_INDUSTRY_VERB_RE = re.compile(
+    r"^(?P<ind>[\u4e00-\u9fff]{2,8}?(?:产业链|产业|行业|制造业|服务业|工业))(?:累计)?(?:完成|实现)(?P<head>[\u4e00-\u9fff]{2,4})$")
+# What a programme or a cause brings about is named after its verb (设备更新带动设备工器具购置投资增长x%);
+# the last one counts.  带动消费 alone is the programme's outcome (see carried_metric).
+_CAUSE_RE = re.compile(r"(?:带动|拉动|推动|促进|助推)(?=[\u4e00-\u9fff]{3})")
+# Members listed before 等 or before a quoted collective name, and the aggregate they belong to
+# (集成电路、智能终端等数字经济核心产业; 锂电池、太阳能电池“新三样”出口总额).
+_MEMBERS_RE = re.compile(r"[^等、，]{1,10}等(?=[\d\u4e00-\u9fff]{4})|(?![对向与在从])[\u4e00-\u9fff]{1,8}(?=“[^”]{1,8}”)")
+# Time words and modal verbs between a metric and its verb (固定资产投资今年要增长10%).
+_MODAL_TAIL_RE = re.compile(r"(?:(?:今年|明年|全年|年内)(?:要|将|力争|预计|争取)?|(?<![主重需必只])要|(?<![即])将)$")
+# Consumption a programme brings about (以旧换新…，带动消费a亿元; 直接拉动消费): the programme's outcome,
+# named by carried_metric, never a metric of its own.
+INDUCED_RE = re.compile(r"(带动|拉动)消费$")
+# A credit or financing aggregate's increment (各项贷款新增a亿元, 社会融资规模新增b亿元).
+_INCREMENT_RE = re.compile(r"(?<=贷款|存款|融资|规模)新增(?:投放)?$")
 NON_VALUE_UNITS = {"倍", "年", "天", "个月", "小时", "分钟", "周", "个百分点", "百分点"}
 
 
@@ -174,7 +199,7 @@ class Metric:
     canonical: str
 
 
-def _strip_connectors(s: str) -> str:
+def strip_connectors(s: str) -> str:
     changed = True
     while changed and s:
         changed = False
@@ -183,6 +208,9 @@ def _strip_connectors(s: str) -> str:
             if s.endswith(w) and len(s) >= len(w):
                 s, changed = s[: -len(w)], True
                 break
+        modal = _MODAL_TAIL_RE.search(s)
+        if modal and modal.start() > 0:
+            s, changed = s[: modal.start()], True
     return s
 
 
@@ -195,7 +223,7 @@ def _unit_fits(name: str, base_unit: str | None) -> bool:
     return True
 
 
-def _skip_lead(body: str) -> tuple[int, int]:
+def skip_lead(body: str) -> tuple[int, int]:
     """``(phrase start, metric start)`` in ``body`` after leading years, time words and verbs.
 
     Scope words directly before the metric stay part of it (全镇生产总值 as printed):
@@ -232,19 +260,35 @@ def _skip_lead(body: str) -> tuple[int, int]:
     return pos, metric_start
 
 
-def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | None = None) -> Metric | None:
+def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | None = None,
+                growth: bool = False) -> Metric | None:
     """The metric named at the end of ``seg`` (the clause text before a figure), if any.
 
     ``rate`` says the figure is a percentage (only 率/比重 names take one);
-    ``base_unit`` of the figure must suit the metric (收入 takes 元, not 户).
+    ``base_unit`` of the figure must suit the metric (收入 takes 元, not 户);
+    ``growth`` says the figure is the metric's growth (an industry may then be named alone).
     """
-    core = _strip_connectors(seg)
+    core = strip_connectors(seg)
+    increment = None if rate or growth else _INCREMENT_RE.search(core)
+    if increment:
+        core = core[: increment.start()]  # 各项贷款新增a亿元: the metric is the increment of 各项贷款
     paren = re.search(r"(?:[(（][^()（）]{1,12}[)）]|\[\d{1,2}\])$", core)  # (GDP), footnote mark [3]
     body = core[: paren.start()] if paren else core
-    pos, metric_start = _skip_lead(body)
+    pos, metric_start = skip_lead(body)
+    cause = None
+    for cause in _CAUSE_RE.finditer(body, pos):
+        pass
+    if cause:
+        pos, metric_start = (p + cause.end() for p in skip_lead(body[cause.end() :]))
+    members = _MEMBERS_RE.match(body, pos)
+    if members:
+        pos = metric_start = members.end()
     count = _COUNT_LEAD_RE.match(body, pos)
     if count and not _PLACES_RE.search(body, count.end()):
         pos = metric_start = count.end()  # the number of projects, firms or industries summed
+    lead = _THRESHOLD_RE.match(body, pos) or _INSURERS_RE.match(body, pos)
+    if lead:
+        pos = metric_start = lead.end()
     phrase = body[pos:]
     if not phrase or len(phrase) > 16 or re.search(r"[\dxX×*_的及]", phrase) or (
             "和" in phrase and not (base_unit and _INDUSTRY_AND_RE.match(phrase))):
@@ -255,9 +299,13 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     if rate != is_rate:
         return None
     if canonical is None:
-        canonical = _generic_name(phrase, rate, index)
+        canonical = _generic_name(phrase, rate, index, growth=growth)
         if canonical is None:
             return None
+        if increment:
+            if not canonical.endswith(("贷款", "存款", "融资规模")):
+                return None
+            canonical += "新增额" if increment.group(0) == "新增" else increment.group(0)
         if body[metric_start:pos].endswith("全社会") and canonical.endswith("投入"):
             canonical = "全社会" + canonical  # 全社会研发经费投入: whose spending, not a place
     if not rate and not _unit_fits(canonical, base_unit):
@@ -265,15 +313,21 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     return Metric(metric_start, raw_end, canonical)
 
 
-def _generic_name(phrase: str, rate: bool, index: MetricIndex) -> str | None:
+def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool = False) -> str | None:
     """The name of a metric the vocabulary does not know: a generic head (收入, 增加值, 贸易 …) after a
-    modifier, possibly owned by an aggregate subject (规上文化企业营业收入, 重大项目完成投资); None if
-    the phrase names no metric."""
+    modifier, possibly owned by an aggregate subject (规上文化企业营业收入, 重大项目完成投资); for a
+    ``growth``, also an industry named alone (能源工业); None if the phrase names no metric."""
     if phrase in _SHORT_NAMES and not rate:
         return phrase
     if not rate and _FIRM_LOANS_RE.match(phrase):
         return phrase
+    industry = None if rate else _INDUSTRY_VERB_RE.match(phrase)
+    if industry and industry.group("head").endswith(_MONEY_HEADS):
+        name = industry.group("ind") + industry.group("head")
+        return index.lookup(name) or name
     agg = _AGGREGATE_RE.match(phrase)
+    if agg and agg.group("subj").endswith("”") and not re.search("项目|工程", agg.group("subj")):
+        agg = None  # a quoted name of products or industries (“新三样”产品出口) is a modifier, no aggregate
     if agg and agg.end() < len(phrase) and not rate:
         subject, rest = agg.group("subj"), phrase[agg.end() :]
         if agg.group("firms"):
@@ -286,48 +340,19 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex) -> str | None:
         name = _ABOVE_SCALE_RE.sub("规模以上", subject + rest)
         scale = "规模以上" + rest if re.match("规模|规上", subject) else name  # 规模企业实现工业总产值
         return index.lookup(name) or index.lookup(scale) or name
-    if any(w in _NOT_MODAL_RE.sub("", phrase) for w in _ENTITY_WORDS + _SUBJECT_VERBS) or len(phrase) < 3:
+    if any(w in _NOT_MODAL_RE.sub("", phrase) for w in _ENTITY_WORDS + _SUBJECT_VERBS) or len(phrase) < 3 or (
+            INDUCED_RE.search(phrase)):  # 直接拉动消费: a programme's outcome (carried_metric)
         return None
     if not rate and phrase.endswith("规模"):
         base = phrase[:-2]
+        if base.endswith("融资"):
+            return phrase  # 社会融资规模 is the name of the aggregate
         return base if base.endswith(_MONEY_HEADS) else phrase if _SIZE_RE.search(phrase) else None
+    known = index.lookup(phrase + "增加值")  # 第三产业增长x%, 服务业增长y%: their value added's growth
+    if growth and not rate and phrase.endswith(_GROWTH_HEADS) and (known or len(phrase) >= 4):
+        return known or (phrase + "增加值" if phrase.endswith(("工业", "服务业")) else phrase)
     if not phrase.endswith(_RATE_HEADS if rate else _GENERIC_HEADS):
         return None
     if _BARE_HEAD_RE.sub("", phrase) in _GENERIC_HEADS and not phrase.startswith(("研发", "R&D")):
         return None  # 总投资, 年度投资, 销售额: whose, the phrase does not say (研发投入 says what)
-    return phrase
-
-
-# A clause that prints only a head (总产, 完成投资) names the metric of the clause before it:
-# ``粮食播种面积a万亩、总产b万吨`` (the vocabulary metric of the same subject) and
-# ``实施重点项目n个、完成投资c亿元`` (the investment of the projects counted).
-_CARRIED_OUTPUT_RE = re.compile(r"^(?:总产量|总产|产量)$")
-_CARRIED_INVEST_RE = re.compile(r"^(?:年度)?(?:计划)?投资$")
-_PROJECTS_COUNTED_RE = re.compile(
-    r"(?:实施|安排|推进|建设)(?P<subj>[\u4e00-\u9fff“”]{0,10}?项目)\d+[多余]?个(?:以上|左右)?$")
-# … or named in it without a count (市级重点项目实行包联、完成投资a亿元; 开展“重大项目提速”行动，…).
-_PROJECTS_NAMED_RE = re.compile(r"(?P<subj>(?:重点|重大)(?:工程)?项目|重大工程)")
-# Consumption a trade-in programme brings about (以旧换新…，带动消费a亿元): the programme's outcome.
-_INDUCED_RE = re.compile(r"(带动|拉动)消费$")
-
-
-def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) -> str | None:
-    """The metric of ``seg`` (a clause before a figure that prints only a head), completed from ``prev``
-    (the clause listed before it) or, for induced consumption, from its ``sentence``; None if none."""
-    core = _strip_connectors(seg)
-    head = core[_skip_lead(core)[0] :].strip()
-    if _CARRIED_OUTPUT_RE.match(head):
-        name = re.split(r"[\dxX×*_]", prev.strip(), maxsplit=1)[0]
-        name = name[_skip_lead(_strip_connectors(name))[0] :]  # 确保粮食播种面积a万亩、总产b亿斤
-        for k in range(len(name), 1, -1):
-            found = index.lookup(name[:k] + head)
-            if found and found in index.vocab:
-                return found
-        return None
-    if _CARRIED_INVEST_RE.match(head):
-        m = _PROJECTS_COUNTED_RE.search(prev.strip()) or _PROJECTS_NAMED_RE.search(prev)
-        return m.group("subj").strip("“”") + "投资" if m else None
-    induced = _INDUCED_RE.search(core)
-    if induced and "以旧换新" in sentence:
-        return f"以旧换新{induced.group(1)}消费"
-    return None
+    return phrase[:-2] + "营业收入" if phrase.endswith("营收") else phrase  # 营收: the short form

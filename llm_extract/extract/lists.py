@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..text.growth import BASIS, NEG_VERBS, VERBS
 from ..text.numbers import Quantity, find_quantities
-from .clauses import GENERIC_HEADS, find_metric
+from .clauses import GENERIC_HEADS, find_metric, strip_connectors
 from .vocab import MetricIndex
 
 __all__ = ["ListFigure", "PairedRates", "shared_lists", "rates_after_levels"]
@@ -32,7 +32,8 @@ _FIRST_ITEM_RE = re.compile(
     r"^(?:全年|全省|全市|全区|全县|全州)?(?P<mod>[\u4e00-\u9fff]{2,6}?)(?:接待)?(?:游客)?(?:人次|人数|收入|花费|营收)$")
 # Rates listed after the levels they belong to: ``游客花费a亿元，分别增长x%和y%`` (the clause opens with
 # 分别 or with the verb).
-_RATES_AFTER_RE = re.compile(rf"[，,]\s*(?:分别)?\s*(?P<basis>{BASIS})?\s*(?P<verb>{VERBS})\s*(?=\d)")
+_RATES_AFTER_RE = re.compile(
+    rf"[，,]\s*(?:分别)?\s*(?P<basis>{BASIS})?\s*(?:分别)?\s*(?P<verb>{VERBS})\s*(?=\d)")
 _LEVEL_STOP = "；;：:。！？!?\n"
 
 
@@ -46,6 +47,7 @@ class ListFigure:
     quantity: Quantity | None  # a level
     pct: float | None  # a growth rate (signed)
     basis: str | None
+    qualifier: str | None = None  # of a growth rate (增长5%左右)
 
 
 def _complete(name: str, index: MetricIndex) -> bool:
@@ -108,6 +110,19 @@ def _figures(folded: str, pos: int, stop: int) -> list[tuple[Quantity, int]]:
     return out
 
 
+def _signed(folded: str, figs: list[tuple[Quantity, int]], verb: str | None) -> list[float]:
+    """The figures' values signed by the verb before them: the shared one, or one printed between two
+    figures (``分别下降2%、增长3%``)."""
+    out, negative, prev = [], verb in NEG_VERBS, None
+    for q, end in figs:
+        between = folded[prev:q.start] if prev is not None else ""
+        if re.search(rf"{VERBS}", between):
+            negative = any(w in between for w in NEG_VERBS)
+        out.append(-q.value if negative else q.value)
+        prev = end
+    return out
+
+
 def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
     """Every name of every ``…分别…`` list in ``folded`` that names an indicator, with its figure."""
     out: list[ListFigure] = []
@@ -119,7 +134,7 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         while stop < len(folded) and folded[stop] not in _CLAUSE_STOP:
             stop += 1
         figs = _figures(folded, m.end(), stop)
-        pre = folded[seg0 : m.start()].strip()
+        pre = strip_connectors(folded[seg0 : m.start()])  # …营业收入预计分别增长: 预计 names no metric
         growth = bool(m.group("verb")) or bool(_GROWTH_NOUN_RE.search(pre))
         pre = _GROWTH_NOUN_RE.sub("", pre)
         n = len(figs) if m.group("word") == "分别" else 2 if _pair(pre) else len(_NAME_SEP_RE.split(pre))
@@ -128,18 +143,38 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         names = _names(pre, n, index) if len(figs) >= 2 or m.group("word") == "均" else None
         if not names or len(names) != len(figs):
             continue
-        sign = -1.0 if m.group("verb") in NEG_VERBS else 1.0
+        signed = _signed(folded, figs, m.group("verb"))
         end = figs[-1][1]
-        for name, (q, _e) in zip(names, figs):
+        rates = [] if growth else _rates_after(folded, end, len(figs))
+        basis = rates[0][2] if rates else None
+        end = rates[-1][1] if rates else end
+        for i, (name, (q, _e)) in enumerate(zip(names, figs)):
             rate = q.unit in ("%", "‰")
             if growth != rate:
                 continue
-            metric = find_metric(name, rate=False, index=index, base_unit=None if rate else q.base_unit)
+            metric = find_metric(name, rate=False, index=index, base_unit=None if rate else q.base_unit, growth=rate)
             if metric is None:
                 continue
+            pct = signed[i] if rate else rates[i][0] if rates else None
+            qualifier = (folded[q.end : figs[i][1]] or None) if rate else None
             out.append(ListFigure(metric.canonical, name, seg0, m.start(), end, None if rate else q,
-                                  sign * q.value if rate else None, m.group("basis")))
+                                  pct, m.group("basis") if rate else basis, qualifier))
     return out
+
+
+def _rates_after(folded: str, pos: int, n: int) -> list[tuple[float, int, str | None]]:
+    """The ``n`` rates printed right after a list of levels (``…分别达到a元、b元，分别增长x%和y%``), each
+    signed, with where it ends and the basis; empty when there are not ``n`` of them."""
+    m = _RATES_AFTER_RE.match(folded, pos)
+    if not m:
+        return []
+    stop = m.end()
+    while stop < len(folded) and folded[stop] not in _CLAUSE_STOP:
+        stop += 1
+    figs = _figures(folded, m.end(), stop)
+    if len(figs) != n or any(q.unit != "%" for q, _e in figs):
+        return []
+    return [(v, e, m.group("basis")) for v, (_q, e) in zip(_signed(folded, figs, m.group("verb")), figs)]
 
 
 @dataclass
@@ -178,6 +213,5 @@ def rates_after_levels(folded: str) -> list[PairedRates]:
             end = start - 1
         if len(clauses) != len(figs):
             continue
-        sign = -1.0 if m.group("verb") in NEG_VERBS else 1.0
-        out.append(PairedRates(clauses, [sign * q.value for q, _e in figs], m.group("basis"), figs[-1][1]))
+        out.append(PairedRates(clauses, _signed(folded, figs, m.group("verb")), m.group("basis"), figs[-1][1]))
     return out

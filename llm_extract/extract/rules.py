@@ -15,8 +15,9 @@ from ..core.types import IndicatorRecord
 from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
+from .carried import carried_metric
 from .clauses import (
-    NON_VALUE_UNITS, YEAR_IN_RE, Metric, carried_metric, context_sentences, enclosing, find_metric, segment_start,
+    NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
 )
 from .lists import rates_after_levels, shared_lists
 from .vocab import COUNT_METRICS, MetricIndex, default_index
@@ -37,7 +38,9 @@ _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两�
 # A year that opens a sentence (``2003年，全镇…``) dates the figures of the sentences after it in the paragraph.
 _TOPIC_YEAR_RE = re.compile(r"(?:在|截至|截止)?((?:19|20)\d\d)年(?!以来|来|的|同期)")
 # A level printed right after the growth of its metric (地区生产总值增长6%、突破2万亿元).
-_LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?:突破|达到|达|超过|超|为)\s*")
+_LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?P<verb>突破|达到|达|超过|超|为)\s*")
+# Entities a figure is printed before without 的 (年销售收入超10亿元龙头企业达到100家): a threshold of them.
+_ATTRIBUTE_OF_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:企业|项目|工程|园区|公司|集团)")
 # The upper bound of a growth range (增长5%—5.5%).
 _RANGE_RE = re.compile(r"\s*(?:—|-|－|~|～|至|到)+\s*\d+(?:\.\d+)?\s*%")
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
@@ -45,6 +48,9 @@ MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人�
 OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
 # Counts of people are not economic aggregates (参保人数, 死亡人数, 城镇新增就业…万人).
 _PEOPLE_RE = re.compile(r"(?:人数|人口|人次|就业)$")
+# The output of one product (苹果产量, 太阳能电池产量) is no aggregate: its growth, like its level (see
+# _level_fits), only when the vocabulary names the metric (粮食产量).
+_OUTPUT_RE = re.compile(r"产量$")
 
 
 # ---------------------------------------------------------------------------
@@ -167,7 +173,9 @@ class _RulesRun:
     def from_figures(self, changes: list[Change]) -> None:
         """A level named by a metric, with the growth clauses that follow it."""
         text, folded = self.text, self.folded
-        change_spans = [(c.start, c.end) for c in changes]
+        # 各项贷款新增a亿元 prints an increment as a level (see find_metric); other amounts are changes.
+        change_spans = [(c.start, c.end) for c in changes if not (
+            c.amount is not None and c.yoy_pct is None and folded[c.start - 1 : c.start + 1] == "新增")]
         for q in find_quantities(text, include_placeholders=True):
             if q.unit in NON_VALUE_UNITS or q.unit in ("%", "‰") or any(
                     a <= q.start < b for a, b in change_spans + self.consumed):
@@ -184,6 +192,8 @@ class _RulesRun:
             if metric is None or not self._level_fits(metric, q) or _SECURED_RE.search(folded[seg0 : q.start]):
                 continue  # funds obtained (争取中央投资a亿元) are no aggregate of the place
             after, end = _changes_after(text, fig_end, sent1 or len(text))
+            if after and _LIST_AFTER_RE.match(folded, end):
+                after = []  # …b亿元，增长x%和y%: rates of several levels, paired by pair_rates
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0,
                          raw=raw.canonical if raw else None)
 
@@ -202,10 +212,11 @@ class _RulesRun:
         for f in shared_lists(self.folded, self.index):
             if f.quantity is not None and not self._level_fits(Metric(0, 0, f.metric), f.quantity):
                 continue
-            if f.quantity is None and (f.metric in COUNT_METRICS or _PEOPLE_RE.search(f.metric)):
+            if f.quantity is None and (f.metric in COUNT_METRICS or _PEOPLE_RE.search(f.metric)
+                                       or not self._growth_fits(f.metric)):
                 continue
             sent0, _ = enclosing(self.sentences, f.start)
-            change = None if f.pct is None else Change(f.pct, f.basis, "", f.start, f.end)
+            change = None if f.pct is None else Change(f.pct, f.basis, "", f.start, f.end, qualifier=f.qualifier)
             self._record(Metric(0, 0, f.metric), f.start, f.at, f.end, f.quantity,
                          [change] if change else [], sent0, raw=f.raw)
 
@@ -219,14 +230,18 @@ class _RulesRun:
             return True
         return q.base_unit in OUTPUT_UNITS and named
 
+    def _growth_fits(self, metric: str) -> bool:
+        """Growth of any aggregate; of a product's output only when the vocabulary names the metric."""
+        return metric in self.index.vocab or not _OUTPUT_RE.search(metric)
+
     def _figure_end(self, q: Quantity) -> int | None:
         """End of the figure with its suffix qualifier (以上/左右…), or None when it names no level."""
         fig_end = q.end
         qual = _SUFFIX_QUAL_RE.match(self.folded, fig_end)
         if qual:
             fig_end = qual.end()
-        if self.folded.startswith("的", fig_end):
-            return None  # "投资xx亿元的工业园": the figure describes something else
+        if self.folded.startswith("的", fig_end) or _ATTRIBUTE_OF_RE.match(self.folded, fig_end):
+            return None  # "投资xx亿元的工业园", "年销售收入超10亿元龙头企业": the figure describes something else
         if _LIST_AFTER_RE.match(self.folded, fig_end):
             return None  # "产值、利润分别达到3亿元和5000万元": figures paired with names elsewhere
         return fig_end
@@ -252,9 +267,10 @@ class _RulesRun:
                 continue
             sent0, _ = enclosing(self.sentences, c.start)
             seg0 = segment_start(folded, c.start, sent0)
-            metric = find_metric(folded[seg0 : c.start], rate=False, index=self.index)
+            metric = find_metric(folded[seg0 : c.start], rate=False, index=self.index, growth=True)
             if metric is None or not folded[seg0 : c.start].strip() or metric.canonical in COUNT_METRICS or (
-                    _PEOPLE_RE.search(metric.canonical) and metric.canonical not in self.index.vocab):
+                    _PEOPLE_RE.search(metric.canonical) and metric.canonical not in self.index.vocab) or (
+                    not self._growth_fits(metric.canonical)):
                 continue
             if c.times is not None and metric.canonical not in self.index.vocab:
                 continue  # a multiple is a small base's (一个品牌出口增长12倍) unless a known aggregate's
@@ -277,7 +293,8 @@ class _RulesRun:
         q = next((q for q in find_quantities(self.text[m.end() : m.end() + 24]) if q.start == 0), None)
         if q is None or q.unit in ("%", "‰") or q.base_unit not in MONEY_UNITS:
             return None
-        q = replace(q, start=q.start + m.end(), end=q.end + m.end())
+        qualifier = q.qualifier or (m.group("verb") if m.group("verb") in ("突破", "超过", "超") else None)
+        q = replace(q, start=q.start + m.end(), end=q.end + m.end(), qualifier=qualifier)
         fig_end = self._figure_end(q)
         return (q, fig_end) if fig_end is not None else None
 
@@ -298,7 +315,7 @@ class _RulesRun:
             kind = "target"  # a figure for the year the report plans
         placeholder = bool(q.placeholder) if q else bool(yoy and yoy.placeholder)
         qualifier = q.qualifier if q else (yoy.qualifier if yoy else None)
-        if qualifier is None and re.search("力争", seg_prefix):
+        if qualifier is None and q is not None and re.search("力争", seg_prefix):  # of a level, not a rate
             qualifier = "力争"
         self.records.append(
             IndicatorRecord(

@@ -49,7 +49,7 @@ _NOUNS = "增幅|增速|增长率|涨幅|降幅|减幅"
 BASIS, VERBS, NEG_VERBS = _BASIS, _VERBS, _NEG_VERBS
 _CHANGE_RE = re.compile(
     rf"(?P<basis>{_BASIS})?\s*(?:[,，]\s*)?(?:(?P<flat>(?:基本)?持平)|"
-    rf"(?P<noun>{_NOUNS})?\s*(?P<verb>{_VERBS})?\s*(?P<conn>了|为|达到|达|至|到)?\s*"
+    rf"(?P<noun>{_NOUNS})?\s*(?P<verb>{_VERBS})?\s*(?P<conn>了|为|达到|达|超过|超|至|到)?\s*"
     rf"(?P<sign>[-+−])?(?P<num>{ARABIC}|{PH_TOKEN})\s*"
     r"(?P<unit>%|‰|个百分点|百分点|倍|万亿元|亿元|万元|元|万美元|亿美元|万美金|美元|万吨|吨|万人|人|户|家|个|亩|万亩)"
     r"(?P<qual>以上|左右|多)?)"
@@ -80,7 +80,8 @@ def _change_from_match(text: str, m: re.Match) -> Change | None:
     sign = -1.0 if negative else 1.0
     signed = None if value is None else sign * value
     raw = text[m.start() : m.end()]
-    common = dict(basis=basis, raw=raw, start=m.start(), end=m.end(), qualifier=m.group("qual"),
+    qualifier = m.group("qual") or (m.group("conn") if m.group("conn") in ("超过", "超") else None)  # 增速超20%
+    common = dict(basis=basis, raw=raw, start=m.start(), end=m.end(), qualifier=qualifier,
                   placeholder=placeholder, direction=-1 if negative else 1)
     if unit in ("%", "‰"):
         pct = signed if unit == "%" or signed is None else signed / 10

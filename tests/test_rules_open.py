@@ -1,0 +1,114 @@
+"""Tests of the rules extractor's open vocabulary of metric names, on invented sentences: industries named
+alone, subjects and causes around a metric, increments of credit, heads carried from the clause before."""
+
+from __future__ import annotations
+
+from llm_extract.extract.rules import rules_extract_indicators
+from llm_extract.text.growth import parse_change
+
+
+def _brief(text: str, **kw) -> list[tuple]:
+    out = []
+    for r in rules_extract_indicators(text, **kw):
+        assert text[r.start : r.end] == r.evidence
+        out.append((r.metric, r.value, r.yoy_pct))
+    return out
+
+
+def test_an_industry_named_alone_in_its_growth():
+    # 工业/产业 growth is its value added's (a known one is mapped); a bare industry before a level is not read.
+    text = ("全县电子信息产业增长12%，装备工业增长8.5%，第三产业增长6%，规上工业增长7.1%，现代服务业增长5%。"
+            "文化产业3亿元。")
+    assert _brief(text) == [("电子信息产业", None, 12.0), ("装备工业增加值", None, 8.5),
+                            ("第三产业增加值", None, 6.0), ("规模以上工业增加值", None, 7.1),
+                            ("现代服务业增加值", None, 5.0)]
+
+
+def test_an_industry_completing_its_measure():
+    text = "茶叶产业完成产值45亿元，文旅行业实现营业收入12亿元。"
+    assert _brief(text) == [("茶叶产业产值", 45.0, None), ("文旅行业营业收入", 12.0, None)]
+
+
+def test_members_listed_before_a_collective_name():
+    text = ("推动茶叶、竹木等特色产业增长9%。光伏组件、储能电池“新两样”出口额增长30%。"
+            "对共建“一带一路”国家出口额增长11%。乳制品等6条重点产业链产值突破300亿元。")
+    assert _brief(text) == [("特色产业", None, 9.0), ("“新两样”出口额", None, 30.0),
+                            ("对共建“一带一路”国家出口额", None, 11.0), ("重点产业链产值", 300.0, None)]
+
+
+def test_cause_and_modal_words_around_the_metric():
+    text = "设备更新带动工业技改投资增长20%。固定资产投资今年要增长8%左右。主要农产品加工业营业收入增长5%。"
+    assert _brief(text) == [("工业技改投资", None, 20.0), ("固定资产投资", None, 8.0),
+                            ("主要农产品加工业营业收入", None, 5.0)]
+
+
+def test_increments_of_credit_and_financing():
+    text = "全县各项贷款新增35亿元，普惠小微贷款新增投放超8亿元，社会融资规模新增60亿元。新增就业1.2万人。"
+    assert _brief(text) == [("各项贷款新增额", 35.0, None), ("普惠小微贷款新增投放", 8.0, None),
+                            ("社会融资规模新增额", 60.0, None)]
+
+
+def test_tourism_revenue_after_the_visitors_and_rates_paired_after_levels():
+    text = "全县接待游客560万人次、实现收入48亿元，增长12%和15%。"
+    assert _brief(text) == [("旅游总收入", 48.0, 15.0)]
+
+
+def test_two_new_policies_induce_consumption():
+    text = "落实“两新”政策，带动消费12亿元。举办促销活动，直接拉动消费3亿元。"
+    assert _brief(text) == [("以旧换新带动消费", 12.0, None)]
+
+
+def test_more_money_heads_but_not_programme_amounts():
+    text = ("新能源汽车、家电消费分别增长31%和9%。实际使用内资增长6%。餐饮收入额8.3亿元。合同外资金额900万美元。"
+            "国有资本收益3.2亿元。农产品加工业营收增长7%。低收入农户人均可支配收入增长9.5%。"
+            "发放金额1.2亿元。年收益超10万元。")
+    assert _brief(text) == [
+        ("新能源汽车消费", None, 31.0), ("家电消费", None, 9.0), ("实际利用内资", None, 6.0), ("餐饮收入额", 8.3, None),
+        ("合同外资金额", 900.0, None), ("国有资本收益", 3.2, None), ("农产品加工业营业收入", None, 7.0),
+        ("低收入农户人均可支配收入", None, 9.5)]
+
+
+def test_growth_worded_with_chao():
+    got = rules_extract_indicators("电子信息产业增速超15%，工业投资增长超过10%。")
+    assert [(r.metric, r.yoy_pct, r.qualifier) for r in got] == [
+        ("电子信息产业", 15.0, "超"), ("工业投资", 10.0, "超过")]
+    assert parse_change("增速超20%").yoy_pct == 20.0
+
+
+def test_growth_of_one_products_output_is_no_indicator():
+    text = "苹果、茶叶产量分别增长5%、8%，光伏组件产量增长20%，粮食产量增长2%。"
+    assert _brief(text) == [("粮食总产量", None, 2.0)]
+
+
+def test_a_level_stepped_onto_and_a_list_verb_after_an_estimate():
+    text = "全县经济总量迈上100亿元台阶。8条重点产业链、5个特色小镇营业收入预计分别增长12%、9%。"
+    got = rules_extract_indicators(text)
+    assert [(r.metric, r.value, r.yoy_pct, r.kind) for r in got] == [
+        ("地区生产总值", 100.0, None, "actual"), ("重点产业链营业收入", None, 12.0, "estimate")]
+
+
+def test_insurers_as_a_whole_and_the_investment_threshold():
+    text = ("全县全部保险公司保费收入6.2亿元，增长5.1%。其中，财产保险公司保费收入2.5亿元。"
+            "寿险公司赔付支出0.8亿元。云岭公司营业收入5亿元。全县5000万元以上工业投资增长3.3%。")
+    assert _brief(text) == [("保费收入", 6.2, 5.1), ("财产保险公司保费收入", 2.5, None),
+                            ("寿险公司赔付支出", 0.8, None), ("工业投资", None, 3.3)]
+
+
+def test_rates_after_a_list_of_levels_and_a_verb_per_rate():
+    text = ("城镇、农村居民人均可支配收入分别达到41000元、19000元，同比分别增长4.4%和6.1%。"
+            "出口、进口分别为6亿元、2亿元，分别下降1.5%、增长2.5%。")
+    assert _brief(text) == [("城镇居民人均可支配收入", 41000.0, 4.4), ("农村居民人均可支配收入", 19000.0, 6.1),
+                            ("出口", 6.0, -1.5), ("进口", 2.0, 2.5)]
+
+
+def test_qualifiers_of_listed_rates_of_a_level_after_growth_and_of_a_target_level():
+    got = rules_extract_indicators("一产、二产增加值分别增长3%左右、6%以上。茶叶产业产值增长9%、突破50亿元。"
+                                   "力争服务业增加值增长7%。力争地区生产总值达到300亿元。")
+    assert [(r.metric, r.qualifier) for r in got] == [
+        ("第一产业增加值", "左右"), ("第二产业增加值", "以上"), ("茶叶产业产值", "突破"),
+        ("第三产业增加值", None), ("地区生产总值", "力争")]
+
+
+def test_a_figure_printed_before_the_entities_it_describes_is_a_threshold():
+    text = "年营业收入超5亿元农业龙头企业达到20家。规上工业总产值30亿元比上年增长5%。"
+    assert _brief(text) == [("规模以上工业总产值", 30.0, 5.0)]
