@@ -39,3 +39,60 @@ def test_another_metric_does_not_answer():
     problems = _fit("青川县2023年城镇居民人均可支配收入增长了多少？", "5.5%[1]", REVIEW)
     assert problems and "城镇居民人均可支配收入" in problems[0]
     assert _fit("青川县2023年居民人均可支配收入增长了多少？", "5.5%[1]", REVIEW) == []
+
+
+def test_a_metric_printed_with_its_shared_words_left_to_the_next_passes():
+    both = "城镇和农村居民人均可支配收入分别增长4.5%和6.8%。"
+    assert _fit("青川县2023年城镇居民人均可支配收入增长了多少？", "4.5%[1]", both) == []
+    levels = "城镇、农村居民人均可支配收入分别达到42000元、18000元。"
+    assert _fit("青川县2023年城镇居民人均可支配收入是多少？", "42000元[1]", levels) == []
+    town_and_country = "城乡居民人均可支配收入分别增长4.5%、6.8%。"
+    assert _fit("青川县2023年城镇居民人均可支配收入增长了多少？", "4.5%[1]", town_and_country) == []
+    assert _fit("青川县2023年城镇居民人均可支配收入增长了多少？", "5.5%[1]", REVIEW)  # 全体居民 still is not 城镇
+    share = "财政质量提升，税收占比达76.5%。"
+    assert _fit("青川县2023年税收收入占一般公共预算收入比重是多少？", "76.5%[1]", share) == []
+
+
+def test_goal_words_said_of_results_do_not_make_a_result_a_goal():
+    for passage in ("在确保安全的前提下，全县地区生产总值增长6.1%。",
+                    "全年主要目标任务顺利完成，地区生产总值增长6.1%。",
+                    "主要经济指标好于预期，地区生产总值增长6.1%。"):
+        assert _fit("青川县2023年地区生产总值增长了多少？", "6.1%[1]", passage) == [], passage
+    assert _fit("青川县2023年获得上级资金多少？", "85亿元[1]", "全年争取上级资金85亿元，增长12%。") == []
+    planned = "全年实施重点项目56个，年度计划投资85亿元，实际完成投资92亿元。"
+    assert _fit("青川县2023年重点项目完成投资多少？", "92亿元[1]", planned) == []
+    assert _fit("青川县2023年重点项目完成投资多少？", "85亿元[1]", planned)  # the planned figure
+    assert _fit("青川县2023年城镇登记失业率是多少？", "3.2%[1]", "城镇登记失业率控制在3.2%以内。") == []
+
+
+def test_goals_set_over_several_clauses_are_still_goals():
+    assert _fit("青川县2024年一般公共预算收入增长了多少？", "5%[1]", "力争地区生产总值增长6%，一般公共预算收入增长5%。")
+    assert _fit("青川县2024年粮食产量是多少？", "30万吨[1]", "确保粮食产量稳定在30万吨。")
+    assert _fit("青川县2024年城镇调查失业率是多少？", "5.5%[1]", "主要预期目标：城镇调查失业率控制在5.5%以内。")
+
+
+def test_a_percentage_answers_a_metric_measured_in_percent():
+    assert _fit("青川县2023年恩格尔系数是多少？", "28.5%[1]", "城镇居民恩格尔系数为28.5%。") == []
+    assert _fit("青川县2023年研发经费投入强度是多少？", "2.1%[1]", "研发经费投入强度达到2.1%。") == []
+    assert _fit("青川县2023年常住人口城镇化水平是多少？", "55.2%[1]", "常住人口城镇化水平达到55.2%。") == []
+
+
+def test_a_figure_printed_without_a_unit_is_not_of_another_kind():
+    table = "指标 2023年 2022年 增长\n地区生产总值 182.5 172.0 6.1"
+    assert _fit("青川县2023年地区生产总值是多少？", "182.5亿元[1]", table) == []
+
+
+def test_a_mission_or_a_named_programme_is_no_goal_for_the_figure():
+    assert _fit("青川县2023年地区生产总值增长了多少？", "6.1%[1]",
+                "围绕建设生态强县目标，全县地区生产总值增长6.1%。") == []
+    assert _fit("青川县2023年人口自然增长率是多少？", "5.2‰[1]", "人口和计划生育工作扎实推进，人口自然增长率5.2‰。") == []
+    executed = "全县国民经济和社会发展计划执行情况良好，地区生产总值增长6.1%。"
+    assert _fit("青川县2023年地区生产总值增长了多少？", "6.1%[1]", executed) == []
+    programme = "深入实施“百村就业稳岗计划”，城镇新增就业6000人以上。"
+    assert _fit("青川县2023年城镇新增就业多少人？", "6000人[1]", programme) == []
+
+
+def test_a_first_estimate_or_a_figure_said_as_done_is_no_goal():
+    assert _fit("青川县2023年地区生产总值增长了多少？", "6%[1]", "预计全县地区生产总值增长6%左右。") == []
+    assert _fit("青川县2023年实际利用外资多少？", "1.5亿美元[1]", "开放持续扩大，实际使用外资1.5亿美元左右。") == []
+    assert _fit("青川县2024年地区生产总值增长了多少？", "6%[1]", "今年全县地区生产总值增长6%左右。")  # 左右 alone: a goal

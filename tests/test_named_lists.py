@@ -94,3 +94,55 @@ def test_the_route_declines_when_the_count_does_not_match_or_the_name_is_one_of_
     doc = {"doc_id": "d", "source": "a.txt"}
     two = [doc, {"doc_id": "e", "source": "b.txt"}]
     assert answer_named_list(parse_query("“两个攻坚战”是哪些？"), two, lambda d: normalize(REPORT)) is None
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # the clause's verb is not part of the first item …
+    ("“三业联动”是哪些？", "强化产业、创业、就业“三业联动”。", ["产业", "创业", "就业"]),
+    ("“三医联动”是哪些？", "持续深化医疗、医保、医药“三医联动”。", ["医疗", "医保", "医药"]),
+    ("五件实事分别是什么？", "大力实施好今年确定的云岭桥改造、老城供水、村道硬化、校舍维修、集市搬迁等五件实事。",
+     ["云岭桥改造", "老城供水", "村道硬化", "校舍维修", "集市搬迁"]),
+    ("“三条措施”是哪些？", "落实加强统筹调度、加强要素保障、加强考核督查“三条措施”。",
+     ["加强统筹调度", "加强要素保障", "加强考核督查"]),
+    # … unless every item is led by a verb of its own
+    ("“三项行动”是哪些？", "建设智慧青川、发展数字经济、培育新兴产业“三项行动”。",
+     ["建设智慧青川", "发展数字经济", "培育新兴产业"]),
+    ("“四大攻坚”是哪些？", "大力实施城乡供水补短板、工业固废治理、重点河湖整治和秸秆利用“四大攻坚”。",
+     ["城乡供水补短板", "工业固废治理", "重点河湖整治", "秸秆利用"]),
+])
+def test_items_start_where_the_list_starts(question, text, expected):
+    assert _texts(question, text) == expected
+
+
+def test_a_count_inside_a_larger_number_or_an_ordinal_is_not_the_name():
+    assert _texts("“三项重点”是什么？", "云岭镇实施第三项重点（茶叶提质、竹木加工、文旅融合）。") is None
+    assert _texts("两项重点工程是什么？", "全县实施十二项重点工程（茶叶提质、竹木加工）。") is None
+    batches = "谋划一批、储备一批、实施一批的“三个一批”全面推开。"
+    assert _texts("“三个一”指什么？", batches) is None  # a one-character name is a whole word
+
+
+def test_clauses_of_numbered_items_are_not_items():
+    text = "打好“三个攻坚战”：一是打好乡村振兴攻坚战，巩固成果；二是打好生态攻坚战；三是打好债务攻坚战。"
+    assert _texts("“三个攻坚战”是哪些？", text) == ["一是打好乡村振兴攻坚战,巩固成果", "二是打好生态攻坚战", "三是打好债务攻坚战"]
+    other = "打好“两个攻坚战”，成效明显。全年抓了两件事：一是修桥；二是修路。"
+    assert _texts("“两个攻坚战”是哪些？", other) is None  # the numbered list belongs to another sentence
+
+
+def test_the_last_item_is_split_at_a_conjunction_only_between_words():
+    assert _texts("三项重点是什么？", "狠抓三项重点（乡村振兴、社会和谐稳定）。") is None
+    assert _texts("三项重点是什么？", "狠抓三项重点（茶叶提质、竹木加工以及文旅融合）。") == ["茶叶提质", "竹木加工", "文旅融合"]
+
+
+def test_questions_asking_which_ones_name_the_list():
+    assert named_list(parse_query("“四个提升”是哪几个？")).count == 4
+    assert named_list(parse_query("“三个集中”是什么？")).term == "三个集中"  # 中 ends the name, not “七大行业中”
+
+
+def test_a_long_report_printing_the_name_often_is_read_in_linear_time():
+    import time
+
+    line = "打好“四个提升”，一是提升茶产业“强链”、“补链”，二是甲、乙、丙、推进工程，"  # one paragraph, no stops
+    text = "青川县报告\n" + line * 3600
+    started = time.perf_counter()
+    assert _texts("“四个提升”是哪些？", text) is None
+    assert time.perf_counter() - started < 2.0  # quadratic reading took over 10 s

@@ -6,13 +6,16 @@ when the asked one is missing (measured on the dev split: a growth rate given as
 target as a result, the 全体居民 figure for 城镇居民).  :func:`fit_problems` names each mismatch:
 
 * **unit** — the answer writes the figure with a unit of another kind than the passage
-  (``1.2亿元`` where the passage prints ``增长1.2%``);
-* **rate for a level** — a question asking for an amount (是多少, 总额 …, not a rate, share or
-  growth) answered with percentages only;
-* **target for a result** — a question about what was done, answered from a clause that sets a
-  goal (目标/预期/力争/计划/争取 before the figure, or ``左右`` after it);
+  (``1.2亿元`` where the passage prints ``增长1.2%``; a figure printed without a unit is not judged);
+* **rate for a level** — a question asking for an amount (是多少, 总额 …, not a rate, share,
+  coefficient or growth, nor a metric named as one: 城镇化率) answered with percentages only;
+* **target for a result** — a question about what was done, answered from a sentence that sets a
+  goal (目标/预期/力争/计划 before the figure, 确保/争取 in its clause, or ``左右`` after it) —
+  not a goal met (完成年度目标任务, 好于预期), a programme's quoted name, a first estimate (预计)
+  or a clause saying what was done (实际完成投资…);
 * **another metric** — the clause before the figure names metrics the vocabulary knows, and
-  none is the one asked (``全体居民人均可支配收入`` for ``城镇居民人均可支配收入``).
+  none is the one asked (``全体居民人均可支配收入`` for ``城镇居民人均可支配收入``; a name
+  sharing its ending with the next, 城镇、农村居民…, is the one asked).
 
 A clause that names no known metric is not judged; the last two count only when no figure of the
 answer fits (a quoted sentence prints several).  Problems feed the model's one retry and then
@@ -30,12 +33,21 @@ __all__ = ["fit_problems"]
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 _CLAUSE_START = re.compile(r"[，,；;。！？!?:：\n]")
-_GOAL_BEFORE = re.compile(r"目标|预期|力争|计划|争取|确保|控制在")
+# A goal word anywhere before the figure in its sentence (主要预期目标是：A增长6%左右，B增长5%; 力争…).
+_GOAL_BEFORE = re.compile(r"目标|预期|力争|计划(?!生育|单列|执行)")
+# A goal word only in the figure's own clause: 在确保安全的前提下，… and 争取中央资金85亿元 are said of results.
+_GOAL_CLAUSE = re.compile(r"确保|争取(?!到|[^,，；;。]{0,8}?(?:资金|债|项目|政策|补助|支持|试点))")
+_DONE = re.compile(r"实际|累计|已经|已")
+_QUOTED = re.compile(r"“[^”]{0,30}”")  # a programme's name (“就业稳岗计划”) sets no goal for the figure
 _GOAL_AFTER = re.compile(r"^\s*(?:左右|上下)")
-# 完成年度目标任务 / 实现预期目标: a goal met, said of results.
-_GOAL_MET = re.compile(r"(?:完成|实现|超过|超额|达到|高于)[^,，；;。]{0,12}?(?:目标|任务|计划)")
+# 完成年度目标任务 / 目标任务顺利完成 / 好于预期: a goal met or a result judged against it, said of results.
+_GOAL_MET = re.compile(r"(?:完成|实现|超过|超额|达到|高于)[^,，；;。]{0,12}?(?:目标|任务|计划)"
+                       r"|(?:目标|计划)任务[^,，；;。]{0,6}?(?:完成|实现)|(?:好于|符合|超出|超过|超|高于|快于|优于|低于)预期"
+                       r"|(?:围绕|锚定|对标|朝着|紧扣|聚焦|瞄准)[^,，；;。]{0,20}?目标")  # a mission, not a figure
 # A question that asks for a share, a rate or a change accepts a percentage.
-_RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|下降|提高|降低|变化|指数|上涨|涨幅")
+_RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|下降|提高|降低|变化|指数|上涨|涨幅|系数|强度|占")
+# 甲和乙居民…收入分别…: the first metric's name, its shared words left to the last.
+_COORDINATED = re.compile(r"^[和、及与,，]")
 
 
 def _percent(unit: Optional[str]) -> bool:
@@ -62,6 +74,19 @@ def _sentence_before(text: str, pos: int) -> str:
     return text[cut + 1:pos]
 
 
+def _a_goal(text: str, a: int, b: int) -> bool:
+    """The figure at ``text[a:b]`` is set as a goal: a goal word before it in its sentence (not one met),
+    a weaker one in its own clause, or 左右 after it."""
+    clause = _QUOTED.sub("", _clause_before(text, a))
+    if _GOAL_CLAUSE.search(clause) or _GOAL_BEFORE.search(_GOAL_MET.sub("", clause)):
+        return True
+    sentence = _QUOTED.sub("", _sentence_before(text, a))
+    # 计划投资85亿元，实际完成投资92亿元 / 预计增长6%左右: what was done, or its first estimate
+    if _DONE.search(clause) or "预计" in sentence:
+        return False
+    return bool(_GOAL_AFTER.match(text[b:]) or _GOAL_BEFORE.search(_GOAL_MET.sub("", sentence)))
+
+
 def _metric_problem(query: Query, clause: str) -> str:
     from ..extract.vocab import default_index
 
@@ -70,7 +95,21 @@ def _metric_problem(query: Query, clause: str) -> str:
     named = {canon for _, _, canon in default_index().mentions(clause)}
     if not named or query.metric in named or (query.metric_raw and query.metric_raw in clause):
         return ""
+    # 税收收入占一般公共预算收入比重: a share names two metrics, the figure's clause may print either
+    if named & {canon for _, _, canon in default_index().mentions(query.normalized)}:
+        return ""
+    if any(_coordinated(query.metric, other, clause.replace("城乡", "城镇、农村")) for other in named):
+        return ""
     return f"the figure is of {'/'.join(sorted(named))}, not {query.metric_raw or query.metric}"
+
+
+def _coordinated(asked: str, other: str, clause: str) -> bool:
+    """``asked`` printed with its shared ending left to ``other`` (城镇、农村居民…收入: 城镇 asked)."""
+    k = 0
+    while k < min(len(asked), len(other)) and asked[-1 - k] == other[-1 - k]:
+        k += 1
+    own = asked[:-k] if k >= 2 else ""
+    return bool(own) and any(_COORDINATED.match(clause[m.end():]) for m in re.finditer(re.escape(own), clause))
 
 
 def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional[Query]) -> list[str]:
@@ -86,12 +125,13 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     said = [q for q in said if any(abs(abs(q.value) - c) <= 1e-9 * max(1.0, c) for c in map(abs, claimed))]
     problems: list[str] = []
     misfits: list[str] = []  # goal or metric: a problem only when no figure of the answer fits
-    if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized) \
+    if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized + "|" + query.metric) \
             and all(_percent(q.unit) for q in said):
         problems.append("the question asks for an amount; the answer gives only a percentage")
     for q in said:
         places = [p for n in cited for p in _placed(hits[n - 1], q.value)]
-        if places and all(_percent(unit) != _percent(q.unit) for _, _, _, unit in places if unit):
+        # a figure printed without a unit (a table whose header gives it) does not say its kind
+        if places and all(unit and _percent(unit) != _percent(q.unit) for _, _, _, unit in places):
             problems.append(f"{q.raw} is printed with a unit of another kind in the cited passages")
             misfits.append("")
             continue
@@ -99,9 +139,7 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
         if not fitting:
             misfits.append("")  # the figure check (check_answer) speaks for figures not printed
             continue
-        if query.kind == "actual" and all(
-                _GOAL_BEFORE.search(_GOAL_MET.sub("", _sentence_before(text, a))) or _GOAL_AFTER.match(text[b:])
-                for text, a, b, _ in fitting):
+        if query.kind == "actual" and all(_a_goal(text, a, b) for text, a, b, _ in fitting):
             misfits.append(f"{q.raw} is a goal in the cited passage, the question asks what was achieved")
             continue
         metric = [_metric_problem(query, _clause_before(text, a)) for text, a, _, _ in fitting]

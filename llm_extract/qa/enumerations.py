@@ -41,7 +41,7 @@ def _count(text: str) -> Optional[int]:
 def named_list(query: Query) -> Optional[NamedList]:
     """The enumeration a list question names, or ``None``."""
     q = query.normalized
-    if not _ASKS_LIST.search(q) or re.search(r"多少|几[个项家%]|比重|增长|下降", q):
+    if not _ASKS_LIST.search(q) or re.search(r"多少|(?<!哪)几[个项家%]|比重|增长|下降", q):
         return None
     for rx, outside in ((_COUNT_QUOTED, True), (_QUOTED_THEN_COUNT, True)):
         m = rx.search(q)
@@ -53,7 +53,7 @@ def named_list(query: Query) -> Optional[NamedList]:
         rest = m.group("rest")
         if re.fullmatch(r"十[一二三四五六七八九]五", term):
             return None  # 十四五, 十五五: a five-year plan, not fifteen of something
-        if rest.endswith("中") or re.match(r"[中里内]", q[m.end():m.end() + 1]):
+        if (m.re is _BARE and rest.endswith("中")) or re.match(r"[中里内]", q[m.end():m.end() + 1]):
             return None  # 七大行业中哪些增长: some of the items, which only reading them can tell
         return NamedList(n, term, "方面" if m.group("cl") == "方面" else rest)
     return None

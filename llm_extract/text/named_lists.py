@@ -8,7 +8,8 @@ name counts**.  Where it looks, at each place the report prints the name (first 
 1. right after it, in brackets or after a colon on the same line (``三项重点（A、B、C）``);
 2. right before it, a list ending in 的/等 (``A、B、C等“十大产业项目”``), or straight before a
    quoted name when the name has a classifier or every item shares the counted word
-   (``医疗、医保、医药“三医联动”``); never when another quoted name is in that clause;
+   (``医疗、医保、医药“三医联动”``); never when another quoted name is in that clause; the
+   clause's verb is cut from the first item (强化A、B、C) unless every item has a verb of its own;
 3. right after it, numbered — when the name ends its line or is in a heading: the outline headings
    opening with 一、/（一）/1. (the run of siblings while the numbering continues), paragraphs
    opening with 一是/二是…, or 一是…；二是… inside the paragraph;
@@ -37,9 +38,16 @@ COUNT = r"[一二两三四五六七八九十]{1,3}|\d{1,2}"
 CLASSIFIER = r"个|项|大|条|件|篇|方面|类|种|张"
 OPEN_QUOTES, CLOSE_QUOTES = "“\"‘「", "”\"’」"
 _SEP = re.compile(r"[、,，;；]")
+# 和/及/与 joining the last two items, not inside a word (和谐, 和美, 及时, 参与, 普及).
+_AND = re.compile(r"以及|(?<![参普涉])(?:和(?![谐美平睦])|及(?!时)|与)")
 _PARA_ORDINAL = re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})是")
-# What a clause says before the list it names: 按照A、B、C的…, 着重抓好A、B等….
-_LEAD_VERB = re.compile(r"(?:按照|围绕|依托|聚焦|着力|着重|全力|重点|加快|大力|坚持|落实)?(?:抓好|推进|实施|推动|建设|打造|开展|做好|落实)?")
+# What a clause says before the list it names: 按照A、B、C的…, 着重抓好A、B等…, 持续深化医疗、医保、医药….
+_LEAD_WORD = re.compile(r"按照|围绕|依托|聚焦|聚力|着力|着重|全力|重点|加快|大力|坚持|落实|深入|扎实|持续|积极|全面|切实|"
+                        r"不断|进一步|统筹|强化|深化|加强|优化|培育|弘扬|建立|健全|完善|构建|实施|开展|推进|推动|打造|"
+                        r"建设|抓好|做好|打好|办好|抓实|狠抓|促进|提升|巩固|拓展|夯实|用好")
+_LEAD_PHRASE = re.compile(rf"(?:{_LEAD_WORD.pattern})好?")
+# A count that is part of a larger number or an ordinal (十二项, 第三项) does not print the name.
+_NOT_AFTER = r"(?<![\d一二两三四五六七八九十百千万第])"
 MAX_ITEM = 80  # characters of an item shown; longer leads are cut at a comma
 
 
@@ -81,12 +89,15 @@ def _occurrences(doc: _Doc, named: NamedList) -> list[tuple[int, int]]:
         # 确保五个方面 / 狠抓三项重点 / 六个“主攻”: the word printed with the count
         term = re.escape(named.term)
         pattern = (rf"{term}的?(?:{numerals})(?:{CLASSIFIER})[\u4e00-\u9fff]{{0,4}}"
-                   rf"|(?:{numerals})(?:{CLASSIFIER})[{OPEN_QUOTES}]?{term}[{CLOSE_QUOTES}]?")
+                   rf"|{_NOT_AFTER}(?:{numerals})(?:{CLASSIFIER})[{OPEN_QUOTES}]?{term}[{CLOSE_QUOTES}]?")
     else:
-        # the noun as the question writes it, or its first two characters (八个方面工作 / 八个方面)
-        pattern = rf"(?:{numerals}){classifier}{re.escape(rest[:2])}"
+        # the noun as the question writes it, or its first two characters (八个方面工作 / 八个方面);
+        # a one-character noun only as a whole word (“三个一” is not “三个一批”)
+        pattern = rf"{_NOT_AFTER}(?:{numerals}){classifier}{re.escape(rest[:2])}"
         if len(rest) > 2:
             pattern += rf"(?:{re.escape(rest[2:])})?"
+        elif len(rest) < 2:
+            pattern += r"(?![\u4e00-\u9fff])"
     return [(m.start(), m.end()) for m in re.finditer(pattern, s)]
 
 
@@ -132,6 +143,8 @@ def _after_brackets(s: str, end: int, n: int) -> Optional[list[FoundItem]]:
         close = next((i for i in range(pos + 1, min(len(s), pos + 300)) if s[i] in ")）"), -1)
         items = _split(s, pos + 1, close) if close > 0 else []
     elif s[pos] in ":：" and pos + 1 < len(s) and s[pos + 1] != "\n":
+        if _PARA_ORDINAL.match(s, pos + 1 + len(s[pos + 1:pos + 3]) - len(s[pos + 1:pos + 3].lstrip())):
+            return None  # …：一是A，…；二是B: items numbered in the paragraph, their clauses are not items
         stop = next((i for i in range(pos + 1, min(len(s), pos + 400)) if s[i] in "。\n"), min(len(s), pos + 400))
         items = _split(s, pos + 1, stop)
     else:
@@ -143,10 +156,10 @@ def _fit(s: str, items: list[FoundItem], n: int) -> Optional[list[FoundItem]]:
     """``items`` when there are ``n``; one short, the last split at 和/及 (``A、B、C和D``)."""
     if len(items) == n - 1 and items:
         last = items[-1]
-        m = re.search(r"[和及与]", last.text[1:-1])
+        m = _AND.search(last.text, 1, len(last.text) - 1)
         if m:
-            k = last.start + 1 + m.start()
-            tail = [it for it in (_trim(s, last.start, k), _trim(s, k + 1, last.end)) if it]
+            k = last.start + m.start()
+            tail = [it for it in (_trim(s, last.start, k), _trim(s, k + len(m.group(0)), last.end)) if it]
             items = items[:-1] + tail
     return items if len(items) == n else None
 
@@ -166,19 +179,39 @@ def _before(s: str, start: int, named: NamedList) -> Optional[list[FoundItem]]:
         b -= len(tail.group(0))
     elif b == start:
         return None  # a list runs straight into the name only when the name is quoted (…、C“三条措施”)
-    a = max((s.rfind(c, 0, b) for c in "。;；:：\n"), default=-1) + 1
+    a = max((s.rfind(c, max(0, b - 600), b) for c in "。;；:：\n"), default=-1) + 1
+    a = max(a, b - 600)  # a list clause is short; a page without stops is not searched back to its start
     if "、" not in s[a:b]:
         return None
     pieces = s[a:b].split("，") if "，" in s[a:b] else s[a:b].split(",")
     a = b - len(pieces[-1])  # the list is the last comma-clause before the name
     if re.search(f"[{OPEN_QUOTES}{CLOSE_QUOTES}]", s[a:b]):
         return None  # another quoted name in the clause: its list, or a list of names
-    lead = _LEAD_VERB.match(s, a, b)
-    items = _fit(s, _split_on(s, lead.end() if lead else a, b, "、"), n)
+    items = _fit(s, _split_on(s, a, b, "、"), n)
+    items = _without_lead(s, items) if items else items
     m = re.match(rf"(?:{COUNT})({CLASSIFIER})?(.)", named.term)
     if items and not tail and m and not m.group(1) and not all(m.group(2) in it.text for it in items):
         return None
     return items
+
+
+def _without_lead(s: str, items: list[FoundItem]) -> list[FoundItem]:
+    """The first item without the clause's verb (强化产业、创业、就业 → 产业): up to the word every other
+    item opens with (落实加强A、加强B), else while the others open with no such verb (建设A、发展B keeps 建设A)."""
+    first, others = items[0], items[1:]
+    a = first.start
+    opens = {it.text[:2] for it in others}
+    shared = first.text.find(next(iter(opens))) if len(opens) == 1 else -1
+    if 0 < shared <= 6:
+        a += shared
+    elif not any(_LEAD_WORD.match(it.text) and not it.text.startswith("重点") for it in others):  # 重点河湖治理: a noun
+        shortest = max(2, min(len(it.text) for it in others) - 1)
+        while (m := _LEAD_PHRASE.match(s, a, first.end)) and first.end - m.end() >= shortest:
+            a = m.end()
+        of = s.rfind("的", a, first.end)  # 实施今年确定的A、B、C: what qualifies the list is no part of A
+        if of >= 0 and first.end - of - 1 >= shortest and not any("的" in it.text for it in others):
+            a = of + 1
+    return [_trim(s, a, first.end) or first] + others
 
 
 def _split_on(s: str, a: int, b: int, sep: str) -> list[FoundItem]:
@@ -230,11 +263,14 @@ def _in_heading(doc: _Doc, pos: int) -> bool:
 def _inline_ordinals(s: str, end: int, line_end: int, n: int) -> Optional[list[FoundItem]]:
     """``…：一是A；二是B；三是C。`` within the paragraph that names the list."""
     first = s.find("一是", end, line_end)
-    if first < 0 or first - end > 40:
-        return None
-    marks = [m for m in _PARA_ORDINAL.finditer(s, first, line_end)]
-    seq = [m for k, m in enumerate(marks) if cn_to_int(m.group("n")) == k + 1]
-    if len(seq) != len(marks) or len(seq) != n:
+    if first < 0 or first - end > 40 or re.search(r"[。!?！？]", s[end:first]):
+        return None  # …“两个攻坚战”，成效明显。抓了两件事：一是…: another sentence's list
+    seq = []
+    for m in _PARA_ORDINAL.finditer(s, first, line_end):  # read lazily: a long paragraph is read once
+        if cn_to_int(m.group("n")) != len(seq) + 1 or len(seq) == n:
+            return None  # the numbering restarts or runs on: not (only) this list's items
+        seq.append(m)
+    if len(seq) != n:
         return None
     out = []
     for k, m in enumerate(seq):
