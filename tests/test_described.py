@@ -107,7 +107,9 @@ def test_ask_reads_the_described_report_only(monkeypatch):
     from llm_extract.core.config import Settings
     from llm_extract.qa import ask as ask_module
 
-    monkeypatch.setattr(ask_module, "_document_texts", lambda settings: (lambda d: TEXTS[d["doc_id"]]))
+    from llm_extract.qa import document_text
+
+    monkeypatch.setattr(document_text, "document_texts", lambda settings: (lambda d: TEXTS[d["doc_id"]]))
     found = ask_module._from_described(parse_query("以生态立镇为总抓手的那个镇，2022年财政收入是多少？"), DOCS,
                                        RECORDS, Settings())
     ra, lines = found

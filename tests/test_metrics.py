@@ -78,6 +78,11 @@ def test_a_labeled_file_without_gold_of_a_kind_counts_false_positives():
         # A placeholder answer that still names a figure is wrong.
         ({"answerable": True, "type": "placeholder"}, "未披露，约为5亿元[1]", False, 0.0),
         ({"answerable": True, "type": "placeholder"}, "地区生产总值印为xxxxx万元[1]", False, 1.0),
+        # A text answer needs the gold's figures, not those of the labeler's note in （…）.
+        ({"answerable": True, "type": "text", "answer": "18个，总投资约40亿元（建成后新增产值60多亿元）"},
+         "共有18个项目，总投资约40亿元[1]", False, 1.0),
+        ({"answerable": True, "type": "text", "answer": "18个，总投资约40亿元（建成后新增产值60多亿元）"},
+         "共有18个项目[1]", False, 0.0),
     ],
 )
 def test_answer_correct(item, answer, abstained, expected):

@@ -146,3 +146,28 @@ def test_a_long_report_printing_the_name_often_is_read_in_linear_time():
     started = time.perf_counter()
     assert _texts("“四个提升”是哪些？", text) is None
     assert time.perf_counter() - started < 2.0  # quadratic reading took over 10 s
+
+
+def test_ask_answers_a_named_list_from_the_one_indexed_report_that_lists_it(tmp_path):
+    from fakes import BigramEmbedder
+
+    from llm_extract.core.config import Settings
+    from llm_extract.index.ingest import ingest
+    from llm_extract.qa.ask import ask
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "qingchuan-2024.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "other-2024.txt").write_text("云岭镇2024年工作总结\n一、主要工作\n全镇地区生产总值增长6%。\n",
+                                           encoding="utf-8")
+    settings = Settings(index=tmp_path / "index")
+    ingest([corpus], settings, embedder=BigramEmbedder())
+
+    class NoModel:
+        def complete(self, *a, **k):
+            raise AssertionError("the named-list route needs no model")
+
+    ans = ask("“两个攻坚战”是哪些？", settings=settings, llm=NoModel())  # no place named: the index is scanned
+    assert ans.route == "section" and len(ans.citations) == 2
+    for c in ans.citations:
+        assert REPORT[c.start:c.end] == c.quote

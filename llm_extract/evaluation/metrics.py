@@ -377,7 +377,9 @@ def answer_correct(item: dict, answer: str, abstained: bool) -> float:
         if not items:
             return 0.0
         return sum(1 for it in items if _covered(it, simp)) / len(items)
-    gold = _simp(item.get("answer", "")).split("（")[0]
+    # The labeler's note in （…） is context, as for every question type; cut it before folding, which
+    # turns （ into ( (cut after, the note's figures were required of the answer).
+    gold = _simp(item.get("answer", "").split("（")[0])
     gold_nums = numbers_in(gold)
     if gold_nums:
         have = numbers_in(answer)

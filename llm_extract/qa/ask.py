@@ -54,6 +54,9 @@ class Answer:
         }
 
 
+NAMED_LIST_SCAN = 50  # documents read for a named list when the question names no place (~0.05 s each)
+
+
 def ask(
     question: "str | Query",
     *,
@@ -112,13 +115,10 @@ def ask(
             if found is not None:
                 ra, understood = found
                 return _composed(query, ra, "record", explain + understood)
+        named = _named_list(query, docs, scope, settings) if settings.ask.records and doc_ids is None else None
+        if named is not None:
+            return _composed(query, named, "section", explain)
         if settings.ask.records and (scope.doc_ids or len(docs) == 1):
-            from .enumerations import answer_named_list
-
-            in_scope = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
-            named = answer_named_list(query, in_scope, _normalized_documents(settings))
-            if named is not None:
-                return _composed(query, named, "section", explain)
             listed = _from_sections(query, docs, stored)
             if listed is not None:
                 return _composed(query, listed, "section", explain)
@@ -247,6 +247,7 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     """The records route for one figure of a place-less document the question describes instead of
     naming a place (:mod:`.described`): its answer and the lines saying how it was read, or ``None``."""
     from .described import described_document
+    from .document_text import document_texts
     from .from_records import answer_from_records
 
     if not stored or len(docs) < 2 or all(d.get("place") for d in docs):
@@ -254,7 +255,7 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     understood, line = _understood(query, stored)
     if not understood.metric or understood.shape not in ("quantity", "rate"):
         return None  # settled before any document's text is read
-    picked = described_document(understood, docs, _document_texts(settings))
+    picked = described_document(understood, docs, document_texts(settings))
     if picked is None:
         return None
     doc_id, phrase = picked
@@ -263,34 +264,19 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     return (ra, [line, f"document {doc_id} named by a phrase only it prints: {phrase}"]) if ra is not None else None
 
 
-def _normalized_documents(settings: Settings):
-    """A reader of an indexed document's :class:`NormalizedText` (offsets map to its file's original)."""
-    from ..index.access import load_original
-    from ..text.normalize import normalize
+def _named_list(query: Query, docs: list[dict], scope, settings: Settings):
+    """The named-list answer (:mod:`.enumerations`): over the question's documents, or over the whole
+    index when it names no place and holds at most :data:`NAMED_LIST_SCAN` documents (the one report
+    that lists the items is the one asked about; two that do make the route decline)."""
+    from .document_text import normalized_documents
+    from .enumerations import answer_named_list, named_list
 
-    originals: dict[str, str] = {}
-
-    def normalized(d: dict):
-        if d["source"] not in originals:
-            originals[d["source"]] = load_original(d["source"], settings)
-        return normalize(originals[d["source"]], d.get("start") or 0, d.get("end"))
-
-    return normalized
-
-
-def _document_texts(settings: Settings):
-    """A reader of an indexed document's normalized text (each file's original read once)."""
-    from ..index.access import load_original
-    from ..text.normalize import normalize_query
-
-    originals: dict[str, str] = {}
-
-    def text_of(d: dict) -> str:
-        if d["source"] not in originals:
-            originals[d["source"]] = load_original(d["source"], settings)
-        return normalize_query(originals[d["source"]][d.get("start") or 0:d.get("end")])
-
-    return text_of
+    if named_list(query) is None:
+        return None
+    if scope.doc_ids is None and (scope.places or len(docs) > NAMED_LIST_SCAN):
+        return None
+    in_scope = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
+    return answer_named_list(query, in_scope, normalized_documents(settings))
 
 
 def _ask_model(query: Query, doc_ids, settings: Settings, retriever, llm, k, method: str, on_token,
