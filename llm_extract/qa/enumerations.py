@@ -85,7 +85,8 @@ def answer_named_list(query: Query, docs: list[dict], normalized_of: Callable[[d
         shown = _ORDINAL_LEAD.sub("", _LINE_BREAK.sub("", quote).strip())
         lines.append(f"{n}. {shown}{mark}")
     where = f"（{d.get('title') or d.get('source') or ''}）".replace("（）", "")
-    text = f"{d.get('place') or '报告'}所列“{named.term}”共{named.count}项{where}：\n" + "\n".join(lines)
+    name = f"“{named.term}”的{named.count}项" if named.count_outside else f"“{named.term}”共{named.count}项"
+    text = f"{d.get('place') or '报告'}所列{name}{where}：\n" + "\n".join(lines)
     reason = f"named list “{named.term}”: {named.count} items listed in {d['doc_id']}"
     return RecordAnswer(text, cites.citations, cites.passages, reasons=[reason])
 
