@@ -118,3 +118,16 @@ def test_ask_reads_the_described_report_only(monkeypatch):
     placed = [dict(d, place=d["place"] or "云岭镇") for d in DOCS]
     assert ask_module._from_described(parse_query("以生态立镇为总抓手的那个镇，2022年财政收入是多少？"), placed,
                                       RECORDS, Settings()) is None  # every report has a place: nothing to describe
+
+
+def test_the_model_route_searches_only_the_report_a_question_describes(monkeypatch):
+    from llm_extract.core.config import Settings
+    from llm_extract.qa import ask as ask_module
+    from llm_extract.qa import document_text
+
+    monkeypatch.setattr(document_text, "document_texts", lambda settings: (lambda d: TEXTS[d["doc_id"]]))
+    ids, line = ask_module._described_scope(parse_query("以生态立镇为总抓手的那个镇，税收收入占多大比重？"), DOCS, Settings())
+    assert ids == ["s2"] and "s2" in line
+    assert ask_module._described_scope(parse_query("税收收入占多大比重？"), DOCS, Settings()) == (None, "")
+    placed = [dict(d, place=d["place"] or "云岭镇") for d in DOCS]
+    assert ask_module._described_scope(parse_query("以生态立镇为总抓手的那个镇，税收占比？"), placed, Settings()) == (None, "")

@@ -124,9 +124,12 @@ def ask(
                 return _composed(query, listed, "section", explain)
         unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
         years_of = {d["doc_id"]: doc_years(d) for d in docs}
-        ans = _ask_model(understand(query), scope.doc_ids, settings, retriever, llm, k, method, on_token,
+        model_ids, described = scope.doc_ids, ""
+        if model_ids is None and doc_ids is None and not scope.places and settings.ask.records and not unknown_place:
+            model_ids, described = _described_scope(query, docs, settings)
+        ans = _ask_model(understand(query), model_ids, settings, retriever, llm, k, method, on_token,
                          second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
-        ans.explain = explain + [f"model route: {len(ans.passages)} passage(s)"
+        ans.explain = explain + ([described] if described else []) + [f"model route: {len(ans.passages)} passage(s)"
                                  + (", no second look: the question names a place the index does not hold"
                                     if unknown_place else "")]
         if ans.abstained and settings.ask.records and scope.doc_ids:
@@ -262,6 +265,21 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     mine = [r for r in stored if r.doc_id == doc_id]
     ra = answer_from_records(understood, mine, {d["doc_id"]: d for d in docs}, places=[], own_clause=True)
     return (ra, [line, f"document {doc_id} named by a phrase only it prints: {phrase}"]) if ra is not None else None
+
+
+def _described_scope(query: Query, docs: list[dict], settings: Settings) -> tuple[Optional[list[str]], str]:
+    """The one place-less report a question describes (:mod:`.described`) as the model route's scope, and a
+    line saying so; ``(None, "")`` when there is none (the model searches the whole index)."""
+    from .described import described_document
+    from .document_text import document_texts
+    from .understand import understand
+
+    if len(docs) < 2 or all(d.get("place") for d in docs):
+        return None, ""
+    picked = described_document(understand(query), docs, document_texts(settings))
+    if picked is None:
+        return None, ""
+    return [picked[0]], f"model route over {picked[0]} only: the question describes it ({picked[1]})"
 
 
 def _named_list(query: Query, docs: list[dict], scope, settings: Settings):
