@@ -263,7 +263,8 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
         return None
     doc_id, phrase = picked
     mine = [r for r in stored if r.doc_id == doc_id]
-    ra = answer_from_records(understood, mine, {d["doc_id"]: d for d in docs}, places=[], own_clause=True)
+    # the describing phrase may share the metric's clause (氟化工园区所在镇的财政总收入): it is no qualifier of the metric
+    ra = answer_from_records(understood, mine, {d["doc_id"]: d for d in docs}, places=[phrase], own_clause=True)
     return (ra, [line, f"document {doc_id} named by a phrase only it prints: {phrase}"]) if ra is not None else None
 
 

@@ -97,8 +97,10 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
         pick = answer_series if query.shape == "trend" else answer_ranking
         return pick(query, records, docs, places=places)
     year = _asked_year(query, records)
-    if query.shape not in ("quantity", "rate") or not query.metric or year is None:
+    if query.shape not in ("quantity", "rate") or not query.metric:
         return None
+    if year is None:
+        return _blank_undated(query, records, places, own_clause)
     if not prefix_is_filler(query, places, own_clause=own_clause):
         return None
     same = [r for r in records if r.period == year and r.metric == query.metric]
@@ -123,6 +125,18 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
     reasons = [f"metric {query.metric} ({query.metric_raw}), year {year}, kind {r.kind}, shape {query.shape}",
                f"{len(pool)} agreeing record(s) in {len({p.doc_id for p, _ in pool})} document(s)"]
     return RecordAnswer(text=text, citations=citations, passages=passages, reasons=reasons)
+
+
+def _blank_undated(query: Query, records: list[StoredIndicator], places: list[str],
+                   own_clause: bool) -> Optional[RecordAnswer]:
+    """A question naming no year about a metric the report states only as a placeholder, in a clause
+    that names no year either (全镇完成财政总收入xxxx.x万元): the blank, cited."""
+    if query.years or query.relative_years or not prefix_is_filler(query, places, own_clause=own_clause):
+        return None
+    of_metric = [r for r in records if r.metric == query.metric]
+    if of_metric and all(r.placeholder and not r.period for r in of_metric):
+        return _blank(query, of_metric[0], "")
+    return None
 
 
 def _side_by_side(query: Query, pool: list, docs: dict[str, dict], year: str) -> Optional[RecordAnswer]:
