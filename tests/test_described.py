@@ -138,15 +138,15 @@ def test_a_figure_the_described_report_leaves_blank_is_answered_as_blank(monkeyp
     from llm_extract.qa import ask as ask_module
     from llm_extract.qa import document_text
 
-    texts = dict(TEXTS, s3="以茶旅融合为主线，全镇完成财政总收入xxxx.x万元，农民人均纯收入xxxxx元。")
+    texts = dict(TEXTS, s3="以茶旅融合为主线，全镇实现财政收入xxx.x万元，农民人均可支配收入xxxxx元。")
     docs = DOCS + [{"doc_id": "s3", "place": ""}]
-    blank = "全镇完成财政总收入xxxx.x万元"
+    blank = "全镇实现财政收入xxx.x万元"
     start = texts["s3"].index(blank)
-    rec = StoredIndicator(doc_id="s3", metric="财政收入", metric_raw="财政总收入", period=None, kind="actual", value=None,
+    rec = StoredIndicator(doc_id="s3", metric="财政收入", metric_raw="财政收入", period=None, kind="actual", value=None,
                           unit="万元", yoy_pct=None, qualifier=None, placeholder=True, source="s3.txt", start=start,
                           end=start + len(blank), evidence=blank, section="")
     monkeypatch.setattr(document_text, "document_texts", lambda settings: (lambda d: texts[d["doc_id"]]))
-    ra, _ = ask_module._from_described(parse_query("以茶旅融合为主线的那个镇，财政总收入是多少？"), docs,
+    ra, _ = ask_module._from_described(parse_query("以茶旅融合为主线的那个镇，财政收入是多少？"), docs,
                                        RECORDS + [rec], Settings())
     assert "留空" in ra.text and ra.citations[0].quote == blank
-    assert parse_query("氟化工园区所在镇的财政总收入是多少？").place_mentions == ()  # 所在镇 names no place
+    assert parse_query("云岭茶园所在镇的财政收入是多少？").place_mentions == ()  # 所在镇 names no place

@@ -130,7 +130,7 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
 def _blank_undated(query: Query, records: list[StoredIndicator], places: list[str],
                    own_clause: bool) -> Optional[RecordAnswer]:
     """A question naming no year about a metric the report states only as a placeholder, in a clause
-    that names no year either (全镇完成财政总收入xxxx.x万元): the blank, cited."""
+    that names no year either (全镇实现税收收入xxx.x万元): the blank, cited."""
     if query.years or query.relative_years or not prefix_is_filler(query, places, own_clause=own_clause):
         return None
     of_metric = [r for r in records if r.metric == query.metric]
