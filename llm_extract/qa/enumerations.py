@@ -67,28 +67,38 @@ def answer_named_list(query: Query, docs: list[dict], normalized_of: Callable[[d
     named = named_list(query)
     if named is None:
         return None
+    from ..text.outline import parse_outline
+
     found = []
     for d in docs:
         norm = normalized_of(d)
-        items = list_items(norm, named)
+        sections = parse_outline(norm)
+        items = list_items(norm, named, sections)
         if items:
-            found.append((d, norm, items))
+            found.append((d, norm, sections, items))
     if len(found) != 1:
         return None
-    d, norm, items = found[0]
+    d, norm, sections, items = found[0]
     cites = Cites()
     lines = []
     for n, it in enumerate(items, 1):
         span = norm.to_original(it.start, it.end)
         quote = norm.original[span.start:span.end]
-        mark = cites.add(_Cited(d["doc_id"], d["source"], span.start, span.end, quote))
-        shown = _ORDINAL_LEAD.sub("", _LINE_BREAK.sub("", quote).strip())
+        mark = cites.add(_Cited(d["doc_id"], d["source"], span.start, span.end, quote, _section_of(sections, span.start)))
+        # shown as cleaned (pinyin glosses such as 發(fā)展 dropped), in the report's own script
+        shown = _ORDINAL_LEAD.sub("", _LINE_BREAK.sub("", norm.text[it.start:it.end]).strip())
         lines.append(f"{n}. {shown}{mark}")
     where = f"（{d.get('title') or d.get('source') or ''}）".replace("（）", "")
     name = f"“{named.term}”的{named.count}项" if named.count_outside else f"“{named.term}”共{named.count}项"
     text = f"{d.get('place') or '报告'}所列{name}{where}：\n" + "\n".join(lines)
     reason = f"named list “{named.term}”: {named.count} items listed in {d['doc_id']}"
     return RecordAnswer(text, cites.citations, cites.passages, reasons=[reason])
+
+
+def _section_of(sections, start: int) -> str:
+    """The heading path of the innermost outline section holding original offset ``start``."""
+    holding = [sec for sec in sections if sec.level >= 1 and sec.start <= start < sec.end]
+    return max(holding, key=lambda sec: sec.level).path_str if holding else ""
 
 
 @dataclass
