@@ -104,14 +104,19 @@ def ask(
     query, anchored = anchor_years(query, docs, scope)
     explain += [anchored] if anchored else []
     stored = _ScopeRecords(scope, docs, settings, records)  # the store is opened at most once per question
+    texts = None  # the whole reports' text, read at most once per question (two routes may read them)
     try:
         if settings.ask.records and (scope.doc_ids or len(docs) == 1 or _compares_places(query)):
             found = _from_records(query, docs, scope.names, stored.indicators())
             if found is not None:
                 ra, understood = found
                 return _composed(query, ra, "record", explain + [understood])
-        if settings.ask.records and doc_ids is None and scope.doc_ids is None and not scope.places:
-            found = _from_described(query, docs, stored.indicators(), settings)
+        if doc_ids is None and scope.doc_ids is None and not scope.places:
+            from .document_text import document_texts
+
+            texts = document_texts(settings)
+        if settings.ask.records and texts is not None:
+            found = _from_described(query, docs, stored.indicators(), settings, texts)
             if found is not None:
                 ra, understood = found
                 return _composed(query, ra, "record", explain + understood)
@@ -125,8 +130,8 @@ def ask(
         unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
         years_of = {d["doc_id"]: doc_years(d) for d in docs}
         model_ids, described = scope.doc_ids, ""
-        if model_ids is None and doc_ids is None and not scope.places and settings.ask.records and not unknown_place:
-            model_ids, described = _described_scope(query, docs, settings)
+        if texts is not None and settings.ask.records and not unknown_place:
+            model_ids, described = _described_scope(query, docs, settings, texts)
         ans = _ask_model(understand(query), model_ids, settings, retriever, llm, k, method, on_token,
                          second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
         ans.explain = explain + ([described] if described else []) + [f"model route: {len(ans.passages)} passage(s)"
@@ -246,7 +251,7 @@ def _from_records(query: Query, docs: list[dict], places: list[str], stored: lis
     return (ra, line) if ra is not None else None
 
 
-def _from_described(query: Query, docs: list[dict], stored: list, settings: Settings):
+def _from_described(query: Query, docs: list[dict], stored: list, settings: Settings, texts=None):
     """The records route for one figure of a place-less document the question describes instead of
     naming a place (:mod:`.described`): its answer and the lines saying how it was read, or ``None``."""
     from .described import described_document
@@ -258,7 +263,7 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     understood, line = _understood(query, stored)
     if not understood.metric or understood.shape not in ("quantity", "rate"):
         return None  # settled before any document's text is read
-    picked = described_document(understood, docs, document_texts(settings))
+    picked = described_document(understood, docs, texts or document_texts(settings))
     if picked is None:
         return None
     doc_id, phrase = picked
@@ -268,7 +273,8 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     return (ra, [line, f"document {doc_id} named by a phrase only it prints: {phrase}"]) if ra is not None else None
 
 
-def _described_scope(query: Query, docs: list[dict], settings: Settings) -> tuple[Optional[list[str]], str]:
+def _described_scope(query: Query, docs: list[dict], settings: Settings,
+                     texts=None) -> tuple[Optional[list[str]], str]:
     """The one place-less report a question describes (:mod:`.described`) as the model route's scope, and a
     line saying so; ``(None, "")`` when there is none (the model searches the whole index)."""
     from .described import described_document
@@ -277,7 +283,7 @@ def _described_scope(query: Query, docs: list[dict], settings: Settings) -> tupl
 
     if len(docs) < 2 or all(d.get("place") for d in docs):
         return None, ""
-    picked = described_document(understand(query), docs, document_texts(settings))
+    picked = described_document(understand(query), docs, texts or document_texts(settings))
     if picked is None:
         return None, ""
     return [picked[0]], f"model route over {picked[0]} only: the question describes it ({picked[1]})"

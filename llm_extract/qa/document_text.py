@@ -36,4 +36,11 @@ def document_texts(settings: Settings):
     from ..text.normalize import normalize_query
 
     original = _originals(settings)
-    return lambda d: normalize_query(original(d["source"])[d.get("start") or 0:d.get("end")])
+    done: dict[str, str] = {}
+
+    def text_of(d: dict) -> str:
+        if d["doc_id"] not in done:
+            done[d["doc_id"]] = normalize_query(original(d["source"])[d.get("start") or 0:d.get("end")])
+        return done[d["doc_id"]]
+
+    return text_of
