@@ -54,14 +54,19 @@ def _percent(unit: Optional[str]) -> bool:
     return (unit or "") in ("%", "‰", "个百分点", "百分点")
 
 
-def _placed(hit: Hit, value: float) -> list[tuple[str, int, int, Optional[str]]]:
-    """``(text, start, end, unit)`` of each quantity of the passage (normalized) printing ``value``."""
+def _quantities(hit: Hit) -> list[tuple[str, int, int, Optional[str], float]]:
+    """``(text, start, end, unit, value)`` of every quantity of the passage as shown (normalized)."""
     from ..text.normalize import normalize_query
     from ..text.numbers import find_quantities
 
     text = normalize_query(hit.text)
-    return [(text, q.start, q.end, q.unit) for q in find_quantities(text, bare=True)
-            if abs(abs(q.value) - abs(value)) <= 1e-9 * max(1.0, abs(value))]
+    return [(text, q.start, q.end, q.unit, q.value) for q in find_quantities(text, bare=True)]
+
+
+def _placed(shown: list, value: float) -> list[tuple[str, int, int, Optional[str]]]:
+    """``(text, start, end, unit)`` of each of the cited passages' quantities printing ``value``."""
+    return [(text, a, b, unit) for text, a, b, unit, v in shown
+            if abs(abs(v) - abs(value)) <= 1e-9 * max(1.0, abs(value))]
 
 
 def _clause_before(text: str, pos: int) -> str:
@@ -128,8 +133,9 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized + "|" + query.metric) \
             and all(_percent(q.unit) for q in said):
         problems.append("the question asks for an amount; the answer gives only a percentage")
+    shown = [p for n in cited for p in _quantities(hits[n - 1])] if said else []  # each passage read once
     for q in said:
-        places = [p for n in cited for p in _placed(hits[n - 1], q.value)]
+        places = _placed(shown, q.value)
         # a figure printed without a unit (a table whose header gives it) does not say its kind
         if places and all(unit and _percent(unit) != _percent(q.unit) for _, _, _, unit in places):
             problems.append(f"{q.raw} is printed with a unit of another kind in the cited passages")

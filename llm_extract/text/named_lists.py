@@ -38,6 +38,7 @@ COUNT = r"[一二两三四五六七八九十]{1,3}|\d{1,2}"
 CLASSIFIER = r"个|项|大|条|件|篇|方面|类|种|张"
 OPEN_QUOTES, CLOSE_QUOTES = "“\"‘「", "”\"’」"
 _SEP = re.compile(r"[、,，;；]")
+_ENUM_COMMA = re.compile(r"、")
 # 和/及/与 joining the last two items, not inside a word (和谐, 和美, 及时, 参与, 普及).
 _AND = re.compile(r"以及|(?<![参普涉])(?:和(?![谐美平睦])|及(?!时)|与)")
 _PARA_ORDINAL = re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})是")
@@ -75,6 +76,22 @@ class FoundItem:
 class _Doc:
     norm: NormalizedText
     sections: list[Section] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # each section's original start, for bisect
+
+    def __post_init__(self) -> None:
+        self.starts = [sec.start for sec in self.sections]
+
+    def section_at(self, pos: int, slack: int = 0) -> Optional[int]:
+        """Index of the first numbered section whose heading starts within ``slack`` of normalized ``pos``."""
+        if pos >= len(self.norm.simplified):
+            return None
+        orig = self.norm.to_original(pos, pos + 1).start
+        i = bisect.bisect_left(self.starts, orig - slack)
+        while i < len(self.sections) and self.starts[i] <= orig + slack:
+            if self.sections[i].level >= 1:
+                return i
+            i += 1
+        return None
 
 
 def _occurrences(doc: _Doc, named: NamedList) -> list[tuple[int, int]]:
@@ -112,10 +129,11 @@ def _among_names(s: str, start: int, end: int) -> bool:
     return bool(re.search(r"[”\"’」][、,，和及与]$", before) or re.match(r"[、,，和及与][“\"‘「]", after))
 
 
-def _split(s: str, a: int, b: int) -> list[FoundItem]:
+def _split(s: str, a: int, b: int, sep: re.Pattern = _SEP) -> list[FoundItem]:
+    """The items of ``s[a:b]`` between matches of ``sep``, trimmed (an empty or one-character part is none)."""
     out: list[FoundItem] = []
     pos = a
-    for m in list(_SEP.finditer(s, a, b)) + [None]:
+    for m in list(sep.finditer(s, a, b)) + [None]:
         end = m.start() if m else b
         item = _trim(s, pos, end)
         if item:
@@ -187,7 +205,7 @@ def _before(s: str, start: int, named: NamedList) -> Optional[list[FoundItem]]:
     a = b - len(pieces[-1])  # the list is the last comma-clause before the name
     if re.search(f"[{OPEN_QUOTES}{CLOSE_QUOTES}]", s[a:b]):
         return None  # another quoted name in the clause: its list, or a list of names
-    items = _fit(s, _split_on(s, a, b, "、"), n)
+    items = _fit(s, _split(s, a, b, _ENUM_COMMA), n)
     items = _without_lead(s, items) if items else items
     m = re.match(rf"(?:{COUNT})({CLASSIFIER})?(.)", named.term)
     if items and not tail and m and not m.group(1) and not all(m.group(2) in it.text for it in items):
@@ -212,17 +230,6 @@ def _without_lead(s: str, items: list[FoundItem]) -> list[FoundItem]:
         if of >= 0 and first.end - of - 1 >= shortest and not any("的" in it.text for it in others):
             a = of + 1
     return [_trim(s, a, first.end) or first] + others
-
-
-def _split_on(s: str, a: int, b: int, sep: str) -> list[FoundItem]:
-    out, pos = [], a
-    while pos <= b:
-        nxt = s.find(sep, pos, b)
-        end = b if nxt < 0 else nxt
-        if item := _trim(s, pos, end):
-            out.append(item)
-        pos = end + 1
-    return out
 
 
 def _lead(s: str, a: int, line_end: int) -> Optional[FoundItem]:
@@ -282,11 +289,10 @@ def _inline_ordinals(s: str, end: int, line_end: int, n: int) -> Optional[list[F
 
 def _heading_at(doc: _Doc, pos: int) -> Optional[int]:
     """Index of the outline section whose heading starts at normalized ``pos`` (numbered 1)."""
-    orig = doc.norm.to_original(pos, pos + 1).start
-    for i, sec in enumerate(doc.sections):
-        if sec.level >= 1 and abs(sec.start - orig) <= 1:
-            return i if re.match(r"^(?:第一|一、|[(（]一[)）]|1[、.．]|[(（]1[)）]|①)", sec.title) else None
-    return None
+    i = doc.section_at(pos, slack=1)
+    if i is None:
+        return None
+    return i if re.match(r"^(?:第一|一、|[(（]一[)）]|1[、.．]|[(（]1[)）]|①)", doc.sections[i].title) else None
 
 
 def _siblings(doc: _Doc, first: int, n: int) -> Optional[list[FoundItem]]:
@@ -345,18 +351,10 @@ def _paragraph_ordinals(doc: _Doc, start: int, n: int) -> Optional[list[FoundIte
                 out.append(item)
         elif not out:
             return None  # the numbering must begin right after the name
-        elif (h := _heading_at_any(doc, p0)) is not None and doc.sections[h].level <= 2:
+        elif (h := doc.section_at(p0)) is not None and doc.sections[h].level <= 2:
             break
         pos = end + 1
     return out if len(out) == n else None
-
-
-def _heading_at_any(doc: _Doc, pos: int) -> Optional[int]:
-    if pos >= len(doc.norm.simplified):
-        return None
-    orig = doc.norm.to_original(pos, pos + 1).start
-    i = bisect.bisect_left([sec.start for sec in doc.sections], orig)
-    return i if i < len(doc.sections) and doc.sections[i].start == orig and doc.sections[i].level >= 1 else None
 
 
 def _quoted_list(s: str, named: NamedList) -> Optional[list[FoundItem]]:
