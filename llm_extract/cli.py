@@ -385,7 +385,8 @@ def eval_cmd(
     as_json: bool = JsonOpt,
 ) -> None:
     """Score extraction and QA against the hand-labeled gold set (the frozen test split by default)."""
-    from .evaluation.evaluate import SPLITS, check_thresholds, compare, run_eval, write_html
+    from .evaluation.evaluate import SPLITS, run_eval
+    from .evaluation.reporting import check_thresholds, compare, write_html
 
     if only not in (None, "extraction", "qa", "documents"):
         raise typer.BadParameter("--only must be extraction, qa or documents")

@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 
 from llm_extract.core.config import Settings
-from llm_extract.evaluation.evaluate import check_thresholds, eval_extraction, eval_qa, load_gold_qa, load_split
+from llm_extract.evaluation.evaluate import eval_extraction, eval_qa, load_gold_qa, load_split
+from llm_extract.evaluation.reporting import check_thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval"

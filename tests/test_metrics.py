@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_extract.evaluation.evaluate import check_thresholds, compare, write_html
+from llm_extract.evaluation.reporting import check_thresholds, compare, write_html
 from llm_extract.evaluation.metrics import answer_correct, first_relevant_rank, score_extraction
 
 GOLD = [

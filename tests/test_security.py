@@ -264,7 +264,7 @@ def test_the_records_report_runs_nothing_a_document_or_model_wrote(tmp_path):
 
 @needs_chromium
 def test_the_eval_report_runs_nothing_a_document_or_model_wrote(tmp_path):
-    from llm_extract.evaluation.evaluate import write_html
+    from llm_extract.evaluation.reporting import write_html
 
     evil = {"metric": PAYLOAD, "evidence": PAYLOAD, "source": "<img src=x onerror=alert(1)>.txt", "value": 1.0}
     result = {
