@@ -104,6 +104,17 @@ DEV_DROPS = {
     "prov-xizang-2025-gzbg.docx": 1,
     "prov-hunan-2025-gzbg.docx": 1,
     "prov-zhejiang-2025-gzbg.docx": 1,
+    "prov-anhui-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-fujian-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-guizhou-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-hainan-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-jiangxi-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-liaoning-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-neimenggu-2025-gzbg.docx": 0,
+    "prov-qinghai-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-shanghai-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-shanxi-2025-gzbg.docx": 1,  # 来源：… line
+    "prov-xinjiang-2025-gzbg.docx": 1,  # 来源：… line
     "000_ae76d08569899c59.txt": 2,  # publication stamp, site disclaimer
     "001_a5468e0cb521a9da.txt": 0,
     "002_a1402d6e438c0524.txt": 0,

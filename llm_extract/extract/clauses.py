@@ -150,7 +150,7 @@ _COUNT_LEAD_RE = re.compile(r"\d+(?:\.\d+)?[多余]?[个家条]")
 _NAMED_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市县区州镇乡旗](?=[\u4e00-\u9fff])")
 # Places summed (18个特色专业镇, 12个开发区) are sub-areas, not the jurisdiction's aggregate.
 _PLACES_RE = re.compile(r"[镇乡村县市州]|园区|开发区")
-# 和 inside a standard industry name (批发和零售业, 软件和信息技术服务业收入) is no list of metrics.
+# 和 inside a standard industry name (批发和零售业, 软件和信息技术服务业营业收入) is no list of metrics.
 _INDUSTRY_AND_RE = re.compile(r"^[^和]{1,8}和[^和]{1,10}业[^和]{0,6}$")
 # The size of an industry or an economy is its output (数字经济规模, 现代服务业规模); of a money
 # measure, that measure (跨境电商出口规模 -> 跨境电商出口).
@@ -171,13 +171,13 @@ _GROWTH_HEADS = ("产业", "工业", "服务业", "产业链", "产业集群")
 # An industry that completes or realises its measure (白酒产业完成产值a亿元): the industry's measure.
 _INDUSTRY_VERB_RE = re.compile(
     r"^(?P<ind>[\u4e00-\u9fff]{2,8}?(?:产业链|产业|行业|制造业|服务业|工业))(?:累计)?(?:完成|实现)(?P<head>[\u4e00-\u9fff]{2,4})$")
-# What a programme or a cause brings about is named after its verb (设备更新带动设备工器具购置投资增长x%);
+# What a programme or a cause brings about is named after its verb (以旧换新带动家电零售额增长x%);
 # the last one counts.  带动消费 alone is the programme's outcome (see carried_metric).
 _CAUSE_RE = re.compile(r"(?:带动|拉动|推动|促进|助推)(?=[\u4e00-\u9fff]{3})")
 # Members listed before 等 or before a quoted collective name, and the aggregate they belong to
-# (集成电路、智能终端等数字经济核心产业; 锂电池、太阳能电池“新三样”出口总额).
+# (芯片、显示面板等电子信息产业; 光伏组件、储能电池“新两样”出口额).
 _MEMBERS_RE = re.compile(r"[^等、，]{1,10}等(?=[\d\u4e00-\u9fff]{4})|(?![对向与在从])[\u4e00-\u9fff]{1,8}(?=“[^”]{1,8}”)")
-# Time words and modal verbs between a metric and its verb (固定资产投资今年要增长10%).
+# Time words and modal verbs between a metric and its verb (社会消费品零售总额今年要增长6%).
 _MODAL_TAIL_RE = re.compile(r"(?:(?:今年|明年|全年|年内)(?:要|将|力争|预计|争取)?|(?<![主重需必只])要|(?<![即])将)$")
 # Consumption a programme brings about (以旧换新…，带动消费a亿元; 直接拉动消费): the programme's outcome,
 # named by carried_metric, never a metric of its own.
