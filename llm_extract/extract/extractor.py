@@ -272,8 +272,10 @@ class SectionExtractor:
 
     def _rules(self, doc, norm, section, s0, text, result: SectionResult) -> None:
         from .rules import rules_extract_indicators
+        from .task_items import plan_part_year
 
-        hint = sibling_year(section, doc, norm) or period_hint(text, section, doc)
+        planned = plan_part_year(section.path, doc) if section is not None else None
+        hint = planned or sibling_year(section, doc, norm) or period_hint(text, section, doc)
         for rec in rules_extract_indicators(text, period_hint=hint, plan_years=doc.plan_years,
                                             review_years=doc.review_years,
                                             target_period=plan_year_hint(section, doc)):

@@ -385,6 +385,15 @@ def _plan_depth(path: Sequence[str], doc) -> Optional[int]:
     return depth
 
 
+def plan_part_year(path: Sequence[str], doc) -> Optional[str]:
+    """The year a section of a plan part is for (its headings' last year, else the report's one plan
+    year); None outside a plan part.  Figures a plan part states undated are that year's targets, also
+    in a plan part no heading names (``二、牢记使命，奋勇争先``, :func:`_unnamed_plan_part`)."""
+    if not path or _plan_depth(path, doc) is None:
+        return None
+    return plan_period(path, doc.plan_years)
+
+
 def section_tasks(text: str, heading_end: int, path: Sequence[str], doc) -> list[Item]:
     """The tasks one section's text holds, read from where it stands in the outline of ``doc``."""
     depth = _plan_depth(path, doc)
