@@ -112,3 +112,16 @@ def test_qualifiers_of_listed_rates_of_a_level_after_growth_and_of_a_target_leve
 def test_a_figure_printed_before_the_entities_it_describes_is_a_threshold():
     text = "年营业收入超5亿元农业龙头企业达到20家。规上工业总产值30亿元比上年增长5%。"
     assert _brief(text) == [("规模以上工业总产值", 30.0, 5.0)]
+
+
+def test_short_names_of_incomes_trade_and_funds_map_to_their_canonical_metric():
+    text = ("城乡居民收入分别增长5.2%、6.8%。货物贸易增长9%。进出口贸易总额增长3.5%。引进到位资金超420亿元。"
+            "全疆社会消费品零售总额增长4%。")
+    assert _brief(text) == [("城镇居民人均可支配收入", None, 5.2), ("农村居民人均可支配收入", None, 6.8),
+                            ("进出口总额", None, 9.0), ("进出口总额", None, 3.5), ("招商引资", 420.0, None),
+                            ("社会消费品零售总额", None, 4.0)]
+
+
+def test_the_revenue_of_an_industry_whose_name_holds_he_is_a_metric_its_value_added_growth_is_not():
+    text = "规模以上互联网和相关服务业营收增长11%，科学研究和技术服务业营业收入增长7.5%。饮料和精制茶制造业增加值增长6%。"
+    assert _brief(text) == [("规模以上互联网和相关服务业营业收入", None, 11.0), ("科学研究和技术服务业营业收入", None, 7.5)]

@@ -140,3 +140,17 @@ REVIEW_NAMES_A_TARGET = """青川省2026年政府工作报告
 def test_a_look_back_is_no_plan_part_even_where_a_heading_names_targets():
     tasks = _report_tasks(REVIEW_NAMES_A_TARGET)
     assert "新认定高新技术企业800家以上" in tasks and not any("高标准农田" in t for t in tasks)
+
+
+def test_a_figure_a_plan_part_states_undated_is_a_target_for_the_plan_year():
+    # a report that names both years (review 2025, plan 2026): an undated figure of the plan part is 2026's target
+    raw = FUJIAN_LIKE.replace("新认定高新技术企业800家以上。", "新认定高新技术企业800家以上，全社会研发投入增长9%以上。").replace(
+        "过去一年，全省新建高标准农田50万亩。", "2025年，全省新建高标准农田50万亩，全社会研发投入增长7.5%。").replace(
+        "青川省2026年政府工作报告\n", "青川省2026年政府工作报告\n2026年1月10日在青川省人民代表大会上\n")
+    (doc, _chunks), = build_documents(raw, "qingchuan.txt", "sha", set(), Settings())
+    norm = normalize(raw, doc.start, doc.end)
+    extractor = SectionExtractor(backend="rules")
+    recs = [r for s in doc.sections for r in extractor.extract("indicator", doc, norm, s).records]
+    assert all(raw[r.start : r.end] == r.evidence for r in recs)
+    got = {(r.metric, r.period, r.kind) for r in recs if r.metric == "全社会研发投入"}
+    assert got == {("全社会研发投入", "2025", "actual"), ("全社会研发投入", "2026", "target")}

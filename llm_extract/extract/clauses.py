@@ -103,7 +103,7 @@ _LEAD_WORDS = sorted(
 _ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|累计|建成)")
 # A place named as the subject of the verb before the metric (云岭镇实现地区生产总值).
 _PLACE_SUBJECT_RE = re.compile(r"[\u4e00-\u9fff]{1,5}(?<![园发社景城])[省市县区镇乡州旗盟](?=(?:共|已|将)?(?:实现|完成|达到|累计|预计))")
-_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
+_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "全疆", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
 _CONNECTORS = sorted(
     [
         "预计完成", "预计实现", "预计达到", "累计完成", "累计实现", "已经达到", "已完成", "已达到", "已达",
@@ -291,8 +291,8 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
         pos = metric_start = lead.end()
     phrase = body[pos:]
     if not phrase or len(phrase) > 16 or re.search(r"[\dxX×*_的及]", phrase) or (
-            "和" in phrase and not (base_unit and _INDUSTRY_AND_RE.match(phrase))):
-        return None  # an industry's growth alone (…和…业增长x%) is a breakdown, its level an aggregate
+            "和" in phrase and not ((base_unit or phrase.endswith(("营收", "营业收入"))) and _INDUSTRY_AND_RE.match(phrase))):
+        return None  # an industry's growth alone (…和…业增长x%) is a breakdown; its level or its revenue's growth a metric
     raw_end = len(core)
     canonical = index.lookup(body[metric_start:])
     is_rate = phrase.endswith(_RATE_HEADS) or (canonical or "").endswith(_RATE_HEADS)
