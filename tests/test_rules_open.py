@@ -125,3 +125,7 @@ def test_short_names_of_incomes_trade_and_funds_map_to_their_canonical_metric():
 def test_the_revenue_of_an_industry_whose_name_holds_he_is_a_metric_its_value_added_growth_is_not():
     text = "规模以上互联网和相关服务业营收增长11%，科学研究和技术服务业营业收入增长7.5%。饮料和精制茶制造业增加值增长6%。"
     assert _brief(text) == [("规模以上互联网和相关服务业营业收入", None, 11.0), ("科学研究和技术服务业营业收入", None, 7.5)]
+
+
+def test_a_flat_change_alone_prints_no_figure_and_gives_no_record():
+    assert _brief("房地产开发投资同比持平，社会消费品零售总额增长3%。") == [("社会消费品零售总额", None, 3.0)]

@@ -263,8 +263,8 @@ class _RulesRun:
         folded = self.folded
         for c in changes:
             if any(a <= c.start < b for a, b in self.consumed) or (
-                    c.yoy_pct is None and c.times is None and not c.placeholder):
-                continue
+                    c.yoy_pct is None and c.times is None and not c.placeholder) or c.direction == 0:
+                continue  # 同比持平 alone prints no figure a record could show
             sent0, _ = enclosing(self.sentences, c.start)
             seg0 = segment_start(folded, c.start, sent0)
             metric = find_metric(folded[seg0 : c.start], rate=False, index=self.index, growth=True)
