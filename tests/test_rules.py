@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llm_extract.core.types import Document, NormalizedText, Section
-from llm_extract.extract.extractor import period_hint, plan_year_hint, sibling_year
+from llm_extract.extract.periods import period_hint, plan_year_hint, sibling_year
 from llm_extract.extract.rules import rules_extract_indicators
 
 

@@ -8,10 +8,9 @@ that evidence, or it is dropped and counted.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Sequence
 
 from pydantic import BaseModel
 
@@ -37,58 +36,6 @@ class SectionResult:
     completion_tokens: int = 0
     calls: int = 0
     seconds: float = 0.0
-
-
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来|来)")
-
-
-def period_hint(sentence: str, section: Section | None, doc: Document) -> Optional[str]:
-    """The year a figure is about when the sentence itself does not say: section heading, then document.
-
-    A heading year that opens a span (``2001年以来``) dates nothing; a document that reviews one
-    year (a communiqué, the review part of a report) dates its figures to that year.
-    """
-    for text in ([section.path_str] if section else []):
-        years = _YEAR.findall(text)
-        if years:
-            return years[-1]
-    if len(doc.years) == 1:
-        return str(doc.years[0])
-    if len(doc.review_years) == 1:
-        return str(doc.review_years[0])
-    return None
-
-
-# A year opening a section's body (``一、经济稳步增长。2003年，全镇…``): the year that part is about.
-_OPENING_YEAR = re.compile(r"[。；;：:\s]*(?:在|截至|截止)?((?:19|20)\d{2})年(?!以来|来|的|同期)\s*[，,]")
-
-
-def sibling_year(section: Section | None, doc: Document, norm: NormalizedText) -> Optional[str]:
-    """For a section whose headings name no year: the year the nearest earlier section under the same
-    heading opened its body with.  Numbered parts of one review (一、…。2003年，全镇…  二、…  三、…)
-    are about the year the first of them states."""
-    if section is None or not section.path or _YEAR.search(section.path_str):
-        return None
-    found = None
-    for s in doc.sections:
-        if s.start >= section.start:
-            break
-        if s.level != section.level or s.path[:-1] != section.path[:-1]:
-            continue
-        b0, b1 = norm.from_original(s.heading_end, s.end)
-        m = _OPENING_YEAR.match(norm.simplified, b0, b1)
-        if m:
-            found = m.group(1)
-    return found
-
-
-def plan_year_hint(section: Section | None, doc: Document) -> Optional[str]:
-    """The year a target figure is for when neither its sentence nor its headings date it: the one
-    year a report that reviews the past plans for (a plan part headed 二、奋勇争先 names no year)."""
-    if section is not None and _YEAR.search(section.path_str):
-        return None
-    plan = [y for y in doc.plan_years if y not in doc.review_years]
-    return str(plan[0]) if len(plan) == 1 and doc.review_years else None
 
 
 def _batches(spans: Sequence[tuple[int, int]], limit: int = BATCH_CHARS) -> list[tuple[int, int]]:
@@ -271,11 +218,10 @@ class SectionExtractor:
         return result
 
     def _rules(self, doc, norm, section, s0, text, result: SectionResult) -> None:
+        from .periods import plan_year_hint, section_year
         from .rules import rules_extract_indicators
-        from .task_items import plan_part_year
 
-        planned = plan_part_year(section.path, doc) if section is not None else None
-        hint = planned or sibling_year(section, doc, norm) or period_hint(text, section, doc)
+        hint = section_year(section, doc, norm, text)
         for rec in rules_extract_indicators(text, period_hint=hint, plan_years=doc.plan_years,
                                             review_years=doc.review_years,
                                             target_period=plan_year_hint(section, doc)):

@@ -1,0 +1,75 @@
+"""The year a section's figures are about when their sentences do not say (the rules' period hint).
+
+In order: the plan year of a section in a report's plan part (also a plan part no heading names:
+:func:`.task_items.plan_part_year`); the year the first of a review's numbered parts opens with
+(:func:`sibling_year`); the last year the section's headings name; the one year the document
+covers or reviews (:func:`period_hint`).  A target its sentence does not date is for the report's
+one plan year (:func:`plan_year_hint`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..core.types import Document, NormalizedText, Section
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来|来)")
+
+
+def period_hint(sentence: str, section: Section | None, doc: Document) -> Optional[str]:
+    """The year a figure is about when the sentence itself does not say: section heading, then document.
+
+    A heading year that opens a span (``2001年以来``) dates nothing; a document that reviews one
+    year (a communiqué, the review part of a report) dates its figures to that year.
+    """
+    for text in ([section.path_str] if section else []):
+        years = _YEAR.findall(text)
+        if years:
+            return years[-1]
+    if len(doc.years) == 1:
+        return str(doc.years[0])
+    if len(doc.review_years) == 1:
+        return str(doc.review_years[0])
+    return None
+
+
+# A year opening a section's body (``一、经济稳步增长。2003年，全镇…``): the year that part is about.
+_OPENING_YEAR = re.compile(r"[。；;：:\s]*(?:在|截至|截止)?((?:19|20)\d{2})年(?!以来|来|的|同期)\s*[，,]")
+
+
+def sibling_year(section: Section | None, doc: Document, norm: NormalizedText) -> Optional[str]:
+    """For a section whose headings name no year: the year the nearest earlier section under the same
+    heading opened its body with.  Numbered parts of one review (一、…。2003年，全镇…  二、…  三、…)
+    are about the year the first of them states."""
+    if section is None or not section.path or _YEAR.search(section.path_str):
+        return None
+    found = None
+    for s in doc.sections:
+        if s.start >= section.start:
+            break
+        if s.level != section.level or s.path[:-1] != section.path[:-1]:
+            continue
+        b0, b1 = norm.from_original(s.heading_end, s.end)
+        m = _OPENING_YEAR.match(norm.simplified, b0, b1)
+        if m:
+            found = m.group(1)
+    return found
+
+
+def plan_year_hint(section: Section | None, doc: Document) -> Optional[str]:
+    """The year a target figure is for when neither its sentence nor its headings date it: the one
+    year a report that reviews the past plans for (a plan part headed 二、奋勇争先 names no year)."""
+    if section is not None and _YEAR.search(section.path_str):
+        return None
+    plan = [y for y in doc.plan_years if y not in doc.review_years]
+    return str(plan[0]) if len(plan) == 1 and doc.review_years else None
+
+
+def section_year(section: Section | None, doc: Document, norm: NormalizedText, text: str) -> Optional[str]:
+    """The period hint for the figures of ``section`` (``text`` its normalized text): see the module docstring."""
+    from .task_items import plan_part_year
+
+    planned = plan_part_year(section.path, doc) if section is not None else None
+    return planned or sibling_year(section, doc, norm) or period_hint(text, section, doc)
