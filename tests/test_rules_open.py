@@ -129,3 +129,18 @@ def test_the_revenue_of_an_industry_whose_name_holds_he_is_a_metric_its_value_ad
 
 def test_a_flat_change_alone_prints_no_figure_and_gives_no_record():
     assert _brief("房地产开发投资同比持平，社会消费品零售总额增长3%。") == [("社会消费品零售总额", None, 3.0)]
+
+
+def test_a_firm_measure_after_the_sentence_naming_the_firms_is_theirs():
+    text = ("规模以上工业企业实现营业收入456.7亿元，增长6.2%；实现利润总额23.4亿元，下降3.1%。"
+            "规上工业企业完成主营业务收入98亿元。实现利税总额7.5亿元，比上年增长0.8%。"
+            "全县财政总收入12亿元；实现利润总额3亿元。")
+    assert _brief(text) == [("规模以上工业企业营业收入", 456.7, 6.2), ("规模以上工业企业利润总额", 23.4, -3.1),
+                            ("规模以上工业企业主营业务收入", 98.0, None), ("规模以上工业企业利税总额", 7.5, 0.8),
+                            ("财政收入", 12.0, None), ("利润总额", 3.0, None)]
+
+
+def test_growth_at_constant_prices_against_last_year_and_against_the_end_of_last_year():
+    text = ("全年地区生产总值286.45亿元，按不变价格计算，比上年增长5.2%。年末各项贷款余额289.4亿元，比上年末增长9.7%。"
+            "农林牧渔业总产值78.9亿元，扣除价格因素，实际增长4.0%。")
+    assert _brief(text) == [("地区生产总值", 286.45, 5.2), ("金融机构贷款余额", 289.4, 9.7), ("农业总产值", 78.9, 4.0)]

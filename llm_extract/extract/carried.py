@@ -10,7 +10,7 @@ import re
 from .clauses import INDUCED_RE, skip_lead, strip_connectors
 from .vocab import MetricIndex
 
-__all__ = ["carried_metric"]
+__all__ = ["carried_metric", "firm_subject"]
 
 # A clause that prints only a head (总产, 完成投资) names the metric of the clause before it:
 # ``粮食播种面积a万亩、总产b万吨`` (the vocabulary metric of the same subject) and
@@ -49,3 +49,31 @@ def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) ->
     if _TOURISM_HEAD_RE.match(head) and _VISITORS_RE.search(prev):
         return index.lookup("旅游" + head) or "旅游" + head
     return None
+
+
+# The measures of a class of firms (利润总额, 营业收入) printed after the clause or sentence that names
+# the class (规上工业企业营收a亿元；实现利润总额b亿元): the class's measure, not the place's.
+_FIRM_HEAD_RE = re.compile(r"^(?:利润总额|利税总额|利润|利税|营业收入|主营业务收入|营业利润|营收)$")
+_FIRMS_LEAD_RE = re.compile(
+    r"^(?:全年|全市|全县|全区|全州|全省|全镇|年末)?(?P<cls>(?:规模以上|规上|规模)工业企业|规模以上服务业企业|规上服务业企业)")
+_SENTENCE_END = "。；;\n"
+
+
+def firm_subject(folded: str, seg0: int, seg: str, head: str) -> str | None:
+    """``规模以上工业企业`` when ``seg`` (the clause from ``seg0`` to its figure) prints only the
+    firm measure ``head`` and the clause or sentence just before it opens with that class of firms;
+    None otherwise."""
+    core = strip_connectors(seg)
+    if not _FIRM_HEAD_RE.match(head) or core[skip_lead(core)[0] :].strip() != head:
+        return None
+    end = seg0
+    while end > 0 and folded[end - 1] in _SENTENCE_END + "，, ":
+        end -= 1  # the delimiter before this clause
+    start = end
+    while start > 0 and folded[start - 1] not in _SENTENCE_END:
+        start -= 1
+    m = _FIRMS_LEAD_RE.match(folded[start:end].lstrip())
+    if m is None or end - start > 120:
+        return None
+    cls = m.group("cls")
+    return cls if cls.startswith("规模以上") else "规模以上" + cls[2:]  # 规上/规模工业企业: the short forms

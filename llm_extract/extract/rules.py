@@ -15,7 +15,7 @@ from ..core.types import IndicatorRecord
 from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
-from .carried import carried_metric
+from .carried import carried_metric, firm_subject
 from .clauses import (
     NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
 )
@@ -313,6 +313,9 @@ class _RulesRun:
             period = self.target_period if kind == "target" and self.target_period else self.period_hint
         if kind == "actual" and period and int(period[:4]) in self.plan_years:
             kind = "target"  # a figure for the year the report plans
+        firms = firm_subject(folded, seg0, seg_prefix, metric.canonical)
+        if firms:  # …；实现利润总额b亿元 after 规上工业企业营收a亿元
+            metric = Metric(metric.start, metric.end, self.index.lookup(firms + metric.canonical) or firms + metric.canonical)
         placeholder = bool(q.placeholder) if q else bool(yoy and yoy.placeholder)
         qualifier = q.qualifier if q else (yoy.qualifier if yoy else None)
         if qualifier is None and q is not None and re.search("力争", seg_prefix):  # of a level, not a rate
