@@ -210,7 +210,7 @@ def test_corpus_003():
 
 @pytest.mark.parametrize("text,chain,name,level", [
     ("湖州省政府工作报告", ("湖州省",), "湖州省", "province"),
-    ("松花岭区2017年政府工作报告", ("松花岭区",), "松花岭区", "county"),  # three-character names stay whole
+    ("松花岭区2017年政府工作报告", ("松花岭区",), "松花岭区", "district"),  # three-character names stay whole
     ("白云鄂伦春族自治旗2019年", ("白云鄂伦春族自治旗",), "白云鄂伦春族自治旗", "county"),
     ("云雾苗族侗族自治州2016年", ("云雾苗族侗族自治州",), "云雾苗族侗族自治州", "city"),
     ("江北省松岭市青川县云岭镇2012年工作总结", ("江北省", "松岭市", "青川县", "云岭镇"), "云岭镇", "town"),
@@ -393,9 +393,9 @@ GWR_BODY = (f"各位代表：\n现在，我代表县人民政府向大会报告�
     ("六盘岭市政府工作报告", ("六盘岭市",), "六盘岭市", "city"),
     ("三河湾镇2025年政府工作报告", ("三河湾镇",), "三河湾镇", "town"),  # not 河湾镇
     ("二连图特市政府工作报告", ("二连图特市",), "二连图特市", "city"),
-    ("和丰区政府工作报告", ("和丰区",), "和丰区", "county"),  # 和 inside a name
-    ("九溪市和丰区2025年", ("九溪市", "和丰区"), "和丰区", "county"),
-    ("云溪南和区2025年", ("云溪南和区",), "云溪南和区", "county"),
+    ("和丰区政府工作报告", ("和丰区",), "和丰区", "district"),  # 和 inside a name
+    ("九溪市和丰区2025年", ("九溪市", "和丰区"), "和丰区", "district"),
+    ("云溪南和区2025年", ("云溪南和区",), "云溪南和区", "district"),
     ("全川县政府工作报告", ("全川县",), "全川县", "county"),  # 全/本/那/个/将/日 opening a name
     ("本岭市政府工作报告", ("本岭市",), "本岭市", "city"),
     ("那坪县2025年", ("那坪县",), "那坪县", "county"),
@@ -432,7 +432,7 @@ def test_reposting_decoration_and_disclosure_label_are_not_part_of_the_title(lin
 
 def test_congress_document_header_gives_the_place():
     m = meta(f"海拉河区第十八届人民代表大会第五次会议文件\n政府工作报告\n区长  王某某\n{GWR_BODY}")
-    assert (m["place"], m["level"], m["provenance"]["place"]) == ("海拉河区", "county", "byline")
+    assert (m["place"], m["level"], m["provenance"]["place"]) == ("海拉河区", "district", "byline")
     assert m["title"] == "2025年海拉河区政府工作报告"
 
 

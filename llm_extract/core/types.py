@@ -116,8 +116,9 @@ class Section:
 REPORT_TYPES = ("government_work_report", "work_summary", "work_plan", "statistical_communique", "other")
 # Values older indexes stored, read as their current name.
 LEGACY_REPORT_TYPES = {"review": "work_summary", "review_and_plan": "work_summary", "plan": "work_plan"}
-# Administrative level of the reporting government (prefecture-level 州/盟/地区 are city, districts 区 county).
-LEVELS = ("province", "city", "county", "town")
+# Administrative level of the reporting government (prefecture-level 州/盟/地区 are city; a 区 is a district,
+# of county rank).
+LEVELS = ("province", "city", "county", "district", "town")
 
 
 def canonical_report_type(value: str) -> str:

@@ -277,8 +277,23 @@ def score_extraction(preds: Iterable[dict], gold: list[dict], *, kinds: Optional
         score.by_type[kind] = {
             "gold": len(g_k), "predicted": len(p_k), "relaxed": relaxed.to_dict(), "strict": strict.to_dict(),
             "field_accuracy": {f: round(v / matched, 4) if matched else 0.0 for f, v in field_hits.items()},
+            "recall_by_marking": _recall_by_marking(g_k, used_g),
         }
     return score
+
+
+# A labeler's note that calls a record a judgment call (SOURCES.md: "labelled as borderline (notes)").
+_BORDERLINE_RE = re.compile(r"borderline|marginal", re.I)
+
+
+def _recall_by_marking(gold: list[dict], found: set[int]) -> dict:
+    """Relaxed recall over the gold records the labelers marked borderline in their note and over the rest:
+    a reported breakdown (no floor), to tell misses of judgment calls from misses of plain statements."""
+    marked = {j for j, g in enumerate(gold) if _BORDERLINE_RE.search(g.get("note") or "")}
+    out = {}
+    for name, idx in (("borderline", marked), ("unmarked", set(range(len(gold))) - marked)):
+        out[name] = {"gold": len(idx), "recall": round(len(idx & found) / len(idx), 4) if idx else None}
+    return out
 
 
 def grounding_report(preds: Iterable[dict], read_original) -> dict:

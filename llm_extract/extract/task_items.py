@@ -303,7 +303,7 @@ def _is_task(clause: str, q: Optional[Quantity], acts: bool, index: MetricIndex)
 # --- every action of a short plan --------------------------------------------------------------
 # A town's or county's plan states a few dozen actions and each of them is an item of the plan; a
 # province's states hundreds, and there only headlines and targets are items (see :func:`task_items`).
-_LOCAL_LEVELS = ("county", "town")
+_LOCAL_LEVELS = ("county", "district", "town")
 _SHORT_PLAN = 4000  # characters of plan part below which a report of unknown level reads as a local one
 # Adverbs, modals and degree words before the verb of an action (``要进一步完善…``).
 _ACTION_ADV_RE = re.compile(

@@ -33,7 +33,7 @@ _RANKING_FILLER = re.compile(
 # The kind of place a ranking compares (哪个省 / 哪个市 …) → the document level it ranks.
 _LEVEL_WORD = re.compile(r"(?:哪个|哪一个|哪些|各)(省份|省|自治区|城市|市|州|盟|县|区|旗|镇|乡|街道)")
 _LEVELS = {"省份": "province", "省": "province", "自治区": "province", "城市": "city", "市": "city", "州": "city",
-           "盟": "city", "县": "county", "区": "county", "旗": "county", "镇": "town", "乡": "town", "街道": "town"}
+           "盟": "city", "县": "county", "区": "district", "旗": "county", "镇": "town", "乡": "town", "街道": "town"}
 _EXTREME = re.compile(r"最(?:高|低|多|少|大|小|快|慢)")
 _LOW = re.compile(r"最(?:低|少|小|慢)")
 _KINDS = {"actual": ("actual", "estimate"), "target": ("target",), "estimate": ("estimate", "actual")}

@@ -29,7 +29,7 @@ from the most trusted source that states it, and ``provenance`` records which:
 Fields:
 
 * ``place`` — full name of the lowest administrative unit named
-  (:mod:`.places`); ``level`` — province | city | county | town (a 市 whose
+  (:mod:`.places`); ``level`` — province | city | county | district | town (a 市 whose
   report speaks of its 乡镇 but of no 县 under it is a county-level city;
   the 县（市、区） of the province it ranks itself in are not its own).
 * ``report_type`` — government_work_report | work_summary | work_plan |

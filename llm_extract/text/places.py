@@ -7,7 +7,8 @@ whole.  The level of a unit comes from its suffix:
 
 * ``province`` — 省, 自治区, 特别行政区, and the four municipalities (北京市 …);
 * ``city`` — 市, 州/自治州, 盟, 地区 (prefecture level);
-* ``county`` — 县/自治县, 旗/自治旗, 区 (districts count as county level);
+* ``county`` — 县/自治县, 旗/自治旗;
+* ``district`` — 区 (a city's district, same rank as a county);
 * ``town`` — 镇, 乡, 街道, 苏木.
 
 A 市 may also be a county-level city; :func:`leading_place` reports ``city``
@@ -30,7 +31,7 @@ _SUFFIXES = ("特别行政区", "街道办事处", "自治区", "自治州", "�
 _SUFFIX_LEVEL = {
     "特别行政区": "province", "自治区": "province", "省": "province",
     "市": "city", "州": "city", "自治州": "city", "盟": "city", "地区": "city",
-    "县": "county", "自治县": "county", "区": "county", "旗": "county", "自治旗": "county",
+    "县": "county", "自治县": "county", "区": "district", "旗": "county", "自治旗": "county",
     "镇": "town", "乡": "town", "街道": "town", "街道办事处": "town", "苏木": "town",
 }
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
