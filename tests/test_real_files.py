@@ -117,6 +117,9 @@ DEV_DROPS = {
     "prov-xinjiang-2025-gzbg.docx": 1,  # 来源：… line
     "district-hailaer-2016-gzbg.txt": 0,
     "district-hailaer-2019-gzbg.txt": 0,
+    "city-xian-2025-tjgb.pdf": 15,  # page numbers — N —
+    "city-loudi-2025-tjgb.html": 14,  # the statistics bureau site's menus, breadcrumb, share buttons and footer
+    "city-hotan-2025-tjgb.docx": 0,
     "000_ae76d08569899c59.txt": 2,  # publication stamp, site disclaimer
     "001_a5468e0cb521a9da.txt": 0,
     "002_a1402d6e438c0524.txt": 0,
