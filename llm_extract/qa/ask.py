@@ -121,7 +121,7 @@ def ask(
                 ra, understood = found
                 return _composed(query, ra, "record", explain + understood)
         if settings.ask.records and docs:
-            from .blank_figures import blank_figure_in_scope  # a figure the report leaves blank (x.xxx亿元, 达亿元)
+            from .blank_figures import blank_figure_in_scope  # a figure the report leaves blank (xx万亩, 达万元)
 
             blank = blank_figure_in_scope(query, docs, scope.doc_ids, settings, texts)
             if blank is not None:
@@ -167,7 +167,7 @@ def _years_given(query: Query, scope_records: "_ScopeRecords") -> str:
         return ""
     stored = scope_records.indicators()
     understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
-    if not understood.metric or understood.shape not in ("quantity", "rate", "compound"):
+    if not understood.metric or understood.shape not in ("quantity", "rate"):
         return ""
     years = sorted({r.period for r in stored if r.metric == understood.metric and r.period and r.period.isdigit()
                     and not r.placeholder})
