@@ -38,3 +38,30 @@ def hits_from_texts(*texts: str):
                        chunk_id=f"d:{i}", search_text=t))
         pos += len(t)
     return out
+
+
+class NoModel:
+    """A model client that fails the test when called: for routes that must answer without the model."""
+
+    def complete(self, *a, **k):
+        raise AssertionError("this route needs no model")
+
+    def structured(self, *a, **k):
+        raise AssertionError("this route needs no model")
+
+    def close(self):
+        pass
+
+
+def indexed_reports(tmp_path, reports: dict[str, str]):
+    """Settings of an index ingested from invented reports (file name → text), embedded by :class:`BigramEmbedder`."""
+    from llm_extract.core.config import Settings
+    from llm_extract.index.ingest import ingest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in reports.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(index=tmp_path / "index")
+    ingest([corpus], settings, embedder=BigramEmbedder())
+    return settings

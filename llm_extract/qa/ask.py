@@ -120,6 +120,12 @@ def ask(
             if found is not None:
                 ra, understood = found
                 return _composed(query, ra, "record", explain + understood)
+        if settings.ask.records and docs:
+            from .blank_figures import blank_figure_in_scope  # a figure the report leaves blank (xx万亩, 达万元)
+
+            blank = blank_figure_in_scope(query, docs, scope.doc_ids, settings, texts)
+            if blank is not None:
+                return _composed(query, blank, "record", explain)
         named = _named_list(query, docs, scope, settings) if settings.ask.records and doc_ids is None else None
         if named is not None:
             return _composed(query, named, "section", explain)
@@ -261,7 +267,7 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
     if not stored or len(docs) < 2 or all(d.get("place") for d in docs):
         return None
     understood, line = _understood(query, stored)
-    if not understood.metric or understood.shape not in ("quantity", "rate"):
+    if not understood.metric or understood.shape not in ("quantity", "rate", "compound"):
         return None  # settled before any document's text is read
     picked = described_document(understood, docs, texts or document_texts(settings))
     if picked is None:

@@ -9,7 +9,6 @@ returns two of six items or none.  Anything less certain goes to the model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Optional
 
 from ..core.types import NormalizedText, Query
@@ -62,7 +61,7 @@ def named_list(query: Query) -> Optional[NamedList]:
 def answer_named_list(query: Query, docs: list[dict], normalized_of: Callable[[dict], NormalizedText]):
     """The composed answer (a :class:`~.record_text.RecordAnswer`) when exactly one document of the
     scope lists the named items, else ``None``."""
-    from .record_text import Cites, RecordAnswer
+    from .record_text import Cites, CitedSpan, RecordAnswer
 
     named = named_list(query)
     if named is None:
@@ -84,7 +83,7 @@ def answer_named_list(query: Query, docs: list[dict], normalized_of: Callable[[d
     for n, it in enumerate(items, 1):
         span = norm.to_original(it.start, it.end)
         quote = norm.original[span.start:span.end]
-        mark = cites.add(_Cited(d["doc_id"], d["source"], span.start, span.end, quote, _section_of(sections, span.start)))
+        mark = cites.add(CitedSpan(d["doc_id"], d["source"], span.start, span.end, quote, _section_of(sections, span.start)))
         # shown as cleaned (pinyin glosses such as 發(fā)展 dropped), in the report's own script
         shown = _ORDINAL_LEAD.sub("", _LINE_BREAK.sub("", norm.text[it.start:it.end]).strip())
         lines.append(f"{n}. {shown}{mark}")
@@ -100,14 +99,3 @@ def _section_of(sections, start: int) -> str:
     holding = [sec for sec in sections if sec.level >= 1 and sec.start <= start < sec.end]
     return max(holding, key=lambda sec: sec.level).path_str if holding else ""
 
-
-@dataclass
-class _Cited:
-    """A listed item as :class:`~.record_text.Cites` cites it."""
-
-    doc_id: str
-    source: str
-    start: int
-    end: int
-    evidence: str
-    section: str = ""

@@ -22,7 +22,8 @@ The route only answers when it is sure; anything else falls through to the model
   side, each cited; records of one document that disagree are left to the model.
 
 A metric over several years (``trend``) or across places (``ranking``) is answered from the same
-records by :mod:`.record_series`, each figure with its own citation.
+records by :mod:`.record_series`, each figure with its own citation; a question asking two figures at
+once (…是多少？新一年的目标是多少？) part by part by :mod:`.compound`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Optional
 
 from ..core.types import Query
 from ..extract.record_store import StoredIndicator
+from .compound import answer_compound
 from .record_series import answer_ranking, answer_series, settled_figures
 from .record_text import (
     Cites, RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of, shown_name,
@@ -96,6 +98,9 @@ def answer_from_records(query: Query, records: list[StoredIndicator], docs: dict
     if query.shape in ("trend", "ranking"):
         pick = answer_series if query.shape == "trend" else answer_ranking
         return pick(query, records, docs, places=places)
+    if query.shape == "compound":
+        return answer_compound(query, records, docs, places=places, own_clause=own_clause,
+                               answer_part=answer_from_records)
     year = _asked_year(query, records)
     if query.shape not in ("quantity", "rate") or not query.metric:
         return None

@@ -45,6 +45,18 @@ def cited(r, n: int = 1) -> tuple[list[Citation], list[Hit]]:
     return [cite], [hit]
 
 
+@dataclass
+class CitedSpan:
+    """A span of a report's text cited as it is (a listed item, a clause): the fields :class:`Cites` reads."""
+
+    doc_id: str
+    source: str
+    start: int
+    end: int
+    evidence: str
+    section: str = ""
+
+
 class Cites:
     """Citations numbered in the order the answer uses them; ``add`` returns the ``[n]`` to print."""
 
@@ -110,4 +122,4 @@ def qualifier_of(r: StoredIndicator) -> str:
     return q if q in _QUALIFIERS else ""
 
 
-__all__ = ["RecordAnswer", "Cites", "cited", "shown_name", "fmt", "prefix_is_filler", "figure_of", "qualifier_of"]
+__all__ = ["RecordAnswer", "Cites", "CitedSpan", "cited", "shown_name", "fmt", "prefix_is_filler", "figure_of", "qualifier_of"]

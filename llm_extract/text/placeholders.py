@@ -2,7 +2,8 @@
 
 Report templates and redacted copies write ``xxxxx万元``, ``20xx年``, ``××镇``,
 ``___镇`` or ``***镇`` where the real figure or place belongs; extraction must
-not quote those as values.  Kept apart from :mod:`llm_extract.text.normalize`
+not quote those as values.  Other copies drop the figure and print nothing in its
+place (``税收达万元,增长%``, ``覆盖率达,``): :func:`find_number_gaps` finds those.  Kept apart from :mod:`llm_extract.text.normalize`
 because detection is a pure string scan over the normalized text, with no
 part in building the offset map; normalize only stores its result on
 ``NormalizedText.placeholders``.
@@ -14,7 +15,7 @@ import re
 
 from ..core.cjk import is_cjk
 
-__all__ = ["find_placeholders"]
+__all__ = ["find_placeholders", "find_number_gaps"]
 
 _PH_X = re.compile(r"(?<![A-Za-z0-9.+])(?:[A-WYZ](?=[xX]{2,}))?\d*[xX]+(?:\.[xX]+)?%?(?![A-Za-z0-9])")
 _PH_TIMES = re.compile(r"×+")
@@ -72,3 +73,29 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
+
+
+# A verb that states a figure, then a unit with no number between (达万元, 增长%, 达到万吨, 超过多万元).
+# The unit must end its clause: 投资亿元以上项目 and 万元GDP能耗 are ordinary words, not gaps; 总计/合计
+# head table columns (总计%), so they are no verbs here.
+_GAP_VERB = r"(?:达到|达|为|增长|增加|下降|减少|提高到|提高|降低|完成|实现|共|累计|突破|超过|投入|引进|新增|发放|占|约|控制在)"
+_GAP_UNIT = (r"(?:多|余)?(?:亿元|万元|千元|元|亿美元|万美元|美元|%|个百分点|万吨|吨|万亩|亩|万人|人次|平方米|公里|"
+             r"万千瓦|千瓦|人|户|家|个|项)")
+_CLAUSE_END = r"(?=[,，。；;、:：)）]|$)"
+_GAP_FIGURE = re.compile(_GAP_VERB + _GAP_UNIT + _CLAUSE_END)
+# A rate whose value was dropped: 覆盖率达, / 比重为。
+_GAP_RATE = re.compile(r"(?:率|比重|比例|占比)(?:达到|达|为|提高到|提高至)(?=[,，。；;])")
+
+
+def find_number_gaps(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, unit)`` of each spot where a figure was deleted and nothing printed in its place.
+
+    ``实现税收达万元,增长%`` gives ``达万元`` (unit ``万元``) and ``增长%`` (``%``); ``覆盖率达,`` gives
+    ``率达`` (``%``).  Only at a clause's end: ``投资亿元以上项目`` is no gap.
+    """
+    spots = []
+    for m in _GAP_FIGURE.finditer(text):
+        unit = re.sub(r"^" + _GAP_VERB + r"(?:多|余)?", "", m.group())
+        spots.append((m.start(), m.end(), unit))
+    spots += [(m.start(), m.end(), "%") for m in _GAP_RATE.finditer(text)]
+    return sorted(spots)
