@@ -38,3 +38,32 @@ def hits_from_texts(*texts: str):
                        chunk_id=f"d:{i}", search_text=t))
         pos += len(t)
     return out
+
+
+def index_reports(tmp_path, reports: dict[str, str]):
+    """Settings of an index of invented reports (file name → text) under ``tmp_path``, embedded by bigrams."""
+    from llm_extract.core.config import Settings
+    from llm_extract.index.ingest import ingest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in reports.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(index=tmp_path / "index")
+    ingest([corpus], settings, embedder=BigramEmbedder())
+    return settings
+
+
+def ask_by_code(settings, question: str):
+    """``ask`` with a model and a retriever that fail the test if a structured route does not answer."""
+    from llm_extract.qa.ask import ask
+
+    class NoModel:
+        def complete(self, *a, **k):
+            raise AssertionError("a structured route needs no model")
+
+    class NoRetriever:
+        def search(self, *a, **k):
+            return []
+
+    return ask(question, settings=settings, llm=NoModel(), retriever=NoRetriever())
