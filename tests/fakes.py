@@ -65,3 +65,14 @@ def indexed_reports(tmp_path, reports: dict[str, str]):
     settings = Settings(index=tmp_path / "index")
     ingest([corpus], settings, embedder=BigramEmbedder())
     return settings
+
+
+def ask_by_code(settings, question: str):
+    """``ask`` with a model and a retriever that fail the test if a structured route does not answer."""
+    from llm_extract.qa.ask import ask
+
+    class NoRetriever:
+        def search(self, *a, **k):
+            return []
+
+    return ask(question, settings=settings, llm=NoModel(), retriever=NoRetriever())

@@ -133,6 +133,9 @@ def ask(
             listed = _from_sections(query, docs, stored)
             if listed is not None:
                 return _composed(query, listed, "section", explain)
+            parts = _parts_or_projects(query, docs, scope, stored, settings)
+            if parts is not None:
+                return _composed(query, parts[0], parts[1], explain)
         unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
         years_of = {d["doc_id"]: doc_years(d) for d in docs}
         model_ids, described = scope.doc_ids, ""
@@ -186,6 +189,24 @@ def _from_sections(query: Query, docs: list[dict], stored: "_ScopeRecords"):
     if not kind:
         return None
     return answer_from_sections(understood, stored.items(kind), {d["doc_id"]: d for d in docs})
+
+
+def _parts_or_projects(query: Query, docs: list[dict], scope, stored: "_ScopeRecords", settings: Settings):
+    """The parts of a total (:mod:`.components`, ``route="record"``) or the projects of a kind and status
+    (:mod:`.project_lists`, ``route="section"``) the question asks for, with the route, or ``None``."""
+    from .components import answer_parts, parts_question
+    from .document_text import normalized_documents
+    from .project_lists import answer_projects, project_question
+
+    in_scope = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
+    if parts_question(query, scope.names) is not None:
+        found = answer_parts(query, scope.names, stored.indicators(), in_scope, normalized_documents(settings))
+        return (found, "record") if found is not None else None
+    if project_question(query, scope.names) is not None:
+        found = answer_projects(query, scope.names, stored.items("project"), {d["doc_id"]: d for d in docs},
+                                normalized_documents(settings))
+        return (found, "section") if found is not None else None
+    return None
 
 
 class _ScopeRecords:

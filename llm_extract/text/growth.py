@@ -37,7 +37,7 @@ class Change:
 
 
 _BASIS = (
-    # at constant prices, possibly followed by the year compared with (按不变价格计算，比上年增长x%)
+    # at constant prices, possibly followed by the year compared with (按可比价格计算, 比上年 …)
     r"(?:按(?:不变|可比)价格?计算|按可比口径计算|按同口径计算|扣除价格因素)(?:\s*[,，]\s*(?:比上年|比去年|较上年|与上年相比))?|"
     r"同比|环比|比年初|较年初|比上年末|较上年末|比去年末|比上年同期|比去年同期|比上一年|比上年|比去年|较上年同期|"
     r"较去年同期|较上年|较去年|与上年同期相比|与去年同期相比|与上年相比|与去年相比|与上年|与去年|"

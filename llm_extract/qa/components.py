@@ -1,0 +1,249 @@
+"""The parts of a total and which of them grew: ``青川县2023年固定资产投资中各类投资的增减情况如何？``,
+``云岭州规模以上工业五大行业中，哪些行业的增加值比上年增长？``.
+
+A communiqué breaks a total down right after it: ``青川县固定资产投资增长7.3%。其中，甲投资增长3.1%；
+乙投资下降2.2%；其他投资增长1.4%。`` or, for a counted group, ``五大行业中，甲业、乙业分别增长5%、3%，丙业下降1%…``.
+The question names the total (or the group) before 中 and asks for every part's change (各类…增减情况)
+or for the parts that grew or fell (哪些…增长/下降).  Answered, each part cited, only when the parts
+are bounded without doubt:
+
+* a stored indicator record of the total (that year) is followed, after ``其中``, by stored records
+  of its parts only, separated by punctuation alone, up to the sentence's end with no figure left
+  unread; every part names what the question counts (各类投资: each part is an 投资) and has a rate;
+* or the question's group carries a count (七大, 五个) and the report prints the group followed by
+  中 once, then exactly that many parts, each with its rate (a ``分别`` list or one clause a part).
+
+A count that does not match (``31个行业中18个增长，其中…`` names only some), a part without a rate,
+a second reading of the group, or any doubt: ``None`` (the model answers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from ..core.types import NormalizedText, Query
+
+__all__ = ["PartsAsk", "parts_question", "answer_parts"]
+
+_TAIL = r"(?:的|了|情况|如何|怎样|怎么样|是多少|分别是多少|各是多少|有哪些|分别|[?？,，。])*$"
+_ALL = re.compile(r"^(?P<x>.+?)(?:当中|中|里)[,，]?(?:各类|各项|各种|各个|各)(?P<y>[\u4e00-\u9fff]{1,8}?)的?"
+                  r"(?:增减|增长和下降|增长或下降|变化|变动|涨跌)(?:情况|幅度|速度)?" + _TAIL)
+_SOME = re.compile(r"^(?P<x>.+?)(?:当中|中|里)[,，]?哪些(?P<y>[\u4e00-\u9fff]{1,8}?)(?:的[\u4e00-\u9fff]{1,8}?)?"
+                   r"(?:比上年|同比|较上年|比去年)?(?P<dir>实现正增长|正增长|负增长|增长|增加|下降|减少)" + _TAIL)
+_COUNT = re.compile(r"(?P<n>[一二两三四五六七八九十]{1,3}|\d{1,2})(?:大|个|类|项|种)")
+_FILLER = re.compile(r"(?:19|20)\d{2}年?|全年|年末|年底|全(?:省|市|州|县|区|镇)|^的|的$")
+_BASIS = re.compile(r"(?:比上年|比去年|同比|较上年|比上年同期)$")
+
+
+@dataclass(frozen=True)
+class PartsAsk:
+    """The total (or group) a question breaks down, what it counts, and which parts it wants."""
+
+    total: str  # as the question writes it, place and year left out
+    counted: str  # what each part is (投资, 行业); "" when the question does not say
+    count: Optional[int]  # the number of parts the group's name says (七大行业 → 7)
+    direction: int  # 0 every part, +1 those that grew, -1 those that fell
+
+
+def parts_question(query: Query, places: list[str]) -> Optional[PartsAsk]:
+    """The breakdown ``query`` asks for, or ``None``."""
+    from ..text.outline import cn_to_int
+
+    if len(set(query.years)) > 1:
+        return None
+    q = query.normalized
+    m = _ALL.match(q) or _SOME.match(q)
+    if not m:
+        return None
+    total = m.group("x")
+    for name in sorted({p for p in places if p}, key=len, reverse=True):
+        total = total.replace(name, "")
+    total = _FILLER.sub("", _FILLER.sub("", total)).strip(",，")
+    if len(total) < 2:
+        return None
+    direction = 0
+    if m.re is _SOME:
+        direction = -1 if m.group("dir") in ("负增长", "下降", "减少") else 1
+    c = _COUNT.search(total)
+    count = cn_to_int(c.group("n")) if c else None
+    return PartsAsk(total, m.group("y"), count, direction)
+
+
+@dataclass
+class _Part:
+    name: str
+    pct: float  # signed
+    shown: str  # the rate's digits as printed (11.0, not 11)
+    doc_id: str
+    source: str
+    start: int  # original offsets of the clause that states it
+    end: int
+    evidence: str
+    section: str = ""
+
+
+def answer_parts(query: Query, places: list[str], records: list, docs: list[dict],
+                 normalized_of: Callable[[dict], NormalizedText]):
+    """The cited breakdown (a :class:`~.record_text.RecordAnswer`), or ``None`` (see the module docstring)."""
+    ask = parts_question(query, places)
+    if ask is None:
+        return None
+    year = str(query.years[0]) if query.years else None
+    found = []
+    for d in docs:
+        mine = [r for r in records if r.doc_id == d["doc_id"]]
+        if not d.get("source"):
+            continue
+        norm = normalized_of(d)
+        parts = _from_records(ask, year, mine, norm.original) if mine else None
+        if parts is None and ask.count:
+            parts = _from_text(ask, d, norm)
+        if parts is not None:
+            found.append((d, parts))
+    if len(found) != 1:
+        return None
+    return _compose(ask, query, *found[0])
+
+
+# --- a stored total followed by its parts -------------------------------------------------------
+_OPENS = re.compile(r"[。.,;]?其中[,:]?")
+_BETWEEN = re.compile(r"[,;、]")
+
+
+def _from_records(ask: PartsAsk, year: Optional[str], records: list, original: str):
+    """The total's stored record (``None`` when it states no rate) and its parts' records, or ``None``."""
+    from ..text.normalize import normalize_query
+
+    totals = [i for i, r in enumerate(records) if _names_total(ask.total, r) and (year is None or r.period == year)]
+    if len(totals) != 1:
+        return None
+    i = totals[0]
+    total, parts = records[i], []
+    if i + 1 >= len(records) or not _OPENS.fullmatch(normalize_query(original[total.end:records[i + 1].start])):
+        return None
+    j = i + 1
+    while True:
+        parts.append(records[j])
+        if j + 1 >= len(records) or not _BETWEEN.fullmatch(normalize_query(original[records[j].end:records[j + 1].start])):
+            break
+        j += 1
+    stop = original.find("。", parts[-1].end)
+    rest = normalize_query(original[parts[-1].end: stop if stop >= 0 else len(original)])
+    if re.search(r"\d", rest) or len(parts) < 2 or (ask.count and len(parts) != ask.count):
+        return None  # a part the rules did not read, or not the parts the group counts
+    if any(r.yoy_pct is None or r.placeholder or (ask.counted and ask.counted not in normalize_query(r.metric_raw or ""))
+           for r in parts):
+        return None
+    return (_part(total) if total.yoy_pct is not None and not total.placeholder else None), [_part(r) for r in parts]
+
+
+def _names_total(total: str, r) -> bool:
+    """Whether record ``r`` is of the total the question names (as printed, or the same canonical metric)."""
+    from ..extract.vocab import default_index
+    from ..text.normalize import normalize_query
+
+    raw = _FILLER.sub("", normalize_query(r.metric_raw or ""))
+    raw = re.sub(r"\[\d+\]$", "", raw)  # a footnote mark
+    return bool(raw) and (raw == total or r.metric in (total, default_index().lookup(total)))
+
+
+def _part(r) -> _Part:
+    from .record_text import fmt, shown_name
+
+    name = re.sub(r"\s", "", shown_name(r))
+    printed = [n for n in re.findall(r"\d+(?:\.\d+)?", r.evidence) if float(n) == abs(r.yoy_pct)]
+    return _Part(name, r.yoy_pct, printed[-1] if printed else fmt(abs(r.yoy_pct)), r.doc_id, r.source, r.start,
+                 r.end, r.evidence, r.section)
+
+
+# --- a counted group printed with its parts ------------------------------------------------------
+_FIG = re.compile(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
+_NEG = ("下降", "减少", "降低", "回落")
+
+
+def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
+    """``(None, parts)``: the parts the report prints after ``<group>中`` (exactly ``ask.count``), or ``None``."""
+    text = norm.simplified
+    pattern = r"\s*".join(re.escape(ch) for ch in ask.total) + r"\s*中\s*[，,：:]"
+    hits = list(re.finditer(pattern, text))
+    if len(hits) != 1:
+        return None
+    pos = hits[0].end()
+    stop = text.find("。", pos)
+    stop = stop if stop >= 0 else len(text)
+    parts: list[_Part] = []
+    for m in re.finditer(r"[^，,；;]+", text[pos:stop]):
+        if len(parts) >= ask.count:
+            break
+        read = _clause_parts(m.group(0))
+        if read is None:
+            return None
+        span = norm.to_original(pos + m.start(), pos + m.end())
+        quote = norm.original[span.start:span.end]
+        parts += [_Part(name, pct, shown, d["doc_id"], d["source"], span.start, span.end, quote)
+                  for name, pct, shown in read]
+    return (None, parts) if len(parts) == ask.count else None
+
+
+def _clause_parts(clause: str) -> Optional[list[tuple[str, float, str]]]:
+    """``甲、乙分别增长5%、3%`` or ``丙下降1%`` as (name, signed rate, rate as printed); ``None`` for anything else."""
+    clause = re.sub(r"\s", "", clause)
+    names_part, _sep, figs_part = clause.partition("分别")
+    if not _sep:
+        m = re.search(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)(?P<num>\d+(?:\.\d+)?)%$", clause)
+        if not m:
+            return None
+        names_part, figs_part = clause[: m.start()], clause[m.start():]
+    names = [_BASIS.sub("", n) for n in names_part.split("、")]
+    figs, shown, verb, pos = [], [], None, 0
+    for f in _FIG.finditer(figs_part):
+        if re.sub(r"[、和及与]", "", figs_part[pos:f.start()]):
+            return None  # words between the figures: not a plain list
+        verb = f.group("verb") or verb
+        if verb is None:
+            return None
+        figs.append(-float(f.group("num")) if verb in _NEG else float(f.group("num")))
+        shown.append(f.group("num"))
+        pos = f.end()
+    if figs_part[pos:] or len(names) != len(figs):
+        return None
+    if any(not n or len(n) > 25 or re.search(r"\d|[%，,：:]", n) for n in names):
+        return None
+    return list(zip(names, figs, shown))
+
+
+# --- the answer ------------------------------------------------------------------------------------
+def _rate(p: _Part) -> str:
+    return "持平" if p.pct == 0 else f"{'增长' if p.pct > 0 else '下降'}{p.shown}%"
+
+
+def _compose(ask: PartsAsk, query: Query, d: dict, read: tuple):
+    from .record_text import Cites, RecordAnswer
+
+    total, parts = read
+    cites, marks = Cites(), {}
+
+    def mark(p: _Part) -> str:
+        if (p.start, p.end) not in marks:  # parts of one clause share its citation
+            marks[(p.start, p.end)] = cites.add(p)
+        return marks[(p.start, p.end)]
+
+    wanted = [p for p in parts if ask.direction == 0 or p.pct * ask.direction > 0]
+    others = [p for p in parts if p not in wanted]
+    if not wanted:
+        return None
+    year = f"{query.years[0]}年" if query.years else ""
+    text = f"{d.get('place') or ''}{year}{ask.total}"
+    if total is not None:
+        text += f"{_rate(total)}{mark(total)}，"
+    if ask.direction == 0:
+        text += "其中：\n"
+    else:
+        text += f"{'其' if total is not None else ''}中{'增长' if ask.direction > 0 else '下降'}的有{len(wanted)}个：\n"
+    text += "\n".join(f"{n}. {p.name}{_rate(p)}{mark(p)}" for n, p in enumerate(wanted, 1))
+    if others:
+        text += "\n另：" + "；".join(f"{p.name}{_rate(p)}{mark(p)}" for p in others) + "。"
+    reason = f"parts of {ask.total}: {len(parts)} read from {d['doc_id']}, {len(wanted)} listed"
+    return RecordAnswer(text, cites.citations, cites.passages, reasons=[reason])
