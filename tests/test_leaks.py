@@ -52,12 +52,14 @@ def searched_text(paths: Iterable[Path]) -> dict[str, str]:
 
 
 def generic_terms() -> list[str]:
-    """Metric names of the genre (the canonical vocabulary): a slice inside one of them is no leak."""
-    from llm_extract.extract.vocab import CANONICAL_METRICS
+    """Metric names of the genre (the canonical vocabulary, and the sections of the national industry
+    classification GB/T 4754 with the measures statistics print for them): a slice inside one is no leak."""
+    from llm_extract.extract.vocab import CANONICAL_METRICS, INDUSTRY_SECTIONS
 
     terms = list(CANONICAL_METRICS)
     for aliases in CANONICAL_METRICS.values():
         terms.extend(aliases)
+    terms.extend(name + head for name in INDUSTRY_SECTIONS for head in ("增加值", "产值", "投资", "营业收入"))
     return terms
 
 

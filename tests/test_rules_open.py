@@ -144,3 +144,44 @@ def test_growth_at_constant_prices_against_last_year_and_against_the_end_of_last
     text = ("全年地区生产总值286.45亿元，按不变价格计算，比上年增长5.2%。年末各项贷款余额289.4亿元，比上年末增长9.7%。"
             "农林牧渔业总产值78.9亿元，扣除价格因素，实际增长4.0%。")
     assert _brief(text) == [("地区生产总值", 286.45, 5.2), ("金融机构贷款余额", 289.4, 9.7), ("农业总产值", 78.9, 4.0)]
+
+
+def test_a_level_stated_as_a_change_from_one_value_to_another():
+    text = ("地区生产总值由2020年的150.2亿元增加到2024年的210.6亿元，年均增长8.8%。"
+            "农村居民人均可支配收入由9800元增加到1.4万元。力争财政收入由12亿元增加到2027年的18亿元。")
+    got = [(r.metric, r.period, r.kind, r.value, r.yoy_pct) for r in rules_extract_indicators(text, period_hint="2024")]
+    assert got == [("地区生产总值", "2024", "actual", 210.6, 8.8), ("农村居民人均可支配收入", "2024", "actual", 1.4, None),
+                   ("财政收入", "2027", "target", 18.0, None)]
+
+
+def test_lists_completed_rates_named_by_their_noun_and_rates_against_last_year_at_comparable_prices():
+    text = ("城乡常住居民人均可支配收入分别完成41000元、23000元，同比分别增长5.5%、7.5%。"
+            "规模以上工业增加值增速完成8.6%。全年地区生产总值完成95.1亿元，按可比价计算，同比增长5.3%。")
+    assert _brief(text) == [("城镇居民人均可支配收入", 41000.0, 5.5), ("农村居民人均可支配收入", 23000.0, 7.5),
+                            ("规模以上工业增加值", None, 8.6), ("地区生产总值", 95.1, 5.3)]
+
+
+def test_scope_words_of_a_prefecture_and_of_a_budget_level():
+    text = "全地区一般公共财政预算收入比上年增长9%。县本级固定资产投资增长11%。一般公共财政预算支出下降2.5%。"
+    assert _brief(text) == [("一般公共预算收入", None, 9.0), ("固定资产投资", None, 11.0), ("一般公共预算支出", None, -2.5)]
+
+
+def test_industry_sections_holding_commas_and_he_are_whole_names():
+    text = ("交通运输、仓储和邮政业增加值80.5亿元，增长4.4%；住宿和餐饮业增加值增长6.1%。"
+            "农林牧渔专业及辅助性活动产值9.2亿元，增长5.0%。轻工业增长3.3%，重工业下降1.2%。")
+    assert _brief(text) == [("交通运输、仓储和邮政业增加值", 80.5, 4.4), ("住宿和餐饮业增加值", None, 6.1),
+                            ("农林牧渔专业及辅助性活动产值", 9.2, 5.0), ("轻工业增加值", None, 3.3),
+                            ("重工业增加值", None, -1.2)]
+
+
+def test_deposits_and_loans_by_holder_insurance_payouts_and_direct_investment():
+    text = ("非金融企业存款余额320亿元，增长9.9%。企业及机关团体贷款余额增长12.0%。"
+            "支付各类赔款及给付18.4亿元，增长3.2%。实际使用外商直接投资650万美元。全社会用电量55.2亿千瓦时。")
+    assert _brief(text) == [("非金融企业存款余额", 320.0, 9.9), ("企业及机关团体贷款余额", None, 12.0),
+                            ("保险赔付支出", 18.4, 3.2), ("实际利用外资", 650.0, None), ("全社会用电量", 55.2, None)]
+
+
+def test_quarters_and_thresholds_are_no_indicators_and_a_sentence_names_its_firms():
+    text = ("一季度地区生产总值增长4.1%。统计范围为年营业收入2000万元及以上的服务业法人单位。"
+            "全县资质等级以上建筑业企业45家；建筑业总产值60.2亿元，增长3.1%，利润总额2.4亿元，增长8.0%。")
+    assert _brief(text) == [("建筑业总产值", 60.2, 3.1), ("建筑业企业利润总额", 2.4, 8.0)]

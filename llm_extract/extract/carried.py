@@ -52,28 +52,36 @@ def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) ->
 
 
 # The measures of a class of firms (利润总额, 营业收入) printed after the clause or sentence that names
-# the class (规上工业企业营收a亿元；实现利润总额b亿元): the class's measure, not the place's.
+# the class (规上工业企业营收a亿元；实现利润总额b亿元; 建筑业企业n家…，利润总额c亿元): the class's, not the place's.
 _FIRM_HEAD_RE = re.compile(r"^(?:利润总额|利税总额|利润|利税|营业收入|主营业务收入|营业利润|营收)$")
-_FIRMS_LEAD_RE = re.compile(
-    r"^(?:全年|全市|全县|全区|全州|全省|全镇|年末)?(?P<cls>(?:规模以上|规上|规模)工业企业|规模以上服务业企业|规上服务业企业)")
-_SENTENCE_END = "。；;\n"
+_FIRM_CLASS = r"(?:规模以上|规上|规模)工业企业|(?:规模以上|规上)服务业企业|建筑业企业"
+_FIRM_CLASS_RE = re.compile(_FIRM_CLASS)
+_FIRMS_LEAD_RE = re.compile(rf"^(?:全年|全市|全县|全区|全州|全省|全镇|年末)?(?P<cls>{_FIRM_CLASS})")
+_SENTENCE_END = "。\n"
 
 
 def firm_subject(folded: str, seg0: int, seg: str, head: str) -> str | None:
-    """``规模以上工业企业`` when ``seg`` (the clause from ``seg0`` to its figure) prints only the
-    firm measure ``head`` and the clause or sentence just before it opens with that class of firms;
-    None otherwise."""
+    """The class of firms (``规模以上工业企业``) whose measure ``seg`` (the clause from ``seg0`` to its figure)
+    prints when it prints only the firm measure ``head``: the last class its sentence names before it, else
+    the class the sentence before opens with; None otherwise."""
     core = strip_connectors(seg)
     if not _FIRM_HEAD_RE.match(head) or core[skip_lead(core)[0] :].strip() != head:
         return None
-    end = seg0
-    while end > 0 and folded[end - 1] in _SENTENCE_END + "，, ":
-        end -= 1  # the delimiter before this clause
-    start = end
+    start = seg0
     while start > 0 and folded[start - 1] not in _SENTENCE_END:
         start -= 1
-    m = _FIRMS_LEAD_RE.match(folded[start:end].lstrip())
-    if m is None or end - start > 120:
-        return None
-    cls = m.group("cls")
-    return cls if cls.startswith("规模以上") else "规模以上" + cls[2:]  # 规上/规模工业企业: the short forms
+    named = list(_FIRM_CLASS_RE.finditer(folded, start, seg0))
+    if named:
+        cls = named[-1].group(0)
+    else:
+        end = start
+        while end > 0 and folded[end - 1] in _SENTENCE_END + " ":
+            end -= 1
+        prev = end
+        while prev > 0 and folded[prev - 1] not in _SENTENCE_END:
+            prev -= 1
+        m = _FIRMS_LEAD_RE.match(folded[prev:end].lstrip())
+        if m is None or end - prev > 160:
+            return None
+        cls = m.group("cls")
+    return cls if cls.startswith(("规模以上", "建筑")) else "规模以上" + cls[2:]  # 规上/规模工业企业: short forms

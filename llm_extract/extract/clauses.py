@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocab import MetricIndex
+from .vocab import INDUSTRY_SECTIONS, MetricIndex
 from ..text.segments import trimmed
 
 __all__ = ["split_sentences", "context_sentences", "enclosing", "segment_start", "Metric", "find_metric",
@@ -77,11 +77,32 @@ _SEPARATORS = "，,；;：:。！？!?\n、"
 
 
 def segment_start(folded: str, pos: int, floor: int) -> int:
-    """Start of the clause holding ``pos``: just after the last separator before it, not before ``floor``."""
+    """Start of the clause holding ``pos``: just after the last separator before it, not before ``floor``
+    (a 、 inside an industry section's name, 交通运输、仓储和邮政业, separates nothing)."""
     i = pos
-    while i > floor and folded[i - 1] not in _SEPARATORS:
+    while i > floor:
+        if folded[i - 1] in _SEPARATORS:
+            named = _section_name_start(folded, i - 1) if folded[i - 1] == "、" else None
+            if named is None or named < floor:
+                break
+            i = named
+            continue
         i -= 1
     return i
+
+
+_SECTIONS_WITH_COMMA = tuple(n for n in INDUSTRY_SECTIONS if "、" in n)
+
+
+def _section_name_start(folded: str, sep: int) -> int | None:
+    """Where the industry section's name holding the 、 at ``sep`` starts, or None."""
+    for name in _SECTIONS_WITH_COMMA:
+        k = name.find("、")
+        while k >= 0:
+            if folded.startswith(name, sep - k):
+                return sep - k
+            k = name.find("、", k + 1)
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -94,7 +115,7 @@ _LEAD_WORDS = sorted(
     [
         "全年", "今年", "去年", "上年", "当年", "年内", "年末", "年底", "年初", "上半年", "今年来", "一年来",
         "截至目前", "截止目前", "目前", "至今", "其中", "同时", "另外", "此外", "预计", "力争", "确保", "争取",
-        "实现", "完成", "累计", "建成", "推动", "带动", "拉动",
+        "实现", "完成", "累计", "建成", "推动", "带动", "拉动", "支付",
     ],
     key=len,
     reverse=True,
@@ -103,7 +124,8 @@ _LEAD_WORDS = sorted(
 _ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|累计|建成)")
 # A place named as the subject of the verb before the metric (云岭镇实现地区生产总值).
 _PLACE_SUBJECT_RE = re.compile(r"[\u4e00-\u9fff]{1,5}(?<![园发社景城])[省市县区镇乡州旗盟](?=(?:共|已|将)?(?:实现|完成|达到|累计|预计))")
-_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "全疆", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
+_SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "全疆", "全地区", "区本级", "县本级",
+               "市本级", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
 _CONNECTORS = sorted(
     [
         "预计完成", "预计实现", "预计达到", "累计完成", "累计实现", "已经达到", "已完成", "已达到", "已达",
@@ -144,7 +166,7 @@ _AGGREGATE_RE = re.compile(
 # What an aggregate of projects states: the investment completed (not 总投资, a pipeline's total).
 _PROJECT_HEADS = ("投资", "年度投资")
 # Loans to a class of enterprises are a credit aggregate (普惠小微企业贷款, 科技型企业贷款余额).
-_FIRM_LOANS_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}企业(?:中长期)?贷款(?:余额)?$")
+_FIRM_LOANS_RE = re.compile(r"^[\u4e00-\u9fff]{0,8}企业(?:及机关团体)?(?:中长期)?(?:贷款|存款)(?:余额)?$")
 # A count of what is summed opens the phrase (N个重大项目完成投资, N家规模以上企业…).
 _COUNT_LEAD_RE = re.compile(r"\d+(?:\.\d+)?[多余]?[个家条]")
 _NAMED_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市县区州镇乡旗](?=[\u4e00-\u9fff])")
@@ -290,11 +312,14 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     if lead:
         pos = metric_start = lead.end()
     phrase = body[pos:]
-    if not phrase or len(phrase) > 16 or re.search(r"[\dxX×*_的及]", phrase) or (
-            "和" in phrase and not ((base_unit or phrase.endswith(("营收", "营业收入"))) and _INDUSTRY_AND_RE.match(phrase))):
+    canonical = index.lookup(body[metric_start:]) if phrase else None  # a name the vocabulary knows as printed
+    # 批发和零售业增加值, 企业及机关团体贷款: whole names that hold 和/、/及
+    section = phrase.startswith(INDUSTRY_SECTIONS) or bool(_FIRM_LOANS_RE.match(phrase))
+    if not phrase or len(phrase) > 24 or (not section and len(phrase) > 16) or (canonical is None and not section and (
+            re.search(r"[\dxX×*_的及]", phrase) or (
+            "和" in phrase and not ((base_unit or phrase.endswith(("营收", "营业收入"))) and _INDUSTRY_AND_RE.match(phrase))))):
         return None  # an industry's growth alone (…和…业增长x%) is a breakdown; its level or its revenue's growth a metric
     raw_end = len(core)
-    canonical = index.lookup(body[metric_start:])
     is_rate = phrase.endswith(_RATE_HEADS) or (canonical or "").endswith(_RATE_HEADS)
     if rate != is_rate:
         return None

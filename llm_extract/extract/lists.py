@@ -20,7 +20,7 @@ __all__ = ["ListFigure", "PairedRates", "shared_lists", "rates_after_levels"]
 _CLAUSE_STOP = "，,；;：:。！？!?\n"
 _NAME_SEP_RE = re.compile(r"、|和|与|及")
 _AFTER_RE = re.compile(
-    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过)?\s*(?:了|到|为)?\s*")
+    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过|完成|实现)?\s*(?:了|到|为)?\s*")
 _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
 _MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总")

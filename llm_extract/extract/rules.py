@@ -20,6 +20,7 @@ from .clauses import (
     NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
 )
 from .lists import rates_after_levels, shared_lists
+from .ranges import changed_levels
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
 __all__ = ["rules_extract_indicators"]
@@ -33,7 +34,7 @@ _TARGET_CUE_RE = re.compile(
 )
 _SECURED_RE = re.compile(rf"争取(?={_SECURED})")
 _ESTIMATE_CUE_RE = re.compile(r"预计")
-_SUFFIX_QUAL_RE = re.compile(r"以上|左右|以内|以下")
+_SUFFIX_QUAL_RE = re.compile(r"(?:及\s*)?以上|左右|以内|以下")  # …万元及以上的企业: a threshold (see _figure_end)
 _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两三四五六七八九十])")
 # A year that opens a sentence (``2003年，全镇…``) dates the figures of the sentences after it in the paragraph.
 _TOPIC_YEAR_RE = re.compile(r"(?:在|截至|截止)?((?:19|20)\d\d)年(?!以来|来|的|同期)")
@@ -46,6 +47,8 @@ _RANGE_RE = re.compile(r"\s*(?:—|-|－|~|～|至|到)+\s*\d+(?:\.\d+)?\s*%")
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
 MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
 OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
+# A quarter's figures (一季度…, 前三季度…) are no year's.
+_QUARTER_RE = re.compile(r"(?:第?[一二三四1-4]|前三)季度")
 # Counts of people are not economic aggregates (参保人数, 死亡人数, 城镇新增就业…万人).
 _PEOPLE_RE = re.compile(r"(?:人数|人口|人次|就业)$")
 # The output of one product (苹果产量, 太阳能电池产量) is no aggregate: its growth, like its level (see
@@ -148,6 +151,7 @@ def rules_extract_indicators(
         run.plan_years = {y for y in plan_years if y not in set(review_years)}
     changes = find_changes(text)
     run.from_lists()
+    run.from_changed_levels()
     run.from_figures(changes)
     run.pair_rates()
     run.from_growth_clauses(changes)
@@ -196,6 +200,23 @@ class _RulesRun:
                 after = []  # …b亿元，增长x%和y%: rates of several levels, paired by pair_rates
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0,
                          raw=raw.canonical if raw else None)
+
+    def from_changed_levels(self) -> None:
+        """The later level of ``X由A增加到B`` (:mod:`.ranges`), dated to its printed year, with its rate."""
+        quantities = [q for q in find_quantities(self.text) if q.unit not in NON_VALUE_UNITS and q.unit != "%"]
+        for found in changed_levels(self.folded, quantities):
+            q = found.quantity
+            sent0, sent1 = enclosing(self.sentences, q.start)
+            seg0 = segment_start(self.folded, found.opening, sent0)
+            metric = find_metric(self.folded[seg0 : found.opening], rate=False, index=self.index,
+                                 base_unit=q.base_unit)
+            fig_end = self._figure_end(q)
+            if metric is None or fig_end is None or not self._level_fits(metric, q) or any(
+                    a <= q.start < b for a, b in self.consumed):
+                continue
+            after, end = _changes_after(self.text, fig_end, sent1 or len(self.text))
+            kind = _kind(self.folded[seg0 : found.opening], self.folded[sent0 : found.opening])  # 到2024年 is no goal here
+            self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0, period=found.year, kind=kind)
 
     def _carried(self, seg0: int, sent0: int, q: Quantity) -> Metric | None:
         """The metric of a clause printing only a head, from the clause listed before it (see
@@ -299,16 +320,19 @@ class _RulesRun:
         return (q, fig_end) if fig_end is not None else None
 
     def _record(self, metric: Metric, seg0: int, fig_start: int, end: int, q: Quantity | None,
-                changes: list[Change], sent0: int, raw: str | None = None) -> None:
+                changes: list[Change], sent0: int, raw: str | None = None, period: str | None = None,
+                kind: str | None = None) -> None:
         text, folded = self.text, self.folded
+        if _QUARTER_RE.search(folded, seg0, fig_start):
+            return  # 一季度地区生产总值增长x%: a quarter's figure, no year's
         ev0 = seg0
         while ev0 < fig_start and text[ev0].isspace():
             ev0 += 1
         seg_prefix = folded[seg0:fig_start]
         sent_prefix = folded[sent0:fig_start]
         yoy, basis = _year_on_year(changes)
-        kind = _kind(seg_prefix, sent_prefix)
-        period = _period(sent_prefix) or self.topic_years.get(sent0)
+        kind = kind or _kind(seg_prefix, sent_prefix)
+        period = period or _period(sent_prefix) or self.topic_years.get(sent0)
         if period is None:
             period = self.target_period if kind == "target" and self.target_period else self.period_hint
         if kind == "actual" and period and int(period[:4]) in self.plan_years:
