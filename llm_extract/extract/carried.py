@@ -10,7 +10,7 @@ import re
 from .clauses import INDUCED_RE, skip_lead, strip_connectors
 from .vocab import MetricIndex
 
-__all__ = ["carried_metric", "firm_subject"]
+__all__ = ["carried_metric", "firm_subject", "household_subject"]
 
 # A clause that prints only a head (总产, 完成投资) names the metric of the clause before it:
 # ``粮食播种面积a万亩、总产b万吨`` (the vocabulary metric of the same subject) and
@@ -56,32 +56,63 @@ def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) ->
 _FIRM_HEAD_RE = re.compile(r"^(?:利润总额|利税总额|利润|利税|营业收入|主营业务收入|营业利润|营收)$")
 _FIRM_CLASS = r"(?:规模以上|规上|规模)工业企业|(?:规模以上|规上)服务业企业|建筑业企业"
 _FIRM_CLASS_RE = re.compile(_FIRM_CLASS)
-_FIRMS_LEAD_RE = re.compile(rf"^(?:全年|全市|全县|全区|全州|全省|全镇|年末)?(?P<cls>{_FIRM_CLASS})")
-_SENTENCE_END = "。\n"
 
 
 def firm_subject(folded: str, seg0: int, seg: str, head: str) -> str | None:
     """The class of firms (``规模以上工业企业``) whose measure ``seg`` (the clause from ``seg0`` to its figure)
-    prints when it prints only the firm measure ``head``: the last class its sentence names before it, else
-    the class the sentence before opens with; None otherwise."""
+    prints when it prints only the firm measure ``head``: walking back over the clauses of its paragraph,
+    the class the nearest one names, as long as the clauses between continue the subject (they open with a
+    verb, a growth or a measure, 完成工业品出口交货值…); None when a clause with another subject comes first."""
     core = strip_connectors(seg)
     if not _FIRM_HEAD_RE.match(head) or core[skip_lead(core)[0] :].strip() != head:
         return None
-    start = seg0
-    while start > 0 and folded[start - 1] not in _SENTENCE_END:
-        start -= 1
-    named = list(_FIRM_CLASS_RE.finditer(folded, start, seg0))
-    if named:
-        cls = named[-1].group(0)
-    else:
-        end = start
-        while end > 0 and folded[end - 1] in _SENTENCE_END + " ":
-            end -= 1
-        prev = end
-        while prev > 0 and folded[prev - 1] not in _SENTENCE_END:
-            prev -= 1
-        m = _FIRMS_LEAD_RE.match(folded[prev:end].lstrip())
-        if m is None or end - prev > 160:
+    start = _paragraph_start(folded, seg0)
+    for clause in reversed(re.split(r"[，,；;。]", folded[start:seg0])):
+        named = list(_FIRM_CLASS_RE.finditer(clause))
+        if named:
+            cls = named[-1].group(0)
+            return cls if cls.startswith(("规模以上", "建筑")) else "规模以上" + cls[2:]  # 规上/规模工业企业
+        body = clause.strip()
+        body = body[skip_lead(body)[0] :]
+        if body and not _CONTINUES_RE.match(body):
             return None
-        cls = m.group("cls")
-    return cls if cls.startswith(("规模以上", "建筑")) else "规模以上" + cls[2:]  # 规上/规模工业企业: short forms
+    return None
+
+
+# A clause that continues the subject before it: a verb, a growth, a firm measure, a ratio of the firms.
+_CONTINUES_RE = re.compile(r"(?:完成|实现|比上年|同比|增长|下降|增加|减少|利润|利税|营业|主营|产品销售率|亏损|资产|(?:建筑业|工业)?总产值|"
+                           r"出口交货值|工业品|\d)")
+
+
+def _paragraph_start(folded: str, pos: int, limit: int = 320) -> int:
+    """Start of the paragraph holding ``pos`` (at most ``limit`` characters back)."""
+    start = pos
+    while start > max(0, pos - limit) and folded[start - 1] != "\n":
+        start -= 1
+    return start
+
+
+# Per-capita income components and spending printed after the income of a group of residents
+# (城镇居民人均可支配收入a元。其中：工资性收入b元…; 人均消费支出c元): that group's per-capita figures.
+_HOUSEHOLD_HEAD_RE = re.compile(
+    r"^(?:人均)?(?P<part>工资性收入|工资净收入|经营净收入|经营性收入|财产净收入|财产性收入|转移净收入|转移性收入|"
+    r"消费支出|生活消费支出|消费性支出)$")
+_RESIDENTS_RE = re.compile(r"全体居民|城镇(?:常住)?居民|城市居民|农村(?:常住)?居民|农民|全市居民|全县居民|居民")
+_PART_NAME = {"工资净收入": "工资性收入", "生活消费支出": "消费支出", "消费性支出": "消费支出"}
+
+
+def household_subject(folded: str, seg0: int, seg: str, head: str, *, index: MetricIndex) -> str | None:
+    """``城镇居民人均工资性收入`` for a clause ``seg`` printing only an income component or spending ``head``
+    after its paragraph named a group of residents (the last one named before it); None otherwise."""
+    m = _HOUSEHOLD_HEAD_RE.match(head)
+    core = strip_connectors(seg)
+    if m is None or core[skip_lead(core)[0] :].strip().lstrip("：:") != head:
+        return None
+    named = list(_RESIDENTS_RE.finditer(folded, _paragraph_start(folded, seg0), seg0))
+    if not named:
+        return None
+    group = named[-1].group(0)
+    group = "城镇居民" if group.startswith(("城镇", "城市")) else "农村居民" if group.startswith(("农村", "农民")) else "居民"
+    part = m.group("part")
+    name = group + "人均" + _PART_NAME.get(part, part)
+    return index.lookup(name) or name

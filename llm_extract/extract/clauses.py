@@ -81,6 +81,11 @@ def segment_start(folded: str, pos: int, floor: int) -> int:
     (a 、 inside an industry section's name, 交通运输、仓储和邮政业, separates nothing)."""
     i = pos
     while i > floor:
+        if folded[i - 1] in "）)":  # （不含农户，下同）: a note's comma separates nothing
+            opening = max(folded.rfind("（", max(floor, i - 24), i - 1), folded.rfind("(", max(floor, i - 24), i - 1))
+            if opening >= 0:
+                i = opening
+                continue
         if folded[i - 1] in _SEPARATORS:
             named = _section_name_start(folded, i - 1) if folded[i - 1] == "、" else None
             if named is None or named < floor:
@@ -166,6 +171,10 @@ _AGGREGATE_RE = re.compile(
 # What an aggregate of projects states: the investment completed (not 总投资, a pipeline's total).
 _PROJECT_HEADS = ("投资", "年度投资")
 # Loans to a class of enterprises are a credit aggregate (普惠小微企业贷款, 科技型企业贷款余额).
+# The firms or units that complete an aggregate of their industry the vocabulary names (施工企业完成建筑业总产值).
+_FIRMS_DO_RE = re.compile(r"(?:企业|单位)(?:共|已)?(?:完成|实现)")
+# A note printed inside a metric's name (…存款（含外币）余额, 规模以上服务业[5]…).
+_INNER_NOTE_RE = re.compile(r"[(（][^()（）]{1,10}[)）]|\[\d{1,2}\]")
 _FIRM_LOANS_RE = re.compile(r"^[\u4e00-\u9fff]{0,8}企业(?:及机关团体)?(?:中长期)?(?:贷款|存款)(?:余额)?$")
 # A count of what is summed opens the phrase (N个重大项目完成投资, N家规模以上企业…).
 _COUNT_LEAD_RE = re.compile(r"\d+(?:\.\d+)?[多余]?[个家条]")
@@ -296,6 +305,9 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
         core = core[: increment.start()]  # 各项贷款新增a亿元: the metric is the increment of 各项贷款
     paren = re.search(r"(?:[(（][^()（）]{1,12}[)）]|\[\d{1,2}\])$", core)  # (GDP), footnote mark [3]
     body = core[: paren.start()] if paren else core
+    inner = _INNER_NOTE_RE.search(body)
+    if inner:  # 各项存款（含外币）余额: the note inside the name is no part of it
+        body = body[: inner.start()] + " " * (inner.end() - inner.start()) + body[inner.end() :]
     pos, metric_start = skip_lead(body)
     cause = None
     for cause in _CAUSE_RE.finditer(body, pos):
@@ -311,7 +323,14 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     lead = _THRESHOLD_RE.match(body, pos) or _INSURERS_RE.match(body, pos)
     if lead:
         pos = metric_start = lead.end()
-    phrase = body[pos:]
+    doers = None
+    for doers in _FIRMS_DO_RE.finditer(body, pos):
+        pass
+    known = index.lookup(body[doers.end() :]) if doers else None
+    stem = body[max(pos, doers.start() - 2) : doers.start()] if doers else ""
+    if known and len(stem) == 2 and stem in known:
+        pos = metric_start = doers.end()  # 施工企业完成建筑业总产值: the industry's firms complete its aggregate
+    phrase = body[pos:].replace(" ", "") if inner else body[pos:]
     canonical = index.lookup(body[metric_start:]) if phrase else None  # a name the vocabulary knows as printed
     # 批发和零售业增加值, 企业及机关团体贷款: whole names that hold 和/、/及
     section = phrase.startswith(INDUSTRY_SECTIONS) or bool(_FIRM_LOANS_RE.match(phrase))
@@ -344,6 +363,8 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
     ``growth``, also an industry named alone (能源工业); None if the phrase names no metric."""
     if phrase in _SHORT_NAMES and not rate:
         return phrase
+    if phrase.rstrip("额") in _SHORT_NAMES and not rate:
+        return phrase[:-1]  # 其中，出口额a亿元: the trade's exports
     if not rate and _FIRM_LOANS_RE.match(phrase):
         return phrase
     industry = None if rate else _INDUSTRY_VERB_RE.match(phrase)

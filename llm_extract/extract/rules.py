@@ -15,7 +15,7 @@ from ..core.types import IndicatorRecord
 from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
-from .carried import carried_metric, firm_subject
+from .carried import carried_metric, firm_subject, household_subject
 from .clauses import (
     NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
 )
@@ -340,6 +340,9 @@ class _RulesRun:
         firms = firm_subject(folded, seg0, seg_prefix, metric.canonical)
         if firms:  # …；实现利润总额b亿元 after 规上工业企业营收a亿元
             metric = Metric(metric.start, metric.end, self.index.lookup(firms + metric.canonical) or firms + metric.canonical)
+        residents = household_subject(folded, seg0, seg_prefix, metric.canonical, index=self.index)
+        if residents:  # 城镇居民人均可支配收入a元。其中：工资性收入b元
+            metric = Metric(metric.start, metric.end, residents)
         placeholder = bool(q.placeholder) if q else bool(yoy and yoy.placeholder)
         qualifier = q.qualifier if q else (yoy.qualifier if yoy else None)
         if qualifier is None and q is not None and re.search("力争", seg_prefix):  # of a level, not a rate
