@@ -203,3 +203,12 @@ def test_notes_inside_a_name_insurance_names_and_firms_completing_their_industry
                             ("保费收入", 40.0, None), ("财产险保费收入", 12.0, None), ("保险赔付支出", 15.0, None),
                             ("住户存款余额", 520.0, None), ("建筑业总产值", 120.0, None), ("出口", 30.0, None),
                             ("进口", 10.0, None), ("旅游总花费", 88.0, None)]
+
+
+def test_figures_summed_over_a_plan_period_or_a_run_of_years_take_the_span():
+    text = ("“十三五”期间，累计完成固定资产投资820亿元。\n五年共实施重点工业项目90个，累计完成工业投资150亿元，"
+            "完成规模以上工业总产值600亿元。\n地区生产总值由2015年的120亿元增加到2020年的188亿元；一般公共预算收入由9亿元增加到15亿元。")
+    got = [(r.metric, r.period, r.kind, r.value) for r in rules_extract_indicators(text, period_hint="2020")]
+    assert got == [("固定资产投资", "2016-2020", "actual", 820.0), ("工业投资", "2016-2020", "actual", 150.0),
+                   ("规模以上工业总产值", "2016-2020", "actual", 600.0), ("地区生产总值", "2020", "actual", 188.0),
+                   ("一般公共预算收入", "2020", "actual", 15.0)]

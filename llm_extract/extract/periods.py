@@ -73,3 +73,30 @@ def section_year(section: Section | None, doc: Document, norm: NormalizedText, t
 
     planned = plan_part_year(section.path, doc) if section is not None else None
     return planned or sibling_year(section, doc, norm) or period_hint(text, section, doc)
+
+
+# A figure summed over a plan period or a run of years (“十二五”期间，累积完成…; 五年共…，累计完成…): its period
+# is the span, not the last year.
+_PLAN_TERMS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+               "十五五": (2026, 2030)}
+_SUMMED_RE = re.compile(r"累计|累积|共计|[二三四五]年(?:来)?共")
+_SPAN_RE = re.compile(r"(十[一二三四五]五)[”\"]?(?:时期|期间)|(?:过去|近)?([二三四五])年(?:来|间|中|共)")
+_SPAN_LENGTH = {"二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def summed_period(paragraph_before: str, sentence_before: str, year: Optional[str]) -> Optional[str]:
+    """``"2011-2015"`` for a figure its sentence sums (累计, 五年共) over the plan period or the run of years
+    its paragraph names before it (the last one named); the run ends at ``year``.  None otherwise."""
+    if not _SUMMED_RE.search(sentence_before):
+        return None
+    spans = list(_SPAN_RE.finditer(paragraph_before))
+    if not spans:
+        return None
+    last = spans[-1]
+    if last.group(1):
+        first, end = _PLAN_TERMS[last.group(1)]
+        return f"{first}-{end}"
+    if not year or not year[:4].isdigit():
+        return None
+    end = int(year[-4:])
+    return f"{end - _SPAN_LENGTH[last.group(2)] + 1}-{end}"

@@ -20,6 +20,7 @@ from .clauses import (
     NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
 )
 from .lists import rates_after_levels, shared_lists
+from .periods import summed_period
 from .ranges import changed_levels
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
@@ -215,7 +216,8 @@ class _RulesRun:
                     a <= q.start < b for a, b in self.consumed):
                 continue
             after, end = _changes_after(self.text, fig_end, sent1 or len(self.text))
-            kind = _kind(self.folded[seg0 : found.opening], self.folded[sent0 : found.opening])  # 到2024年 is no goal here
+            before = self.folded[seg0 : found.opening]  # 增加到2024年 (here or in a clause before) is no goal
+            kind = _kind(before, before)
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0, period=found.year, kind=kind)
 
     def _carried(self, seg0: int, sent0: int, q: Quantity) -> Metric | None:
@@ -335,6 +337,9 @@ class _RulesRun:
         period = period or _period(sent_prefix) or self.topic_years.get(sent0)
         if period is None:
             period = self.target_period if kind == "target" and self.target_period else self.period_hint
+            if kind == "actual":  # “十二五”期间，累计完成…: the span, not its last year
+                para0 = folded.rfind("\n", 0, fig_start) + 1
+                period = summed_period(folded[para0:fig_start], sent_prefix, period) or period
         if kind == "actual" and period and int(period[:4]) in self.plan_years:
             kind = "target"  # a figure for the year the report plans
         firms = firm_subject(folded, seg0, seg_prefix, metric.canonical)
