@@ -212,3 +212,60 @@ def test_figures_summed_over_a_plan_period_or_a_run_of_years_take_the_span():
     assert got == [("固定资产投资", "2016-2020", "actual", 820.0), ("工业投资", "2016-2020", "actual", 150.0),
                    ("规模以上工业总产值", "2016-2020", "actual", 600.0), ("地区生产总值", "2020", "actual", 188.0),
                    ("一般公共预算收入", "2020", "actual", 15.0)]
+
+
+# --- review of rules@15: records the new paths made wrong, on invented sentences -------------------------
+
+def test_firms_above_scale_completing_an_industry_aggregate_keep_their_scale():
+    # 规模以上工业企业完成工业总产值 is the 规模以上 aggregate; construction firms still complete 建筑业总产值.
+    text = ("全县规模以上工业企业完成工业总产值312亿元，增长7.2%。规上工业企业实现工业增加值88亿元。"
+            "具有资质等级的建筑业企业完成建筑业总产值45亿元。")
+    assert _brief(text) == [("规模以上工业总产值", 312.0, 7.2), ("规模以上工业增加值", 88.0, None),
+                            ("建筑业总产值", 45.0, None)]
+
+
+def test_a_firm_measure_whose_clause_names_the_place_is_the_places():
+    text = ("规模以上工业企业实现营业收入260亿元，增长4.1%。全县实现利润总额11亿元。"
+            "规模以上工业企业营业收入90亿元；全县实现营业收入130亿元，利润总额6亿元。")
+    assert _brief(text) == [("规模以上工业企业营业收入", 260.0, 4.1), ("利润总额", 11.0, None),
+                            ("规模以上工业企业营业收入", 90.0, None), ("营业收入", 130.0, None), ("利润总额", 6.0, None)]
+
+
+def test_an_industry_named_alone_in_a_breakdown_of_revenue_or_investment_takes_that_measure():
+    text = ("规模以上服务业企业营业收入52亿元，增长3.3%。其中，租赁和商务服务业增长6.4%。\n"
+            "规模以上工业增加值增长7%。分轻重工业看，轻工业增长2.2%。\n"
+            "固定资产投资增长5%，其中，科学研究和技术服务业增长9.5%。")
+    assert _brief(text) == [("规模以上服务业企业营业收入", 52.0, 3.3), ("租赁和商务服务业营业收入", None, 6.4),
+                            ("规模以上工业增加值", None, 7.0), ("轻工业增加值", None, 2.2),
+                            ("固定资产投资", None, 5.0), ("科学研究和技术服务业投资", None, 9.5)]
+
+
+def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():
+    text = "五年共投资4.6亿元，建成云岭镇蔬菜基地。五年累计完成固定资产投资380亿元。三年来累计实现财政收入52亿元。"
+    got = [(r.metric, r.period, r.value) for r in rules_extract_indicators(text, period_hint="2024")]
+    assert got == [("固定资产投资", "2020-2024", 380.0), ("财政收入", "2022-2024", 52.0)]
+
+
+def test_a_plan_term_is_summed_up_to_the_reports_year_and_this_years_sums_are_this_years():
+    text = ("“十四五”期间，全县累计完成固定资产投资640亿元。\n五年来，全县经济持续向好。今年1-10月，累计完成固定资产投资66亿元。\n"
+            "地区生产总值由2020年的140亿元增加到2023年的190亿元；“十四五”时期，累积完成招商引资300亿元。")
+    got = [(r.metric, r.period, r.kind, r.value) for r in rules_extract_indicators(text, period_hint="2023")]
+    assert got == [("固定资产投资", "2021-2023", "actual", 640.0), ("固定资产投资", "2023", "actual", 66.0),
+                   ("地区生产总值", "2023", "actual", 190.0), ("招商引资", "2021-2023", "actual", 300.0)]
+
+
+def test_a_sentence_opened_by_a_quarter_states_no_years_figure():
+    text = "前三季度，全县实现地区生产总值150亿元，增长6%。2024年第二季度，规模以上工业增加值增长5%。全年地区生产总值205亿元。"
+    assert _brief(text, period_hint="2024") == [("地区生产总值", 205.0, None)]
+
+
+def test_migrant_workers_name_no_group_of_residents_and_a_range_is_no_change():
+    text = ("全县居民人均可支配收入28000元。保障农民工工资按时足额支付，人均消费支出19000元。"
+            "单个项目投资从500万元到2亿元不等。全县固定资产投资从50亿元到80亿元不等。")
+    assert _brief(text) == [("居民人均可支配收入", 28000.0, None), ("居民人均消费支出", 19000.0, None)]
+
+
+def test_a_figure_inside_a_note_names_no_metric_and_a_long_note_inside_a_name_is_dropped():
+    text = ("规模以上工业（年主营业务收入2000万元及以上）增加值增长6.5%。"
+            "邮政行业业务收入（不包括邮政储蓄银行直接营业收入）8.2亿元，增长4.0%。全县农、林、牧、渔业总产值36亿元。")
+    assert _brief(text) == [("规模以上工业增加值", None, 6.5), ("邮政行业业务收入", 8.2, 4.0), ("农业总产值", 36.0, None)]

@@ -1,16 +1,18 @@
 """A clause that prints only a head (总产, 完成投资, 带动消费, 实现收入) names its metric through the clause
 listed before it or through its sentence: what the rules extractor (:mod:`.rules`) reads when
-:func:`.clauses.find_metric` finds no metric.  Works on folded, simplified text.
+:func:`.clauses.find_metric` finds no metric.  A head whose owner the paragraph named earlier (a class
+of firms, a group of residents, the measure a breakdown is of) is named with it.  Works on folded,
+simplified text.
 """
 
 from __future__ import annotations
 
 import re
 
-from .clauses import INDUCED_RE, skip_lead, strip_connectors
+from .clauses import INDUCED_RE, names_place, skip_lead, strip_connectors
 from .vocab import MetricIndex
 
-__all__ = ["carried_metric", "firm_subject", "household_subject"]
+__all__ = ["breakdown_measure", "carried_metric", "firm_subject", "household_subject"]
 
 # A clause that prints only a head (总产, 完成投资) names the metric of the clause before it:
 # ``粮食播种面积a万亩、总产b万吨`` (the vocabulary metric of the same subject) and
@@ -64,8 +66,9 @@ def firm_subject(folded: str, seg0: int, seg: str, head: str) -> str | None:
     the class the nearest one names, as long as the clauses between continue the subject (they open with a
     verb, a growth or a measure, 完成工业品出口交货值…); None when a clause with another subject comes first."""
     core = strip_connectors(seg)
-    if not _FIRM_HEAD_RE.match(head) or core[skip_lead(core)[0] :].strip() != head:
-        return None
+    lead = skip_lead(core)[0]
+    if not _FIRM_HEAD_RE.match(head) or core[lead:].strip() != head or names_place(core[:lead]):
+        return None  # 全县实现利润总额: the place's, whatever the clause before named
     start = _paragraph_start(folded, seg0)
     for clause in reversed(re.split(r"[，,；;。]", folded[start:seg0])):
         named = list(_FIRM_CLASS_RE.finditer(clause))
@@ -73,9 +76,9 @@ def firm_subject(folded: str, seg0: int, seg: str, head: str) -> str | None:
             cls = named[-1].group(0)
             return cls if cls.startswith(("规模以上", "建筑")) else "规模以上" + cls[2:]  # 规上/规模工业企业
         body = clause.strip()
-        body = body[skip_lead(body)[0] :]
-        if body and not _CONTINUES_RE.match(body):
-            return None
+        lead = skip_lead(body)[0]
+        if names_place(body[:lead]) or body[lead:] and not _CONTINUES_RE.match(body[lead:]):
+            return None  # 全县实现营业收入…: the clauses between speak of the place
     return None
 
 
@@ -97,7 +100,7 @@ def _paragraph_start(folded: str, pos: int, limit: int = 320) -> int:
 _HOUSEHOLD_HEAD_RE = re.compile(
     r"^(?:人均)?(?P<part>工资性收入|工资净收入|经营净收入|经营性收入|财产净收入|财产性收入|转移净收入|转移性收入|"
     r"消费支出|生活消费支出|消费性支出)$")
-_RESIDENTS_RE = re.compile(r"全体居民|城镇(?:常住)?居民|城市居民|农村(?:常住)?居民|农民|全市居民|全县居民|居民")
+_RESIDENTS_RE = re.compile(r"全体居民|城镇(?:常住)?居民|城市居民|农村(?:常住)?居民|农民(?!工(?!资))|全市居民|全县居民|居民")
 _PART_NAME = {"工资净收入": "工资性收入", "生活消费支出": "消费支出", "消费性支出": "消费支出"}
 
 
@@ -116,3 +119,23 @@ def household_subject(folded: str, seg0: int, seg: str, head: str, *, index: Met
     part = m.group("part")
     name = group + "人均" + _PART_NAME.get(part, part)
     return index.lookup(name) or name
+
+
+# An industry named alone in its growth (租赁和商务服务业增长x%) is read as its value added's (see
+# clauses._generic_name); in a breakdown (其中, 分行业看, …中，) of another measure it is that measure's:
+# 规上服务业企业营业收入a亿元。其中，租赁和商务服务业增长x% -> 租赁和商务服务业营业收入.
+_MEASURE_RE = re.compile(r"增加值|营业收入|营收|利润总额|利润|投资|总产值|产值|销售额|零售额")
+_BREAKDOWN_RE = re.compile(r"其中|分[\u4e00-\u9fff]{1,6}看|中\s*[，,]")
+
+
+def breakdown_measure(folded: str, seg0: int, printed: str, canonical: str) -> str | None:
+    """The name of the industry ``printed`` alone (its canonical name ``canonical`` read as a value added)
+    when the clauses before it, in its paragraph, break down another measure; None otherwise."""
+    if not canonical.endswith("增加值") or "增加值" in printed:
+        return None
+    before = folded[_paragraph_start(folded, seg0) : seg0]
+    heads = list(_MEASURE_RE.finditer(before))
+    if not heads or heads[-1].group(0) == "增加值" or not _BREAKDOWN_RE.search(before, heads[-1].end()):
+        return None
+    head = heads[-1].group(0)
+    return re.sub(r"\s+", "", printed) + ("营业收入" if head == "营收" else head)

@@ -14,7 +14,7 @@ from .vocab import INDUSTRY_SECTIONS, MetricIndex
 from ..text.segments import trimmed
 
 __all__ = ["split_sentences", "context_sentences", "enclosing", "segment_start", "Metric", "find_metric",
-           "strip_connectors", "skip_lead", "INDUCED_RE", "NON_VALUE_UNITS", "YEAR_IN_RE", "GENERIC_HEADS"]
+           "strip_connectors", "skip_lead", "names_place", "INDUCED_RE", "NON_VALUE_UNITS", "YEAR_IN_RE", "GENERIC_HEADS"]
 
 # ---------------------------------------------------------------------------
 # Sentences
@@ -115,12 +115,14 @@ def _section_name_start(folded: str, sep: int) -> int | None:
 # ---------------------------------------------------------------------------
 
 _YEAR_TOKEN = r"(?:到|至|截至|截止|在)?(?:19|20)\d\d(?:\s*[-—~至]\s*(?:19|20)\d\d)?年(?:度|底|末|初|内)?"
+# A run of years the figures are summed over (五年来, 过去五年, 三年累计…): a time word, no part of a name.
+_SPAN_LEAD_RE = re.compile(r"(?:过去|近)?[二三四五两]年(?:来|间|中|(?=共|累计|[,，]))")
 YEAR_IN_RE = re.compile(r"((?:19|20)\d\d)(?:\s*[-—~至]\s*((?:19|20)\d\d))?年")
 _LEAD_WORDS = sorted(
     [
         "全年", "今年", "去年", "上年", "当年", "年内", "年末", "年底", "年初", "上半年", "今年来", "一年来",
         "截至目前", "截止目前", "目前", "至今", "其中", "同时", "另外", "此外", "预计", "力争", "确保", "争取",
-        "实现", "完成", "累计", "建成", "推动", "带动", "拉动", "支付",
+        "实现", "完成", "累计", "累积", "建成", "推动", "带动", "拉动", "支付",
     ],
     key=len,
     reverse=True,
@@ -157,7 +159,7 @@ _RATE_HEADS = ("率", "比重", "比例")
 _ENTITY_WORDS = ("企业", "项目", "工程", "公司", "园区", "开发区", "学校", "医院", "集团")
 # A generic phrase holding these has its own subject or clause (规模企业实现…, 建成后可新增产值).
 _SUBJECT_VERBS = ("完成", "实现", "达到", "预计", "计划", "引进", "新建", "建成", "后", "可", "能", "将", "已")
-_BARE_HEAD_RE = re.compile(r"^(?:总|年度|年|新增|各类|全部)")
+_BARE_HEAD_RE = re.compile(r"^(?:总|年度|年|新增|各类|全部|共|累计)")
 # Whose figure a generic head is, when an entity word would otherwise disqualify the phrase: an aggregate
 # of many enterprises (规模以上工业企业, 规上文化企业) or of a programme's projects (重点项目, 重大工程,
 # “十大产业项目”), optionally with the verb before the measure (重大项目完成投资).  A single named project
@@ -173,8 +175,9 @@ _PROJECT_HEADS = ("投资", "年度投资")
 # Loans to a class of enterprises are a credit aggregate (普惠小微企业贷款, 科技型企业贷款余额).
 # The firms or units that complete an aggregate of their industry the vocabulary names (施工企业完成建筑业总产值).
 _FIRMS_DO_RE = re.compile(r"(?:企业|单位)(?:共|已)?(?:完成|实现)")
+_SCALED_FIRMS_RE = re.compile(r"规模以上|规上|规模|限额以上|限上")
 # A note printed inside a metric's name (…存款（含外币）余额, 规模以上服务业[5]…).
-_INNER_NOTE_RE = re.compile(r"[(（][^()（）]{1,10}[)）]|\[\d{1,2}\]")
+_INNER_NOTE_RE = re.compile(r"[(（][^()（）]{1,22}[)）]|\[\d{1,2}\]")
 _FIRM_LOANS_RE = re.compile(r"^[\u4e00-\u9fff]{0,8}企业(?:及机关团体)?(?:中长期)?(?:贷款|存款)(?:余额)?$")
 # A count of what is summed opens the phrase (N个重大项目完成投资, N家规模以上企业…).
 _COUNT_LEAD_RE = re.compile(r"\d+(?:\.\d+)?[多余]?[个家条]")
@@ -262,7 +265,7 @@ def skip_lead(body: str) -> tuple[int, int]:
     """
     pos, metric_start = 0, 0
     while pos < len(body):
-        m = re.match(_YEAR_TOKEN, body[pos:])
+        m = re.match(_YEAR_TOKEN, body[pos:]) or _SPAN_LEAD_RE.match(body[pos:])
         if m:
             pos += m.end()
             metric_start = pos
@@ -291,6 +294,13 @@ def skip_lead(body: str) -> tuple[int, int]:
     return pos, metric_start
 
 
+def names_place(lead: str) -> bool:
+    """The lead of a clause (the words :func:`skip_lead` passes) names the place as its subject: a scope
+    word (全县, 市本级) or a place before its verb (云岭镇实现…)."""
+    return bool(_PLACE_SUBJECT_RE.match(lead)) or any(
+        w in lead for w in _SCOPE_LEAD if w not in ("全社会", "全口径"))
+
+
 def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | None = None,
                 growth: bool = False) -> Metric | None:
     """The metric named at the end of ``seg`` (the clause text before a figure), if any.
@@ -300,6 +310,8 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     ``growth`` says the figure is the metric's growth (an industry may then be named alone).
     """
     core = strip_connectors(seg)
+    if re.search(r"[(（][^()（）]*$", core):
+        return None  # 规模以上工业（年主营业务收入2000万元及以上）: a figure inside a note names no metric
     increment = None if rate or growth else _INCREMENT_RE.search(core)
     if increment:
         core = core[: increment.start()]  # 各项贷款新增a亿元: the metric is the increment of 各项贷款
@@ -328,7 +340,8 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
         pass
     known = index.lookup(body[doers.end() :]) if doers else None
     stem = body[max(pos, doers.start() - 2) : doers.start()] if doers else ""
-    if known and len(stem) == 2 and stem in known:
+    # 规模以上工业企业完成工业总产值 is the 规模以上 aggregate (see _AGGREGATE_RE), not the industry's
+    if known and len(stem) == 2 and stem in known and not _SCALED_FIRMS_RE.search(body, pos, doers.start()):
         pos = metric_start = doers.end()  # 施工企业完成建筑业总产值: the industry's firms complete its aggregate
     phrase = body[pos:].replace(" ", "") if inner else body[pos:]
     canonical = index.lookup(body[metric_start:]) if phrase else None  # a name the vocabulary knows as printed

@@ -80,7 +80,9 @@ def section_year(section: Section | None, doc: Document, norm: NormalizedText, t
 _PLAN_TERMS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
                "十五五": (2026, 2030)}
 _SUMMED_RE = re.compile(r"累计|累积|共计|[二三四五]年(?:来)?共")
-_SPAN_RE = re.compile(r"(十[一二三四五]五)[”\"]?(?:时期|期间)|(?:过去|近)?([二三四五])年(?:来|间|中|共)")
+_SPAN_RE = re.compile(r"(十[一二三四五]五)[”\"]?(?:时期|期间)|(?:过去|近)?([二三四五])年(?:来|间|中|共|累计)")
+# Words that date a sentence to one year (今年以来, 全年, 1-10月): its sums are that year's.
+_THIS_YEAR_RE = re.compile(r"今年|全年|当年|本年|年内|去年|上年|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月|季度|上半年")
 _SPAN_LENGTH = {"二": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -89,14 +91,18 @@ def summed_period(paragraph_before: str, sentence_before: str, year: Optional[st
     its paragraph names before it (the last one named); the run ends at ``year``.  None otherwise."""
     if not _SUMMED_RE.search(sentence_before):
         return None
-    spans = list(_SPAN_RE.finditer(paragraph_before))
+    spans = list(_SPAN_RE.finditer(sentence_before)) or (
+        [] if _THIS_YEAR_RE.search(sentence_before) else list(_SPAN_RE.finditer(paragraph_before)))
     if not spans:
-        return None
+        return None  # 五年来…。今年1-10月，累计完成…: the sentence sums this year's months
     last = spans[-1]
+    known = year is not None and year[-4:].isdigit()
     if last.group(1):
         first, end = _PLAN_TERMS[last.group(1)]
+        if known and first <= int(year[-4:]) < end:
+            end = int(year[-4:])  # “十四五”期间 in a report on 2023: the years of the term so far
         return f"{first}-{end}"
-    if not year or not year[:4].isdigit():
+    if not known:
         return None
     end = int(year[-4:])
     return f"{end - _SPAN_LENGTH[last.group(2)] + 1}-{end}"

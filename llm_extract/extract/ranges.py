@@ -19,10 +19,11 @@ from ..text.numbers import Quantity
 __all__ = ["ChangedLevel", "changed_levels"]
 
 _YEAR = r"(?:(?P<{name}>(?:19|20)\d\d)年(?:末|底)?(?:的)?)"
-# From the opening 由/从 to the start of the later level: 由2020年的A增加到2024年的 / 从A提高到.
+# From the opening 由/从 to the start of the later level: 由2020年的A增加到2024年的 / 从A提高到; the verb
+# of the change is printed (从A到B不等 is a range, no change).
 _FROM_TO_RE = re.compile(
     r"(?:由|从)\s*" + _YEAR.format(name="y1") + r"?\s*(?P<a>\d+(?:\.\d+)?)\s*(?P<unit>[\u4e00-\u9fff%]{0,4}?)\s*"
-    r"(?:增加|增长|提高|提升|上升|扩大|跃升|攀升|下降|减少|降低|回落)?\s*(?:到|至)\s*"
+    r"(?:增加|增长|提高|提升|上升|扩大|跃升|攀升|下降|减少|降低|回落)\s*(?:到|至)\s*"
     + _YEAR.format(name="y2") + r"?\s*$"
 )
 _LOOKBACK = 48  # characters before the later level a 由…到 phrase may take

@@ -15,7 +15,7 @@ from ..core.types import IndicatorRecord
 from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
-from .carried import carried_metric, firm_subject, household_subject
+from .carried import breakdown_measure, carried_metric, firm_subject, household_subject
 from .clauses import (
     NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
 )
@@ -31,7 +31,8 @@ __all__ = ["rules_extract_indicators"]
 _SECURED = r"(?:到)?[^，。；;]{0,16}?(?:中央|国家|上级|资金|国债|债券|支持|额度|政策)"
 _TARGET_CUE_RE = re.compile(
     r"预期目标|目标是|目标为|主要目标|发展目标|奋斗目标|预期指标|主要指标|目标任务|力争|确保|"
-    rf"争取(?!{_SECURED})|计划(?=[\u4e00-\u9fff])(?!生育|项目|的)|将达到|要达到|到(?:19|20)\d\d年"
+    rf"争取(?!{_SECURED})|计划(?=[\u4e00-\u9fff])(?!生育|项目|的)|将达到|要达到|"
+    r"(?<!增加|增长|提高|提升|上升|扩大|跃升|攀升|下降|减少|降低|回落)到(?:19|20)\d\d年"  # 由A增加到2015年的B: a level
 )
 _SECURED_RE = re.compile(rf"争取(?={_SECURED})")
 _ESTIMATE_CUE_RE = re.compile(r"预计")
@@ -50,6 +51,8 @@ MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人�
 OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
 # A quarter's figures (一季度…, 前三季度…) are no year's.
 _QUARTER_RE = re.compile(r"(?:第?[一二三四1-4]|前三)季度")
+# …or a sentence opened by one (前三季度，全县实现…) unless its clause returns to the year (全年…).
+_QUARTER_TOPIC_RE = re.compile(r"\s*(?:(?:19|20)\d\d\s*年)?\s*(?:第?[一二三四1-4]|前三)季度末?\s*[,，]")
 # Counts of people are not economic aggregates (参保人数, 死亡人数, 城镇新增就业…万人).
 _PEOPLE_RE = re.compile(r"(?:人数|人口|人次|就业)$")
 # The output of one product (苹果产量, 太阳能电池产量) is no aggregate: its growth, like its level (see
@@ -295,6 +298,10 @@ class _RulesRun:
                     _PEOPLE_RE.search(metric.canonical) and metric.canonical not in self.index.vocab) or (
                     not self._growth_fits(metric.canonical)):
                 continue
+            seg = folded[seg0 : c.start]
+            measure = breakdown_measure(folded, seg0, seg[metric.start : metric.end], metric.canonical)
+            if measure:  # 其中，租赁和商务服务业增长x% after a revenue: that revenue's part
+                metric = Metric(metric.start, metric.end, measure)
             if c.times is not None and metric.canonical not in self.index.vocab:
                 continue  # a multiple is a small base's (一个品牌出口增长12倍) unless a known aggregate's
             if c.times is not None:  # 增长1.5倍: the multiple, as printed (no percentage is printed)
@@ -325,7 +332,8 @@ class _RulesRun:
                 changes: list[Change], sent0: int, raw: str | None = None, period: str | None = None,
                 kind: str | None = None) -> None:
         text, folded = self.text, self.folded
-        if _QUARTER_RE.search(folded, seg0, fig_start):
+        if _QUARTER_RE.search(folded, seg0, fig_start) or (
+                _QUARTER_TOPIC_RE.match(folded, sent0) and not re.search("全年|年末|年底", folded[seg0:fig_start])):
             return  # 一季度地区生产总值增长x%: a quarter's figure, no year's
         ev0 = seg0
         while ev0 < fig_start and text[ev0].isspace():
