@@ -120,6 +120,11 @@ DEV_DROPS = {
     "city-xian-2025-tjgb.pdf": 15,  # page numbers — N —
     "city-loudi-2025-tjgb.html": 14,  # the statistics bureau site's menus, breadcrumb, share buttons and footer
     "city-hotan-2025-tjgb.docx": 0,
+    "city-jingzhou-2025-tjgb.pdf": 0,
+    "city-quanzhou-2025-tjgb.html": 24,  # site menus, a month picker (01–12), breadcrumb, footer
+    "city-urumqi-2025-tjgb.html": 11,  # site menus, share buttons, footer
+    "city-yinchuan-2025-tjgb.html": 16,  # site menus, index line, footer
+    "prov-henan-2025-gzbg.docx": 0,
     "000_ae76d08569899c59.txt": 2,  # publication stamp, site disclaimer
     "001_a5468e0cb521a9da.txt": 0,
     "002_a1402d6e438c0524.txt": 0,
