@@ -227,7 +227,8 @@ def ask(
     """Answer a question from the indexed reports, citing each claim; abstain when they do not say.
 
     A quantity question the stored indicator records settle is answered from them without the model
-    (route "record"); other questions go to the model (route "model").
+    (route "record"); other questions go to the model (route "model"), and when it declines one asking
+    for a figure, the one clause of its passages printing that figure may answer (route "extract").
     """
     settings = _settings(index=index, llm_cache=False if no_cache else None, chroma_url=chroma_url)
     opts = dict(k=k, doc_ids=doc or None, year=year, place=place, rerank=rerank)

@@ -123,6 +123,11 @@ class AskSettings(_Group):
         True, "second_look", "When the model abstains, ask it to copy the answering sentence and accept the copy only "
         "if code finds it verbatim in the cited passage and on the question's topic (measured in the README)",
     )
+    extractive: bool = _f(
+        True, "ask_extractive", "When the model abstains on a question asking for one figure, answer with the one clause "
+        "of its passages that prints a figure of the asked unit, on the question's words, year and kind, cited "
+        "(route 'extract'; declines unless one clause is clearly best)",
+    )
 
 
 class LLMSettings(_Group):

@@ -29,7 +29,7 @@ from typing import Optional
 
 from ..core.types import Hit, Query
 
-__all__ = ["fit_problems"]
+__all__ = ["fit_problems", "figure_is_goal"]
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 _CLAUSE_START = re.compile(r"[，,；;。！？!?:：\n]")
@@ -79,7 +79,7 @@ def _sentence_before(text: str, pos: int) -> str:
     return text[cut + 1:pos]
 
 
-def _a_goal(text: str, a: int, b: int) -> bool:
+def figure_is_goal(text: str, a: int, b: int) -> bool:
     """The figure at ``text[a:b]`` is set as a goal: a goal word before it in its sentence (not one met),
     a weaker one in its own clause, or 左右 after it."""
     clause = _QUOTED.sub("", _clause_before(text, a))
@@ -145,7 +145,7 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
         if not fitting:
             misfits.append("")  # the figure check (check_answer) speaks for figures not printed
             continue
-        if query.kind == "actual" and all(_a_goal(text, a, b) for text, a, b, _ in fitting):
+        if query.kind == "actual" and all(figure_is_goal(text, a, b) for text, a, b, _ in fitting):
             misfits.append(f"{q.raw} is a goal in the cited passage, the question asks what was achieved")
             continue
         metric = [_metric_problem(query, _clause_before(text, a)) for text, a, _, _ in fitting]

@@ -32,7 +32,7 @@ class Answer:
     supported: bool = True
     usage: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    route: str = "model"  # record | section | model | abstain
+    route: str = "model"  # record | section | model | extract | abstain
     explain: list[str] = field(default_factory=list)  # the parsed question and why this route was taken
 
     def to_dict(self) -> dict:
@@ -80,7 +80,9 @@ def ask(
     place-less report the question describes (:mod:`.described`); the items of a counted name the
     report lists (“六个攻坚战”是哪些, :mod:`.enumerations`) and a list of the report's own problems or
     tasks (read from its stored items) take ``route="section"``; everything
-    else goes to the model (``route="model"``).
+    else goes to the model (``route="model"``).  When the model abstains on a question asking for one
+    figure, the one clause of its passages that prints it may answer instead (``route="extract"``,
+    :mod:`.extractive`; ``ask.extractive`` switches it off).
     ``records`` injects a record store (default: the index's, refreshed when stale).
     """
     from ..index.access import list_documents
@@ -146,6 +148,15 @@ def ask(
         ans.explain = explain + ([described] if described else []) + [f"model route: {len(ans.passages)} passage(s)"
                                  + (", no second look: the question names a place the index does not hold"
                                     if unknown_place else "")]
+        if ans.abstained and ans.route == "model" and settings.ask.extractive and not unknown_place:
+            from ..index.access import load_original
+            from .extractive import extract_answer  # the one clause of the passages printing the figure asked
+
+            found = extract_answer(understand(query), ans.passages, places=scope.names, doc_ids=model_ids,
+                                   years_of=years_of, original_of=lambda src: load_original(src, settings))
+            if found is not None:
+                return Answer(query.text, found.text, False, citations=[found.citation], passages=ans.passages,
+                              usage=ans.usage, route="extract", explain=ans.explain + [found.reason])
         if ans.abstained and settings.ask.records and scope.doc_ids:
             given = _years_given(query, stored)
             if given:

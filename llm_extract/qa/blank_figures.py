@@ -33,15 +33,17 @@ from ..core.types import NormalizedText, Query
 from ..text.segments import bigrams, years_in
 from .record_text import Cites, CitedSpan, RecordAnswer
 
-__all__ = ["answer_blank_figure", "blank_figure_in_scope", "MIN_TERMS", "MIN_COVER", "MIN_CLAUSE"]
+__all__ = ["answer_blank_figure", "blank_figure_in_scope", "question_subject", "asked_words", "asked_units",
+           "unit_class", "trimmed_span", "MIN_TERMS", "MIN_COVER", "MIN_CLAUSE"]
 
 MIN_TERMS = 2  # fewer subject bigrams than this say too little to pick a clause
 MIN_COVER = 0.6  # share of the subject the sentence up to the blank's clause must hold
 MIN_CLAUSE = 0.3  # share of the subject the blank's clause itself must hold
 
 # The words of a question that point at its report rather than ask: 煤矿整合的那个镇，… / …所在镇的… / …汇报中，…
-_POINTER = re.compile(r"^.*(?:那[个篇份][\u4e00-\u9fff]{0,4}?(?:镇|乡|县|市|区|报告|汇报|总结|文件)|"
-                      r"所在(?:镇|乡|县|市|区|地)|(?:报告|汇报|总结|公报|文件)中)的?")
+# (…工作情况汇报提出，… and 那份2010年以来工作情况汇报… too: the report's title, years and all)
+_POINTER = re.compile(r"^.*(?:那[个篇份][^，,。]{0,20}?(?:镇|乡|县|市|区|报告|汇报|总结|文件)|"
+                      r"所在(?:镇|乡|县|市|区|地)|(?:报告|汇报|总结|公报|文件)(?:中|里)?(?:提出|指出)?)的?")
 _Q_CLAUSE = re.compile(r"[，,；;：:（）()？?！!]")
 _CLAUSE = re.compile(r"[，,；;。！？!?\n：:]")
 _SENTENCE = re.compile(r"[；;。！？!?\n]")
@@ -72,24 +74,31 @@ class _Spot:
     blank_end: int = 0  # where its last blank ends
 
 
-def _subject(query: Query, described: str) -> set[str]:
-    """The question's subject bigrams: what it asks about, not the words that point at its report."""
-    from ..text.query import subject_terms
-
+def asked_words(query: Query, described: str = "") -> str:
+    """The question without the words that point at its report (…的那个镇, …汇报中, the describing
+    phrase ``described``), its clauses joined by ``|``."""
     parts = [_POINTER.sub("", part) for part in _Q_CLAUSE.split(query.normalized)]
     asked = "|".join(p for p in parts if p and p != described)
-    terms = subject_terms(asked.replace(described, "|") if described else asked)
+    return asked.replace(described, "|") if described else asked
+
+
+def question_subject(query: Query, described: str = "", places=None) -> set[str]:
+    """The question's subject bigrams: what it asks about, not the words that point at its report.
+    ``places``: the place names to leave out, when known (see :func:`~llm_extract.text.query.subject_terms`)."""
+    from ..text.query import subject_terms
+
+    terms = subject_terms(asked_words(query, described), places)
     return {t for t in terms if not set(t) & set(_FUNCTION_CHARS) and t not in _TIME_TERMS}
 
 
-def _unit_class(unit: str) -> str:
+def unit_class(unit: str) -> str:
     return "money" if unit in _MONEY else ("%" if unit in ("%", "个百分点") else unit)
 
 
-def _asked_units(query: Query) -> set[str]:
+def asked_units(query: Query) -> set[str]:
     """Unit classes the question asks for in so many words ({} = any)."""
     q = query.normalized
-    units = {_unit_class(m.group(1) or m.group(2)) for m in _ASKED_UNIT.finditer(q)}
+    units = {unit_class(m.group(1) or m.group(2)) for m in _ASKED_UNIT.finditer(q)}
     return units | ({"%"} if _ASKED_RATE.search(q) else set())
 
 
@@ -164,13 +173,13 @@ def answer_blank_figure(query: Query, docs: list[dict], normalized_of: Callable[
     part of what is asked."""
     if not query.wants_quantity or not docs:
         return None
-    subject = _subject(query, described)
+    subject = question_subject(query, described)
     if len(subject) < MIN_TERMS:
         return None
     spots = [spot for d in docs for spot in _scored(query, subject, d, normalized_of(d))]
-    wanted = _asked_units(query)
+    wanted = asked_units(query)
     fits = [s for s in spots if s.units and s.cover >= MIN_COVER and s.own >= MIN_CLAUSE
-            and (not wanted or wanted & {_unit_class(u) for u in s.units}) and _year_fits(query, s)]
+            and (not wanted or wanted & {unit_class(u) for u in s.units}) and _year_fits(query, s)]
     if not fits:
         return None
     best = max(fits, key=lambda s: (s.own, s.cover))
@@ -194,7 +203,7 @@ def _following(best: _Spot, spots: list[_Spot]) -> list[_Spot]:
 def _compose(run: list[_Spot], subject: set[str]) -> RecordAnswer:
     """The answer: the clauses cited whole, the words up to their last blank shown, no figure stated."""
     best, norm, doc = run[0], run[0].norm, run[0].doc
-    a, b = _trim(norm.text, best.start, run[-1].end)
+    a, b = trimmed_span(norm.text, best.start, run[-1].end)
     span = norm.to_original(a, b)
     cites = Cites()
     mark = cites.add(CitedSpan(doc["doc_id"], doc["source"], span.start, span.end, norm.original[span.start:span.end]))
@@ -206,7 +215,7 @@ def _compose(run: list[_Spot], subject: set[str]) -> RecordAnswer:
     return RecordAnswer(text, cites.citations, cites.passages, reasons=[reason])
 
 
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+def trimmed_span(text: str, a: int, b: int) -> tuple[int, int]:
     """``[a, b)`` without the spaces and punctuation around it."""
     while a < b and (text[a].isspace() or text[a] in _EDGE):
         a += 1

@@ -10,6 +10,7 @@ words, places and years) and whether it asks for a figure.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from ..core.types import Query
 from .segments import bigrams, relative_years, year_spans, years_in
@@ -25,14 +26,25 @@ _PUNCT = re.compile(r"[\s，。、；：:,.;（）()《》“”\"'？?！!【�
 # Place names and years say which report is meant; narrowing and the year rule check them, and
 # as subject words they would let any sentence of the right report pass as on topic.
 _PLACE_OR_YEAR = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:镇|乡|县|区|市)|(?:19|20)\d{2}年?|\d+")
+_YEAR_OR_NUMBER = re.compile(r"(?:19|20)\d{2}年?|\d+")
 _PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})[镇乡县]")
 # A character before 镇/乡/县 that makes the word generic ("全镇", "那个镇", "城镇", "各乡", "所在镇", "下辖县"), not a name.
 _GENERIC_BEFORE = set("全该本我个各城集村乡一每两三四五等的此这那某镇在属辖邻")
 
 
-def subject_terms(normalized: str) -> frozenset[str]:
-    """Subject bigrams of a normalized question (punctuation, question words, places and years removed)."""
-    q = _QUESTION_WORDS.sub("|", _PLACE_OR_YEAR.sub("|", normalized))
+def subject_terms(normalized: str, places: "Sequence[str] | None" = None) -> frozenset[str]:
+    """Subject bigrams of a normalized question (punctuation, question words, places and years removed).
+
+    ``places``: the place names to leave out when the caller knows them (the question's scope); the
+    generic pattern (one to four characters before 镇/乡/县/区/市) is then not used, since it also
+    takes words such as 满意度在市 (满意度在市里测评中排第几位)."""
+    if places is None:
+        q = _PLACE_OR_YEAR.sub("|", normalized)
+    else:
+        q = _YEAR_OR_NUMBER.sub("|", normalized)
+        for name in sorted(places, key=len, reverse=True):
+            q = q.replace(name, "|") if name else q
+    q = _QUESTION_WORDS.sub("|", q)
     return frozenset(g for part in _PUNCT.sub("|", q).split("|") if len(part) >= 2 for g in bigrams(part))
 
 
