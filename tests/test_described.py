@@ -105,7 +105,7 @@ def test_year_end_and_pointing_words_are_filler():
 
 def test_ask_reads_the_described_report_only(monkeypatch):
     from llm_extract.core.config import Settings
-    from llm_extract.qa import ask as ask_module
+    from llm_extract.qa import code_routes as ask_module
 
     from llm_extract.qa import document_text
 
@@ -122,20 +122,20 @@ def test_ask_reads_the_described_report_only(monkeypatch):
 
 def test_the_model_route_searches_only_the_report_a_question_describes(monkeypatch):
     from llm_extract.core.config import Settings
-    from llm_extract.qa import ask as ask_module
+    from llm_extract.qa import code_routes as ask_module
     from llm_extract.qa import document_text
 
     monkeypatch.setattr(document_text, "document_texts", lambda settings: (lambda d: TEXTS[d["doc_id"]]))
-    ids, line = ask_module._described_scope(parse_query("以生态立镇为总抓手的那个镇，税收收入占多大比重？"), DOCS, Settings())
+    ids, line = ask_module.described_scope(parse_query("以生态立镇为总抓手的那个镇，税收收入占多大比重？"), DOCS, Settings())
     assert ids == ["s2"] and "s2" in line
-    assert ask_module._described_scope(parse_query("税收收入占多大比重？"), DOCS, Settings()) == (None, "")
+    assert ask_module.described_scope(parse_query("税收收入占多大比重？"), DOCS, Settings()) == (None, "")
     placed = [dict(d, place=d["place"] or "云岭镇") for d in DOCS]
-    assert ask_module._described_scope(parse_query("以生态立镇为总抓手的那个镇，税收占比？"), placed, Settings()) == (None, "")
+    assert ask_module.described_scope(parse_query("以生态立镇为总抓手的那个镇，税收占比？"), placed, Settings()) == (None, "")
 
 
 def test_a_figure_the_described_report_leaves_blank_is_answered_as_blank(monkeypatch):
     from llm_extract.core.config import Settings
-    from llm_extract.qa import ask as ask_module
+    from llm_extract.qa import code_routes as ask_module
     from llm_extract.qa import document_text
 
     texts = dict(TEXTS, s3="以茶旅融合为主线，全镇实现财政收入xxx.x万元，农民人均可支配收入xxxxx元。")

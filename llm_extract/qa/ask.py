@@ -1,6 +1,7 @@
-"""Cited question answering over the index.
+"""Cited question answering over the index: :func:`ask`, its routes in order, and the model route.
 
-The model sees numbered passages and must cite them as ``[n]``.  What it says
+What the index already knows answers first, composed by code (:mod:`.code_routes`). The rest goes to
+the model: it sees numbered passages and must cite them as ``[n]``.  What it says
 is then checked against the passages, never trusted: citations must name shown
 passages and every number in the answer must be printed in a cited passage.
 An answer that fails is re-asked once, then withheld as unsupported.
@@ -15,6 +16,7 @@ from ..core.config import Settings
 from ..core.types import Citation, Hit, Query
 from ..text.query import as_query
 from .answer_checks import check_answer, citation_span, claims_undisclosed, recite, shows_placeholder
+from .code_routes import ScopeRecords, answer_by_code, described_scope, years_given
 from .passages import focus_passages, format_passages
 from .scope import names_unknown_place, narrow_documents  # noqa: F401  (re-exported)
 
@@ -52,9 +54,6 @@ class Answer:
                           "section": h.section} for h in self.passages[:3]] if self.abstained else [],
             "problems": self.problems,
         }
-
-
-NAMED_LIST_SCAN = 50  # documents read for a named list when the question names no place (~0.05 s each)
 
 
 def ask(
@@ -105,44 +104,17 @@ def ask(
                       explain=explain + [scope.problem])
     query, anchored = anchor_years(query, docs, scope)
     explain += [anchored] if anchored else []
-    stored = _ScopeRecords(scope, docs, settings, records)  # the store is opened at most once per question
-    texts = None  # the whole reports' text, read at most once per question (two routes may read them)
+    stored = ScopeRecords(scope, docs, settings, records)  # the store is opened at most once per question
     try:
-        if settings.ask.records and (scope.doc_ids or len(docs) == 1 or _compares_places(query)):
-            found = _from_records(query, docs, scope.names, stored.indicators())
-            if found is not None:
-                ra, understood = found
-                return _composed(query, ra, "record", explain + [understood])
-        if doc_ids is None and scope.doc_ids is None and not scope.places:
-            from .document_text import document_texts
-
-            texts = document_texts(settings)
-        if settings.ask.records and texts is not None:
-            found = _from_described(query, docs, stored.indicators(), settings, texts)
-            if found is not None:
-                ra, understood = found
-                return _composed(query, ra, "record", explain + understood)
-        if settings.ask.records and docs:
-            from .blank_figures import blank_figure_in_scope  # a figure the report leaves blank (xx万亩, 达万元)
-
-            blank = blank_figure_in_scope(query, docs, scope.doc_ids, settings, texts)
-            if blank is not None:
-                return _composed(query, blank, "record", explain)
-        named = _named_list(query, docs, scope, settings) if settings.ask.records and doc_ids is None else None
-        if named is not None:
-            return _composed(query, named, "section", explain)
-        if settings.ask.records and (scope.doc_ids or len(docs) == 1):
-            listed = _from_sections(query, docs, stored)
-            if listed is not None:
-                return _composed(query, listed, "section", explain)
-            parts = _parts_or_projects(query, docs, scope, stored, settings)
-            if parts is not None:
-                return _composed(query, parts[0], parts[1], explain)
+        coded = answer_by_code(query, docs, scope, stored, settings, whole_index=doc_ids is None)
+        if coded.answer is not None:
+            return _composed(query, coded.answer, coded.route, explain + coded.explain)
+        texts = coded.texts
         unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
         years_of = {d["doc_id"]: doc_years(d) for d in docs}
         model_ids, described = scope.doc_ids, ""
         if texts is not None and settings.ask.records and not unknown_place:
-            model_ids, described = _described_scope(query, docs, settings, texts)
+            model_ids, described = described_scope(query, docs, settings, texts)
         ans = _ask_model(understand(query), model_ids, settings, retriever, llm, k, method, on_token,
                          second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
         ans.explain = explain + ([described] if described else []) + [f"model route: {len(ans.passages)} passage(s)"
@@ -158,7 +130,7 @@ def ask(
                 return Answer(query.text, found.text, False, citations=[found.citation], passages=ans.passages,
                               usage=ans.usage, route="extract", explain=ans.explain + [found.reason])
         if ans.abstained and settings.ask.records and scope.doc_ids:
-            given = _years_given(query, stored)
+            given = years_given(query, stored)
             if given:
                 ans.answer += f"。{given}"
                 ans.explain.append(given)
@@ -171,175 +143,6 @@ def _composed(query: Query, ra, route: str, explain: list[str]) -> Answer:
     """The :class:`Answer` for a reply composed by code from stored records or items (no model call)."""
     return Answer(query.text, ra.text, ra.abstain, citations=ra.citations, passages=ra.passages, route=route,
                   explain=explain + ra.reasons, usage={"prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "calls": 0})
-
-
-def _years_given(query: Query, scope_records: "_ScopeRecords") -> str:
-    """For an abstention on one year's figure: the years the stored records give that metric ("" = none)."""
-    from .understand import understand
-
-    if len(set(query.years)) != 1:
-        return ""
-    stored = scope_records.indicators()
-    understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
-    if not understood.metric or understood.shape not in ("quantity", "rate"):
-        return ""
-    years = sorted({r.period for r in stored if r.metric == understood.metric and r.period and r.period.isdigit()
-                    and not r.placeholder})
-    if not years or str(understood.years[0]) in years:
-        return ""
-    return f"记录中{understood.metric_raw or understood.metric}有数字的年份：" + "、".join(f"{y}年" for y in years)
-
-
-def _from_sections(query: Query, docs: list[dict], stored: "_ScopeRecords"):
-    """The section route's list answer (the report's own problems or tasks, each cited), or ``None``."""
-    from .from_sections import answer_from_sections, list_kind
-    from .understand import understand
-
-    understood = understand(query)
-    kind = list_kind(understood)
-    if not kind:
-        return None
-    return answer_from_sections(understood, stored.items(kind), {d["doc_id"]: d for d in docs})
-
-
-def _parts_or_projects(query: Query, docs: list[dict], scope, stored: "_ScopeRecords", settings: Settings):
-    """The parts of a total (:mod:`.components`, ``route="record"``) or the projects of a kind and status
-    (:mod:`.project_lists`, ``route="section"``) the question asks for, with the route, or ``None``."""
-    from .components import answer_parts, parts_question
-    from .document_text import normalized_documents
-    from .project_lists import answer_projects, project_question
-
-    in_scope = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
-    if parts_question(query, scope.names) is not None:
-        found = answer_parts(query, scope.names, stored.indicators(), in_scope, normalized_documents(settings))
-        return (found, "record") if found is not None else None
-    if project_question(query, scope.names) is not None:
-        found = answer_projects(query, scope.names, stored.items("project"), {d["doc_id"]: d for d in docs},
-                                normalized_documents(settings))
-        return (found, "section") if found is not None else None
-    return None
-
-
-class _ScopeRecords:
-    """The stored records and items of one question's documents, the store opened (and its staleness
-    checked) at most once per question and the indicator records read at most once."""
-
-    def __init__(self, scope, docs: list[dict], settings: Settings, records=None):
-        self._ids = scope.doc_ids or [d["doc_id"] for d in docs]
-        self._docs, self._settings, self._injected = docs, settings, records
-        self._store = None
-        self._opened = False
-        self._indicators: Optional[list] = None
-
-    def close(self) -> None:
-        if self._store is not None and self._injected is None:
-            self._store.close()
-
-    def _open(self):
-        from ..core.errors import IndexStoreError
-        from ..extract.record_store import open_records
-
-        if not self._opened:
-            self._opened = True
-            try:
-                # The document list ask already read serves the staleness check (no second manifest read).
-                self._store = self._injected or open_records(self._settings, documents=self._docs or None)
-            except IndexStoreError:
-                self._store = None  # an injected retriever without an index on disk: nothing is stored
-        return self._store
-
-    def indicators(self) -> list:
-        """The scope's stored indicator records ([] when the index has no record store)."""
-        if self._indicators is None:
-            store = self._open()
-            self._indicators = store.records(self._ids) if store is not None else []
-        return self._indicators
-
-    def items(self, kind: str) -> list:
-        """The scope's stored task/problem items of ``kind``."""
-        store = self._open()
-        return [item for doc_id in self._ids for item in store.items(doc_id, kind)] if store is not None else []
-
-
-def _compares_places(query: Query) -> bool:
-    """A ranking question (哪个县…最高) is about the whole index even when it names no place."""
-    from .understand import understand
-
-    return understand(query).shape == "ranking"
-
-
-def _understood(query: Query, stored: list) -> tuple[Query, str]:
-    """The question read with the metric names of ``stored``, and a line saying how it was read."""
-    from .understand import understand
-
-    understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
-    line = (f"understood: metric {understood.metric or '-'}, kind {understood.kind}, shape {understood.shape}; "
-            f"{len(stored)} stored record(s) in scope")
-    return understood, line
-
-
-def _from_records(query: Query, docs: list[dict], places: list[str], stored: list):
-    """The records route's answer and a line saying how the question was read, or ``None``."""
-    from .from_records import answer_from_records
-
-    if not stored:
-        return None
-    understood, line = _understood(query, stored)
-    ra = answer_from_records(understood, stored, {d["doc_id"]: d for d in docs}, places=places)
-    return (ra, line) if ra is not None else None
-
-
-def _from_described(query: Query, docs: list[dict], stored: list, settings: Settings, texts=None):
-    """The records route for one figure of a place-less document the question describes instead of
-    naming a place (:mod:`.described`): its answer and the lines saying how it was read, or ``None``."""
-    from .described import described_document
-    from .document_text import document_texts
-    from .from_records import answer_from_records
-
-    if not stored or len(docs) < 2 or all(d.get("place") for d in docs):
-        return None
-    understood, line = _understood(query, stored)
-    if not understood.metric or understood.shape not in ("quantity", "rate", "compound"):
-        return None  # settled before any document's text is read
-    picked = described_document(understood, docs, texts or document_texts(settings))
-    if picked is None:
-        return None
-    doc_id, phrase = picked
-    mine = [r for r in stored if r.doc_id == doc_id]
-    # the describing phrase may share the metric's clause (氟化工园区所在镇的财政总收入): it is no qualifier of the metric
-    ra = answer_from_records(understood, mine, {d["doc_id"]: d for d in docs}, places=[phrase], own_clause=True)
-    return (ra, [line, f"document {doc_id} named by a phrase only it prints: {phrase}"]) if ra is not None else None
-
-
-def _described_scope(query: Query, docs: list[dict], settings: Settings,
-                     texts=None) -> tuple[Optional[list[str]], str]:
-    """The one place-less report a question describes (:mod:`.described`) as the model route's scope, and a
-    line saying so; ``(None, "")`` when there is none (the model searches the whole index)."""
-    from .described import described_document
-    from .document_text import document_texts
-    from .understand import understand
-
-    if len(docs) < 2 or all(d.get("place") for d in docs):
-        return None, ""
-    picked = described_document(understand(query), docs, texts or document_texts(settings))
-    if picked is None:
-        return None, ""
-    return [picked[0]], f"model route over {picked[0]} only: the question describes it ({picked[1]})"
-
-
-def _named_list(query: Query, docs: list[dict], scope, settings: Settings):
-    """The named-list answer (:mod:`.enumerations`): over the question's documents, or over the whole
-    index when it names no place and holds at most :data:`NAMED_LIST_SCAN` documents (the one report
-    that lists the items is the one asked about; two that do make the route decline)."""
-    from .document_text import normalized_documents
-    from .enumerations import answer_named_list, named_list
-
-    if named_list(query) is None:
-        return None
-    if scope.doc_ids is None and (scope.places or len(docs) > NAMED_LIST_SCAN):
-        return None
-    in_scope = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
-    return answer_named_list(query, in_scope, normalized_documents(settings))
 
 
 def _ask_model(query: Query, doc_ids, settings: Settings, retriever, llm, k, method: str, on_token,
