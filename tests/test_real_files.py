@@ -125,6 +125,10 @@ DEV_DROPS = {
     "city-urumqi-2025-tjgb.html": 11,  # site menus, share buttons, footer
     "city-yinchuan-2025-tjgb.html": 16,  # site menus, index line, footer
     "prov-henan-2025-gzbg.docx": 0,
+    "city-shijiazhuang-2025-tjgb.html": 18,  # site menus (twice), breadcrumb, footer, visitor counter
+    "city-xinyang-2025-tjgb.html": 6,  # breadcrumb, footer
+    "city-yingkou-2025-tjgb.html": 10,  # breadcrumb, the release's index fields, share buttons
+    "city-xiangtan-2025-tjgb.pdf": 18,  # page numbers — N —
     "000_ae76d08569899c59.txt": 2,  # publication stamp, site disclaimer
     "001_a5468e0cb521a9da.txt": 0,
     "002_a1402d6e438c0524.txt": 0,
