@@ -62,7 +62,7 @@ def check(path: Path) -> list[str]:
             if Path(ev["source"]).stem != e["doc"]:
                 problems.append(f"{qid}: evidence source {ev['source']} is not doc {e['doc']}")
             sys.path.insert(0, str(REPO))
-            from llm_extract.loading import load_text  # the text gold quotes point into (.docx/.pdf/.html too)
+            from llm_extract.text.loading import load_text  # the text gold quotes point into (.docx/.pdf/.html too)
 
             text = load_text(src)
             q = ev["quote"]
