@@ -139,3 +139,27 @@ def breakdown_measure(folded: str, seg0: int, printed: str, canonical: str) -> s
         return None
     head = heads[-1].group(0)
     return re.sub(r"\s+", "", printed) + ("营业收入" if head == "营收" else head)
+
+
+# A class of insurance printed alone after the premiums or the payouts it is a part of (保费收入a亿元。其中，
+# 财产险b亿元，人身险c亿元; 赔款及给付d亿元，其中财产险e亿元): that class's premiums or payouts.
+_INSURANCE_CLASS_RE = re.compile(r"^(?P<cls>财产保险|人身保险|财产险|人身险|寿险|人寿险|人寿保险|健康险|健康保险|意外险|"
+                                 r"人身意外伤害险|人身意外险|财险)$")
+_INSURANCE_WHOLE_RE = re.compile(r"(?P<premiums>保费收入)|(?P<payouts>赔付|赔款|给付)")
+_INSURANCE_SHORT = {"财产保险": "财产险", "人身保险": "人身险"}
+
+
+def insurance_measure(folded: str, seg0: int, seg: str) -> str | None:
+    """``财产险保费收入`` for a clause ``seg`` printing only a class of insurance, after a clause of its
+    paragraph that states the premiums or the payouts (the nearest one); None otherwise."""
+    core = strip_connectors(seg)
+    m = _INSURANCE_CLASS_RE.match(core[skip_lead(core)[0] :].strip().lstrip("：:，,"))
+    if m is None:
+        return None
+    cls = _INSURANCE_SHORT.get(m.group("cls"), m.group("cls"))
+    start = _paragraph_start(folded, seg0)
+    for clause in reversed(re.split(r"[，,；;。]", folded[start:seg0])):
+        found = list(_INSURANCE_WHOLE_RE.finditer(clause))
+        if found:
+            return cls + ("保费收入" if found[-1].group("premiums") else "赔付支出")
+    return None

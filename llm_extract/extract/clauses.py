@@ -173,6 +173,8 @@ _AGGREGATE_RE = re.compile(
 # What an aggregate of projects states: the investment completed (not 总投资, a pipeline's total).
 _PROJECT_HEADS = ("投资", "年度投资")
 # Loans to a class of enterprises are a credit aggregate (普惠小微企业贷款, 科技型企业贷款余额).
+# Construction firms (资质等级以上/专业承包…建筑业企业) and a measure of theirs they realise.
+_BUILDERS_RE = re.compile(r"^[\u4e00-\u9fff]{0,12}?建筑业?企业(?:共|已)?(?:实现|完成)?(?P<head>利润总额|利税总额|营业收入|主营业务收入)$")
 # The firms or units that complete an aggregate of their industry the vocabulary names (施工企业完成建筑业总产值).
 _FIRMS_DO_RE = re.compile(r"(?:企业|单位)(?:共|已)?(?:完成|实现)")
 _SCALED_FIRMS_RE = re.compile(r"规模以上|规上|规模|限额以上|限上")
@@ -380,6 +382,9 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
         return phrase[:-1]  # 其中，出口额a亿元: the trade's exports
     if not rate and _FIRM_LOANS_RE.match(phrase):
         return phrase
+    builders = None if rate else _BUILDERS_RE.match(phrase)
+    if builders:  # 总承包建筑业企业完成营业收入: the construction firms' measure
+        return "建筑业企业" + builders.group("head")
     industry = None if rate else _INDUSTRY_VERB_RE.match(phrase)
     if industry and industry.group("head").endswith(_MONEY_HEADS):
         name = industry.group("ind") + industry.group("head")

@@ -15,7 +15,7 @@ from ..core.types import IndicatorRecord
 from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
-from .carried import breakdown_measure, carried_metric, firm_subject, household_subject
+from .carried import breakdown_measure, carried_metric, firm_subject, household_subject, insurance_measure
 from .clauses import (
     NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
 )
@@ -48,7 +48,7 @@ _ATTRIBUTE_OF_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:企业|项目|工程|�
 _RANGE_RE = re.compile(r"\s*(?:—|-|－|~|～|至|到)+\s*\d+(?:\.\d+)?\s*%")
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
 MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
-OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔")
+OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔", "标准量")
 # A quarter's figures (一季度…, 前三季度…) are no year's.
 _QUARTER_RE = re.compile(r"(?:第?[一二三四1-4]|前三)季度")
 # …or a sentence opened by one (前三季度，全县实现…) unless its clause returns to the year (全年…).
@@ -230,7 +230,8 @@ class _RulesRun:
         prev = ""
         if seg0 > sent0 and folded[seg0 - 1] in "、，,":
             prev = folded[segment_start(folded, seg0 - 1, sent0) : seg0 - 1]
-        name = carried_metric(prev, folded[seg0 : q.start], folded[sent0 : q.start], index=self.index)
+        name = carried_metric(prev, folded[seg0 : q.start], folded[sent0 : q.start], index=self.index) or (
+            insurance_measure(folded, seg0, folded[seg0 : q.start]))
         return Metric(0, q.start - seg0, name) if name else None
 
     def from_lists(self) -> None:
