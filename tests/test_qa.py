@@ -247,3 +247,11 @@ def test_a_right_figure_with_the_wrong_citation_is_recited(settings):
     assert not ans.abstained and ans.answer.endswith("[2]。") and len(llm.messages) == 1
     cit = ans.citations[0]
     assert cit.id == 2 and original[cit.start : cit.end] == cit.quote and "41.2" in cit.quote
+
+
+def test_a_part_of_a_total_is_the_metric_asked():
+    from llm_extract.qa.understand import understand
+    from llm_extract.text.query import parse_query
+
+    assert understand(parse_query("云岭市2025年一般公共预算收入中，税收收入是多少？")).metric == "税收收入"
+    assert understand(parse_query("云岭市2025年一般公共预算收入是多少？")).metric == "一般公共预算收入"

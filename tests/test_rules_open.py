@@ -279,3 +279,19 @@ def test_insurance_classes_deposit_names_and_postal_volume_in_standard_pieces():
                             ("保险赔付支出", 30.0, None), ("财产险赔付支出", 12.0, None),
                             ("金融机构人民币各项存款余额", 900.0, None), ("金融机构本外币各项贷款余额", 700.0, None),
                             ("邮政业务总量", 12.5, 9.0), ("餐饮收入", 40.0, None), ("建筑业企业利润总额", 3.2, None)]
+
+
+def test_a_metric_opening_with_the_reports_own_place_is_the_places_metric():
+    from llm_extract.core.config import Settings
+    from llm_extract.extract.extractor import SectionExtractor
+    from llm_extract.index.ingest import build_documents
+    from llm_extract.text.normalize import normalize
+
+    raw = ("云岭市2025年国民经济和社会发展统计公报\n\n一、综合\n2025年云岭市地区生产总值900.5亿元，比上年增长5.0%。"
+           "青川县地区生产总值120亿元。\n")
+    (doc, _chunks), = build_documents(raw, "yunling.txt", "sha", set(), Settings())
+    norm = normalize(raw, doc.start, doc.end)
+    recs = [r for s in doc.sections for r in SectionExtractor(backend="rules").extract("indicator", doc, norm, s).records]
+    assert doc.place == "云岭市" and [(r.metric, r.value) for r in recs][:1] == [("地区生产总值", 900.5)]
+    assert all(raw[r.start : r.end] == r.evidence for r in recs)
+    assert "地区生产总值" not in [r.metric for r in recs][1:]  # another place's figure keeps its place

@@ -24,7 +24,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@17"  # @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
+RULES_VERSION = "rules@18"  # @18 a metric opening with the report's own place; @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -36,6 +36,22 @@ class SectionResult:
     completion_tokens: int = 0
     calls: int = 0
     seconds: float = 0.0
+
+
+def _without_own_place(rec, doc: Document):
+    """A record whose metric opens with the report's own place (西安市地区生产总值) names the place's metric
+    (地区生产总值); another place's name (a city in a province's report) stays: that is a sub-area's figure."""
+    from ..text.places import short_name
+    from .vocab import default_index
+
+    place = doc.place or ""
+    forms = {place, short_name(place), place[:-1] if len(place) > 2 and place[-1] in "省市县区州盟旗" else ""} - {""}
+    own = next((f for f in sorted(forms, key=len, reverse=True) if rec.metric.startswith(f)), None)
+    if own is None or len(rec.metric) - len(own) < 2:
+        return rec
+    rest = rec.metric[len(own) :].lstrip("市县区州省")
+    known = default_index().lookup(rest)
+    return rec.model_copy(update={"metric": known}) if known else rec
 
 
 def _batches(spans: Sequence[tuple[int, int]], limit: int = BATCH_CHARS) -> list[tuple[int, int]]:
@@ -225,6 +241,7 @@ class SectionExtractor:
         for rec in rules_extract_indicators(text, period_hint=hint, plan_years=doc.plan_years,
                                             review_years=doc.review_years,
                                             target_period=plan_year_hint(section, doc)):
+            rec = _without_own_place(rec, doc)
             span = norm.to_original(s0 + rec.start, s0 + rec.end)
             self._ground(rec, doc, norm, section, (span.start, span.end), result, version=RULES_VERSION)
         self._table_rows(doc, norm, section, hint, result)

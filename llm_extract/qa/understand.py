@@ -81,6 +81,11 @@ def find_metric(normalized: str, names: Optional[list[str]] = None,
                 found.append((at, at + len(name), index.lookup(name) or name))
     if not found:
         return "", "", -1
+    # 一般公共预算收入中，税收收入是多少: a part of a total is asked, not the total
+    whole = [m for m in found if re.match(r"中[，,]?", normalized[m[1] : m[1] + 1])]
+    if whole:
+        after = [m for m in found if m[0] > min(w[1] for w in whole)]
+        found = after or found
     a, b, canon = max(found, key=lambda m: (m[1] - m[0], -m[0]))
     return canon, normalized[a:b], a
 
