@@ -162,3 +162,12 @@ def test_the_gold_side_of_metric_matching_is_frozen_not_the_extractors_vocabular
     assert metrics._metric_eq(pred(metric="规上工业增加值"), gold)  # the gold's own name
     monkeypatch.setattr("llm_extract.extract.vocab.canonical_metric", lambda raw, vocab=None: "规模以上工业增加值")
     assert not metrics._metric_eq(pred(metric="工业"), gold)  # a vocabulary gone wide changes nothing here
+
+
+def test_a_gold_figure_of_more_than_six_digits_is_compared_in_full():
+    from llm_extract.evaluation.metrics import number_answer_correct
+
+    item = {"value": 13902.67, "unit": "亿元"}
+    assert number_answer_correct(item, "地区生产总值为13902.67亿元，增长4.7%")
+    assert not number_answer_correct(item, "地区生产总值为13902.7亿元")
+    assert number_answer_correct({"value": 1200000.5, "unit": "万元"}, "共1200000.5万元")

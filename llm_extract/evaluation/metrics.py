@@ -341,6 +341,13 @@ def _answer_quantities(answer: str) -> list:
     return [q for q in find_quantities(answer) if q.value == q.value]  # NaN = placeholder
 
 
+def _plain(value: float) -> str:
+    """A number written out in full (13902.67, not the 6-digit ``13902.7`` of ``:g``)."""
+    from decimal import Decimal
+
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
 def number_answer_correct(item: dict, answer: str) -> bool:
     """The first figure of the gold unit's class in the answer is the gold figure.
 
@@ -351,7 +358,7 @@ def number_answer_correct(item: dict, answer: str) -> bool:
     from ..text.numbers import find_quantities
 
     gold_unit = item.get("unit") or ""
-    gold_q = find_quantities(f"{abs(float(item['value'])):g}{gold_unit}")
+    gold_q = find_quantities(f"{_plain(abs(float(item['value'])))}{gold_unit}")
     want = unit_class(gold_unit)
     same_class = [q for q in _answer_quantities(answer) if unit_class(q.unit) == want]
     if not same_class:
