@@ -89,3 +89,10 @@ def test_a_footnote_mark_in_the_metric_name_is_not_shown_as_a_citation():
     ans = answer_from_records(understand(parse_query("青川县2021年地区生产总值是多少？")), [rec], DOCS,
                               places=["青川县"])
     assert ans.text == "青川县2021年全县生产总值为88.61亿元，增长7.2%[1]。"
+
+
+def test_a_printed_name_opening_with_the_place_is_not_repeated_after_it():
+    rec = _rec("地区生产总值", "城镇居民人均可支配收入31250元", period="2021", value=31250, unit="元", raw="青川县地区生产总值")
+    q = understand(parse_query("青川县2021年地区生产总值是多少？"))
+    ans = answer_from_records(q, [rec], DOCS, places=["青川县", "青川"])
+    assert ans is not None and ans.text.startswith("青川县2021年地区生产总值为") and "青川县2021年青川县" not in ans.text
