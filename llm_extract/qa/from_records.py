@@ -42,7 +42,7 @@ from .record_text import (
 def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: str, year: str) -> str:
     name = shown_name(r)
     if where and name.startswith(where) and len(name) > len(where) + 1:
-        name = name[len(where) :]  # 西安市2025年地区生产总值, not 西安市2025年西安市地区生产总值
+        name = name[len(where) :]  # 云岭市2024年地区生产总值, not 云岭市2024年云岭市地区生产总值
     target = "预期目标为" if r.kind == "target" else ("预计" if r.kind == "estimate" else "")
     if query.shape == "rate":
         verb = "增长" if value >= 0 else "下降"
