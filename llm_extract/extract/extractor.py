@@ -39,7 +39,7 @@ class SectionResult:
 
 
 def _without_own_place(rec, doc: Document):
-    """A record whose metric opens with the report's own place (西安市地区生产总值) names the place's metric
+    """A record whose metric opens with the report's own place (云岭市地区生产总值) names the place's metric
     (地区生产总值); another place's name (a city in a province's report) stays: that is a sub-area's figure."""
     from ..text.places import short_name
     from .vocab import default_index
