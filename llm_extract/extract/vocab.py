@@ -113,7 +113,7 @@ CANONICAL_METRICS: dict[str, list[str]] = {
 # indicators (counts of people are no economic aggregate); a user's vocabulary may still add others.
 COUNT_METRICS = ("新增就业", "接待游客")
 # The sections (门类) of the national industry classification, and the farm-service class statistics print
-# beside them: whole names, although they hold 、, 和 and 及 (交通运输、仓储和邮政业增加值 is one metric).
+# beside them: whole names, although they hold 、, 和 and 及 (the value added of one section is one metric).
 INDUSTRY_SECTIONS = (
     "农、林、牧、渔业", "农林牧渔业", "采矿业", "制造业", "电力、热力、燃气及水生产和供应业", "建筑业", "批发和零售业",
     "交通运输、仓储和邮政业", "住宿和餐饮业", "信息传输、软件和信息技术服务业", "金融业", "房地产业", "租赁和商务服务业",
