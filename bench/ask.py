@@ -106,7 +106,7 @@ def retrieval_latency(retriever, questions: list[dict], k: int) -> dict:
 
 def end_to_end(settings: Settings, retriever, questions: list[dict]) -> dict:
     from llm_extract.llm.client import LLMClient
-    from llm_extract.evaluation.metrics import answer_correct
+    from llm_extract.evaluation.answers import answer_correct
     from llm_extract.qa.ask import ask
 
     t0 = time.perf_counter()

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def score(method: str, items: list[dict], retriever, docs, settings: Settings, llm=None) -> dict:
-    from llm_extract.evaluation.metrics import first_relevant_rank, gold_evidence_spans
+    from llm_extract.evaluation.answers import first_relevant_rank, gold_evidence_spans
     from llm_extract.qa.ask import focus_passages, narrow_documents
     from llm_extract.qa.rerank import rerank
 

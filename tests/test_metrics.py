@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from llm_extract.evaluation.reporting import check_thresholds, compare, write_html
-from llm_extract.evaluation.metrics import answer_correct, first_relevant_rank, score_extraction
+from llm_extract.evaluation.answers import answer_correct, first_relevant_rank
+from llm_extract.evaluation.metrics import score_extraction
 
 GOLD = [
     {"record_type": "indicator", "source": "a.txt", "start": 10, "end": 40, "metric": "地区生产总值", "metric_raw": "地区生产总值",
@@ -165,7 +166,7 @@ def test_the_gold_side_of_metric_matching_is_frozen_not_the_extractors_vocabular
 
 
 def test_a_gold_figure_of_more_than_six_digits_is_compared_in_full():
-    from llm_extract.evaluation.metrics import number_answer_correct
+    from llm_extract.evaluation.answers import number_answer_correct
 
     item = {"value": 13902.67, "unit": "亿元"}
     assert number_answer_correct(item, "地区生产总值为13902.67亿元，增长4.7%")

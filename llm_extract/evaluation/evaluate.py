@@ -148,7 +148,7 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
             answer: bool = True, ids: Optional[list[str]] = None, progress: Optional[ProgressFn] = None,
             docs: Optional[set[str]] = None) -> dict:
     from ..index.access import open_retriever
-    from .metrics import first_relevant_rank, gold_evidence_spans
+    from .answers import first_relevant_rank, gold_evidence_spans
     from ..index.ingest import ingest
 
     root = _gold_root(gold_dir)
@@ -200,7 +200,8 @@ def eval_qa(gold_dir: Path, settings: Settings, *, llm=None, embedder=None, mode
 
 
 def _answer_items(items, root, qa_settings, retriever, llm, progress) -> tuple[list[dict], dict]:
-    from .metrics import answer_correct, gold_evidence_spans, original_text
+    from .answers import answer_correct, gold_evidence_spans
+    from .metrics import original_text
     from ..qa.ask import ask
 
     per_item = []
