@@ -29,11 +29,22 @@ _TOURISM_HEAD_RE = re.compile(r"^(?:总|综合)?(?:收入|花费)$")
 _VISITORS_RE = re.compile(r"游客|旅游")
 
 
+def _bare_head(seg: str) -> str:
+    """What ``seg`` (the clause before a figure) names after its connectors, lead words and verbs."""
+    core = strip_connectors(seg)
+    return core[skip_lead(core)[0] :].strip()
+
+
+def _clauses_back(folded: str, pos: int) -> list[str]:
+    """The clauses of the paragraph before ``pos``, nearest first."""
+    return list(reversed(re.split(r"[，,；;。]", folded[_paragraph_start(folded, pos) : pos])))
+
+
 def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) -> str | None:
     """The metric of ``seg`` (a clause before a figure that prints only a head), completed from ``prev``
     (the clause listed before it) or, for induced consumption, from its ``sentence``; None if none."""
     core = strip_connectors(seg)
-    head = core[skip_lead(core)[0] :].strip()
+    head = _bare_head(seg)
     if _CARRIED_OUTPUT_RE.match(head):
         name = re.split(r"[\dxX×*_]", prev.strip(), maxsplit=1)[0]
         name = name[skip_lead(strip_connectors(name))[0] :]  # 确保粮食播种面积a万亩、总产b亿斤
@@ -69,8 +80,7 @@ def firm_subject(folded: str, seg0: int, seg: str, head: str) -> str | None:
     lead = skip_lead(core)[0]
     if not _FIRM_HEAD_RE.match(head) or core[lead:].strip() != head or names_place(core[:lead]):
         return None  # 全县实现利润总额: the place's, whatever the clause before named
-    start = _paragraph_start(folded, seg0)
-    for clause in reversed(re.split(r"[，,；;。]", folded[start:seg0])):
+    for clause in _clauses_back(folded, seg0):
         named = list(_FIRM_CLASS_RE.finditer(clause))
         if named:
             cls = named[-1].group(0)
@@ -108,8 +118,7 @@ def household_subject(folded: str, seg0: int, seg: str, head: str, *, index: Met
     """``城镇居民人均工资性收入`` for a clause ``seg`` printing only an income component or spending ``head``
     after its paragraph named a group of residents (the last one named before it); None otherwise."""
     m = _HOUSEHOLD_HEAD_RE.match(head)
-    core = strip_connectors(seg)
-    if m is None or core[skip_lead(core)[0] :].strip().lstrip("：:") != head:
+    if m is None or _bare_head(seg).lstrip("：:") != head:
         return None
     named = list(_RESIDENTS_RE.finditer(folded, _paragraph_start(folded, seg0), seg0))
     if not named:
@@ -152,13 +161,11 @@ _INSURANCE_SHORT = {"财产保险": "财产险", "人身保险": "人身险"}
 def insurance_measure(folded: str, seg0: int, seg: str) -> str | None:
     """``财产险保费收入`` for a clause ``seg`` printing only a class of insurance, after a clause of its
     paragraph that states the premiums or the payouts (the nearest one); None otherwise."""
-    core = strip_connectors(seg)
-    m = _INSURANCE_CLASS_RE.match(core[skip_lead(core)[0] :].strip().lstrip("：:，,"))
+    m = _INSURANCE_CLASS_RE.match(_bare_head(seg).lstrip("：:，,"))
     if m is None:
         return None
     cls = _INSURANCE_SHORT.get(m.group("cls"), m.group("cls"))
-    start = _paragraph_start(folded, seg0)
-    for clause in reversed(re.split(r"[，,；;。]", folded[start:seg0])):
+    for clause in _clauses_back(folded, seg0):
         found = list(_INSURANCE_WHOLE_RE.finditer(clause))
         if found:
             return cls + ("保费收入" if found[-1].group("premiums") else "赔付支出")

@@ -154,9 +154,10 @@ def rules_extract_indicators(
     if review_years:  # only a report that both reviews and plans tells the planned year apart
         run.plan_years = {y for y in plan_years if y not in set(review_years)}
     changes = find_changes(text)
+    quantities = find_quantities(text, include_placeholders=True)  # read once: both readers below use them
     run.from_lists()
-    run.from_changed_levels()
-    run.from_figures(changes)
+    run.from_changed_levels(quantities)
+    run.from_figures(changes, quantities)
     run.pair_rates()
     run.from_growth_clauses(changes)
     run.records.sort(key=lambda r: r.start)
@@ -178,13 +179,13 @@ class _RulesRun:
         self.target_period: str | None = None
         self.topic_years = _topic_years(self.folded, self.sentences)
 
-    def from_figures(self, changes: list[Change]) -> None:
+    def from_figures(self, changes: list[Change], quantities: list[Quantity]) -> None:
         """A level named by a metric, with the growth clauses that follow it."""
         text, folded = self.text, self.folded
         # 各项贷款新增a亿元 prints an increment as a level (see find_metric); other amounts are changes.
         change_spans = [(c.start, c.end) for c in changes if not (
             c.amount is not None and c.yoy_pct is None and folded[c.start - 1 : c.start + 1] == "新增")]
-        for q in find_quantities(text, include_placeholders=True):
+        for q in quantities:
             if q.unit in NON_VALUE_UNITS or q.unit in ("%", "‰") or any(
                     a <= q.start < b for a, b in change_spans + self.consumed):
                 continue
@@ -205,10 +206,10 @@ class _RulesRun:
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0,
                          raw=raw.canonical if raw else None)
 
-    def from_changed_levels(self) -> None:
+    def from_changed_levels(self, quantities: list[Quantity]) -> None:
         """The later level of ``X由A增加到B`` (:mod:`.ranges`), dated to its printed year, with its rate."""
-        quantities = [q for q in find_quantities(self.text) if q.unit not in NON_VALUE_UNITS and q.unit != "%"]
-        for found in changed_levels(self.folded, quantities):
+        levels = [q for q in quantities if not q.placeholder and q.unit not in NON_VALUE_UNITS and q.unit != "%"]
+        for found in changed_levels(self.folded, levels):
             q = found.quantity
             sent0, sent1 = enclosing(self.sentences, q.start)
             seg0 = segment_start(self.folded, found.opening, sent0)
