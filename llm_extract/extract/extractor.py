@@ -41,12 +41,10 @@ class SectionResult:
 def _without_own_place(rec, doc: Document):
     """A record whose metric opens with the report's own place (云岭市地区生产总值) names the place's metric
     (地区生产总值); another place's name (a city in a province's report) stays: that is a sub-area's figure."""
-    from ..text.places import short_name
+    from ..text.places import aliases
     from .vocab import default_index
 
-    place = doc.place or ""
-    forms = {place, short_name(place), place[:-1] if len(place) > 2 and place[-1] in "省市县区州盟旗" else ""} - {""}
-    own = next((f for f in sorted(forms, key=len, reverse=True) if rec.metric.startswith(f)), None)
+    own = next((f for f in sorted(aliases(doc.place or ""), key=len, reverse=True) if rec.metric.startswith(f)), None)
     if own is None or len(rec.metric) - len(own) < 2:
         return rec
     rest = rec.metric[len(own) :].lstrip("市县区州省")
