@@ -115,7 +115,8 @@ def ask(
         model_ids, described = scope.doc_ids, ""
         if texts is not None and settings.ask.records and not unknown_place:
             model_ids, described = described_scope(query, docs, settings, texts)
-        ans = _ask_model(understand(query), model_ids, settings, retriever, llm, k, method, on_token,
+        understood = understand(query)  # read once for the model route and the extractive fallback
+        ans = _ask_model(understood, model_ids, settings, retriever, llm, k, method, on_token,
                          second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
         ans.explain = explain + ([described] if described else []) + [f"model route: {len(ans.passages)} passage(s)"
                                  + (", no second look: the question names a place the index does not hold"
@@ -124,7 +125,7 @@ def ask(
             from ..index.access import load_original
             from .extractive import extract_answer  # the one clause of the passages printing the figure asked
 
-            found = extract_answer(understand(query), ans.passages, places=scope.names, doc_ids=model_ids,
+            found = extract_answer(understood, ans.passages, places=scope.names, doc_ids=model_ids,
                                    years_of=years_of, original_of=lambda src: load_original(src, settings))
             if found is not None:
                 return Answer(query.text, found.text, False, citations=[found.citation], passages=ans.passages,
