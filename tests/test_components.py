@@ -19,6 +19,9 @@ REPORT = (
     "全州规模以上工业五大行业中，酒饮料和精制茶制造业、电力热力生产和供应业、非金属矿物制品业分别增长8.1%、6.0%、"
     "3.2%，木材加工业下降2.0%，医药制造业下降4.5%，五大行业增加值合计占规模以上工业的比重为60.0%。\n"
     "全州30个工业行业大类中，有18个行业增加值比上年增长，其中，烟草制品业增长10.0%，化学原料制造业增长5.0%。\n"
+    "四、国内贸易\n"
+    "全年限额以上单位商品零售额中，云雀器材类零售额比上年增长31.5%，其中，云雀手机增长55.1%；粮油、食品类增长7.4%；"
+    "日用品类下降1.0%；化妆品类下降12.6%。\n"
 )
 
 
@@ -78,6 +81,17 @@ def test_the_parts_of_a_counted_group_are_read_when_the_report_prints_that_many(
     assert lines[1:4] == ["1. 酒饮料和精制茶制造业增长8.1%[1]", "2. 电力热力生产和供应业增长6.0%[1]",
                           "3. 非金属矿物制品业增长3.2%[1]"]
     assert lines[4].startswith("另：木材加工业下降2.0%[2]")
+    for c in ans.citations:
+        assert REPORT[c.start:c.end] == c.quote
+
+
+def test_an_uncounted_group_gives_every_clause_to_the_sentence_end_without_a_part_s_own_breakdown(settings):
+    ans = _ask(settings, "云岭州2023年限额以上单位商品零售额中，哪些商品类别比上年下降？")
+    assert ans.route == "record"
+    lines = ans.answer.splitlines()
+    assert lines[1:3] == ["1. 日用品类下降1.0%[1]", "2. 化妆品类下降12.6%[2]"]
+    # the part's own breakdown (其中，云雀手机…) is no part; a name holding 、 stays one part
+    assert lines[3] == "另：云雀器材类增长31.5%[3]；粮油、食品类增长7.4%[4]。"
     for c in ans.citations:
         assert REPORT[c.start:c.end] == c.quote
 

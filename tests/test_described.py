@@ -150,3 +150,19 @@ def test_a_figure_the_described_report_leaves_blank_is_answered_as_blank(monkeyp
                                        RECORDS + [rec], Settings())
     assert "留空" in ra.text and ra.citations[0].quote == blank
     assert parse_query("云岭茶园所在镇的财政收入是多少？").place_mentions == ()  # 所在镇 names no place
+
+
+def test_a_list_asked_of_a_described_placeless_report_is_read_from_its_stored_items(tmp_path):
+    from fakes import ask_by_code, indexed_reports
+
+    first = ("近几年工作情况汇报\n一、工作情况\n我镇坚持以茶旅融合为主线，财政收入逐年增长。\n二、当前主要存在的问题\n"
+             "1、管理与快速发展之间的矛盾。管理水平尚未有新的提升。\n2、资金与快速发展之间的矛盾。资金的制约进一步突出。\n")
+    second = ("工作总结\n一、主要成绩\n我镇坚持以生态立镇为总抓手，农业稳步发展。\n二、存在的问题\n"
+              "一是集镇建设滞后。二是招商引资难度加大。\n")
+    settings = indexed_reports(tmp_path, {"a.txt": first, "b.txt": second})
+    ans = ask_by_code(settings, "以茶旅融合为主线的那份汇报中，当前主要存在哪些问题？")
+    assert ans.route == "section" and "资金的制约进一步突出" in ans.answer
+    assert "集镇建设" not in ans.answer
+    assert any("the question describes it" in line for line in ans.explain)
+    for c in ans.citations:
+        assert first[c.start:c.end] == c.quote

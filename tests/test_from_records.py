@@ -96,3 +96,16 @@ def test_a_printed_name_opening_with_the_place_is_not_repeated_after_it():
     q = understand(parse_query("青川县2021年地区生产总值是多少？"))
     ans = answer_from_records(q, [rec], DOCS, places=["青川县", "青川"])
     assert ans is not None and ans.text.startswith("青川县2021年地区生产总值为") and "青川县2021年青川县" not in ans.text
+
+
+def test_a_question_writing_a_record_s_printed_name_asks_for_that_record_s_metric():
+    from llm_extract.qa.understand import record_metric_names
+
+    rec = _rec("出口", "城镇居民人均可支配收入31250元", period="2021", value=31250, unit="元", raw="出口总值")
+    names = record_metric_names(RECORDS + [rec])
+    assert names["出口总值"] == "出口" and names["地区生产总值"] == "地区生产总值"
+    q = understand(parse_query("青川县2021年出口总值比上年变化多少？"), metric_names=names)
+    assert (q.metric, q.metric_raw) == ("出口", "出口总值")
+    # a printed name the records file under two metrics is read as the vocabulary reads it
+    other = _rec("外贸出口", "城镇居民人均可支配收入31250元", period="2021", raw="出口总值")
+    assert record_metric_names([rec, other])["出口总值"] == ""

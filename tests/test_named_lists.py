@@ -173,3 +173,18 @@ def test_ask_answers_a_named_list_from_the_one_indexed_report_that_lists_it(tmp_
     assert ans.route == "section" and len(ans.citations) == 2
     for c in ans.citations:
         assert REPORT[c.start:c.end] == c.quote
+
+
+def test_items_ending_in_the_named_word_are_read_from_the_rest_of_the_paragraph():
+    text = ("二、2024年工作安排\n三是确保完成5项民生实事工程。本着受益面广的原则，开展云雀就业工程，计划培训800人；"
+            "开展老旧小区改造工程，计划完成2个小区；开展农村饮水提升工程。侧重于城镇建设，开展青川广场改造工程；"
+            "开展便民市场建设工程。上述5项民生实事工程，要及早谋划。\n"
+            "着力推动旅游升级，精心打造三张“名片”。举办草原音乐节，打造城市旅游“音乐名片”。丰富冬季旅游产品，"
+            "打造城市旅游“运动名片”。推出乡村生态游，打造城市旅游“生态名片”。\n")
+    assert _texts("青川县2024年要确保完成的5项民生实事工程是哪些？", text) == [
+        "云雀就业工程", "老旧小区改造工程", "农村饮水提升工程", "青川广场改造工程", "便民市场建设工程"]
+    named = named_list(parse_query("青川县要打造哪三张城市旅游“名片”？"))
+    assert (named.count, named.term, named.count_outside) == (3, "名片", True)
+    assert _texts("青川县要打造哪三张城市旅游“名片”？", text) == ["音乐名片", "运动名片", "生态名片"]
+    # a count the paragraph does not bear out is no list
+    assert _texts("青川县要确保完成的6项民生实事工程是哪些？", text) is None

@@ -16,7 +16,7 @@ from ..core.config import Settings
 from ..core.types import Citation, Hit, Query
 from ..text.query import as_query
 from .answer_checks import check_answer, citation_span, claims_undisclosed, recite, shows_placeholder
-from .code_routes import ScopeRecords, answer_by_code, described_scope, years_given
+from .code_routes import ScopeRecords, answer_by_code, years_given
 from .passages import focus_passages, format_passages
 from .scope import names_unknown_place, narrow_documents  # noqa: F401  (re-exported)
 
@@ -114,7 +114,8 @@ def ask(
         years_of = {d["doc_id"]: doc_years(d) for d in docs}
         model_ids, described = scope.doc_ids, ""
         if texts is not None and settings.ask.records and not unknown_place:
-            model_ids, described = described_scope(query, docs, settings, texts)
+            model_ids, described = coded.described
+            model_ids = model_ids or scope.doc_ids
         understood = understand(query)  # read once for the model route and the extractive fallback
         ans = _ask_model(understood, model_ids, settings, retriever, llm, k, method, on_token,
                          second_look=settings.ask.second_look and not unknown_place, years_of=years_of)

@@ -29,6 +29,7 @@ class CodeAnswer:
     route: str = ""
     explain: list[str] = field(default_factory=list)
     texts: Optional[dict] = None
+    described: tuple = (None, "")  # (doc ids, line) of the place-less report the question describes
 
 
 def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords", settings: Settings, *,
@@ -42,6 +43,7 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
         if found is not None:
             return CodeAnswer(found[0], "record", [found[1]])
     texts = None  # the whole reports' text, read at most once per question (two routes may read them)
+    described: tuple = (None, "")  # the one place-less report the question describes, and a line saying so
     if whole_index and scope.doc_ids is None and not scope.places:
         from .document_text import document_texts
 
@@ -49,6 +51,7 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
         found = _from_described(query, docs, stored.indicators(), settings, texts)
         if found is not None:
             return CodeAnswer(found[0], "record", found[1], texts)
+        described = described_scope(query, docs, settings, texts)
     if docs:
         from .blank_figures import blank_figure_in_scope  # a figure the report leaves blank (xx万亩, 达万元)
 
@@ -59,23 +62,41 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
     if named is not None:
         return CodeAnswer(named, "section", [], texts)
     if scope.doc_ids or len(docs) == 1:
-        listed = _from_sections(query, docs, stored)
-        if listed is not None:
-            return CodeAnswer(listed, "section", [], texts)
-        parts = _parts_or_projects(query, docs, scope, stored, settings)
-        if parts is not None:
-            return CodeAnswer(parts[0], parts[1], [], texts)
-    return CodeAnswer(texts=texts)
+        found = _lists(query, docs, scope, stored, settings)
+        if found is not None:
+            return CodeAnswer(found[0], found[1], [], texts, described)
+    elif described[0]:
+        # a list asked of a place-less report the question describes (2001年以来工作情况汇报中，存在哪些问题)
+        from .scope import Scope
+
+        narrowed = Scope(doc_ids=described[0])
+        own = ScopeRecords(narrowed, docs, settings, stored.injected)
+        try:
+            found = _lists(query, docs, narrowed, own, settings)
+        finally:
+            own.close()
+        if found is not None:
+            return CodeAnswer(found[0], found[1], [described[1].replace("model route", "list")], texts, described)
+    return CodeAnswer(texts=texts, described=described)
+
+
+def _lists(query: Query, docs: list[dict], scope, stored: "ScopeRecords", settings: Settings):
+    """The report's own problems or tasks (``route="section"``), or the parts of a total or the projects
+    of a kind, as ``(answer, route)``; ``None`` when no list route answers."""
+    listed = _from_sections(query, docs, stored)
+    if listed is not None:
+        return listed, "section"
+    return _parts_or_projects(query, docs, scope, stored, settings)
 
 
 def years_given(query: Query, scope_records: "ScopeRecords") -> str:
     """For an abstention on one year's figure: the years the stored records give that metric ("" = none)."""
-    from .understand import understand
+    from .understand import record_metric_names, understand
 
     if len(set(query.years)) != 1:
         return ""
     stored = scope_records.indicators()
-    understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
+    understood = understand(query, metric_names=record_metric_names(stored))
     if not understood.metric or understood.shape not in ("quantity", "rate"):
         return ""
     years = sorted({r.period for r in stored if r.metric == understood.metric and r.period and r.period.isdigit()
@@ -122,6 +143,7 @@ class ScopeRecords:
     def __init__(self, scope, docs: list[dict], settings: Settings, records=None):
         self._ids = scope.doc_ids or [d["doc_id"] for d in docs]
         self._docs, self._settings, self._injected = docs, settings, records
+        self.injected = records  # an injected store, shared by a narrower scope's records
         self._store = None
         self._opened = False
         self._indicators: Optional[list] = None
@@ -165,9 +187,9 @@ def _compares_places(query: Query) -> bool:
 
 def _understood(query: Query, stored: list) -> tuple[Query, str]:
     """The question read with the metric names of ``stored``, and a line saying how it was read."""
-    from .understand import understand
+    from .understand import record_metric_names, understand
 
-    understood = understand(query, metric_names=sorted({r.metric_raw for r in stored if r.metric_raw}))
+    understood = understand(query, metric_names=record_metric_names(stored))
     line = (f"understood: metric {understood.metric or '-'}, kind {understood.kind}, shape {understood.shape}; "
             f"{len(stored)} stored record(s) in scope")
     return understood, line

@@ -98,7 +98,7 @@ def answer_parts(query: Query, places: list[str], records: list, docs: list[dict
             continue
         norm = normalized_of(d)
         parts = _from_records(ask, year, mine, norm.original) if mine else None
-        if parts is None and ask.count:
+        if parts is None:
             parts = _from_text(ask, d, norm)
         if parts is not None:
             found.append((d, parts))
@@ -163,8 +163,13 @@ _FIG = re.compile(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|�
 _NEG = ("下降", "减少", "降低", "回落")
 
 
+MIN_UNCOUNTED = 3  # parts read after an uncounted group (限额以上单位商品零售额中，…) for an answer
+
+
 def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
-    """``(None, parts)``: the parts the report prints after ``<group>中`` (exactly ``ask.count``), or ``None``."""
+    """``(None, parts)``: the parts the report prints after ``<group>中`` — exactly ``ask.count`` of them, or,
+    for a group without a count, every clause to the sentence's end (a part's own 其中… left out, at least
+    :data:`MIN_UNCOUNTED`) — or ``None``."""
     text = norm.simplified
     pattern = r"\s*".join(re.escape(ch) for ch in ask.total) + r"\s*中\s*[，,：:]"
     hits = list(re.finditer(pattern, text))
@@ -174,21 +179,30 @@ def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
     stop = text.find("。", pos)
     stop = stop if stop >= 0 else len(text)
     parts: list[_Part] = []
-    for m in re.finditer(r"[^，,；;]+", text[pos:stop]):
-        if len(parts) >= ask.count:
+    inner = False  # inside a part's own breakdown (…增长31.5%，其中，智能手机增长55.1%；)
+    for m in re.finditer(r"[^，,；;]+[，,；;]?", text[pos:stop]):
+        clause = m.group(0).rstrip("，,；;")
+        if ask.count and len(parts) >= ask.count:
             break
-        read = _clause_parts(m.group(0))
+        if not ask.count and (inner or re.fullmatch(r"\s*其中\s*", clause)):
+            inner = not m.group(0).endswith(("；", ";"))
+            continue
+        read = _clause_parts(clause, whole_name=not ask.count, total=ask.total)
         if read is None:
             return None
-        span = norm.to_original(pos + m.start(), pos + m.end())
+        span = norm.to_original(pos + m.start(), pos + m.start() + len(clause))
         quote = norm.original[span.start:span.end]
         parts += [_Part(name, pct, shown, d["doc_id"], d["source"], span.start, span.end, quote)
                   for name, pct, shown in read]
-    return (None, parts) if len(parts) == ask.count else None
+    if ask.count:
+        return (None, parts) if len(parts) == ask.count else None
+    return (None, parts) if len(parts) >= MIN_UNCOUNTED else None
 
 
-def _clause_parts(clause: str) -> Optional[list[tuple[str, float, str]]]:
-    """``甲、乙分别增长5%、3%`` or ``丙下降1%`` as (name, signed rate, rate as printed); ``None`` for anything else."""
+def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Optional[list[tuple[str, float, str]]]:
+    """``甲、乙分别增长5%、3%`` or ``丙下降1%`` as (name, signed rate, rate as printed); ``None`` for anything else.
+    ``whole_name``: a name without 分别 is one part even when it holds 、 (粮油、食品类); what it shares
+    with the end of ``total`` (零售额 of 商品零售额) is left out."""
     clause = re.sub(r"\s", "", clause)
     names_part, _sep, figs_part = clause.partition("分别")
     if not _sep:
@@ -196,7 +210,10 @@ def _clause_parts(clause: str) -> Optional[list[tuple[str, float, str]]]:
         if not m:
             return None
         names_part, figs_part = clause[: m.start()], clause[m.start():]
-    names = [_BASIS.sub("", n) for n in names_part.split("、")]
+    if whole_name and not _sep:
+        names = [_without_shared_end(_BASIS.sub("", names_part), total)]
+    else:
+        names = [_BASIS.sub("", n) for n in names_part.split("、")]
     figs, shown, verb, pos = [], [], None, 0
     for f in _FIG.finditer(figs_part):
         if re.sub(r"[、和及与]", "", figs_part[pos:f.start()]):
@@ -212,6 +229,14 @@ def _clause_parts(clause: str) -> Optional[list[tuple[str, float, str]]]:
     if any(not n or len(n) > 25 or re.search(r"\d|[%，,：:]", n) for n in names):
         return None
     return list(zip(names, figs, shown))
+
+
+def _without_shared_end(name: str, total: str) -> str:
+    """``name`` without the ending it shares with ``total`` (通讯器材类零售额 of 商品零售额 → 通讯器材类)."""
+    n = 0
+    while n < min(len(name), len(total)) and name[-1 - n] == total[-1 - n]:
+        n += 1
+    return name[:-n] if n >= 2 and len(name) - n >= 2 else name
 
 
 # --- the answer ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import Callable, Optional
 from ..core.types import Query
 from ..extract.record_store import StoredIndicator
 from .record_text import RecordAnswer
+from .understand import record_metric_names
 
 __all__ = ["answer_compound", "question_parts", "MAX_PARTS"]
 
@@ -46,7 +47,7 @@ def question_parts(query: Query) -> list[str]:
     return parts if 2 <= len(parts) <= MAX_PARTS else []
 
 
-def _parsed(text: str, names: list[str]) -> Query:
+def _parsed(text: str, names: dict[str, str]) -> Query:
     """A part parsed and understood as a question; 新一年 left out of a goal's part (its year is read from
     the records, :func:`_kind_year`)."""
     from ..text.query import parse_query
@@ -58,7 +59,7 @@ def _parsed(text: str, names: list[str]) -> Query:
     return part
 
 
-def _part_query(text: str, earlier: Query, names: list[str]) -> Optional[Query]:
+def _part_query(text: str, earlier: Query, names: dict[str, str]) -> Optional[Query]:
     """A later part parsed as a question, the metric and year it leaves out taken from ``earlier``."""
     part = _parsed(text, names)
     if not part.metric:
@@ -100,7 +101,7 @@ def answer_compound(query: Query, records: list[StoredIndicator], docs: dict[str
     texts = question_parts(query)
     if not texts:
         return None
-    names = sorted({r.metric_raw for r in records if r.metric_raw})
+    names = record_metric_names(records)
     earlier = _parsed(texts[0], names)
     answers = []
     for n, text in enumerate(texts):

@@ -21,7 +21,8 @@ _ASKS_LIST = re.compile(r"哪[些几“\"]|哪[一二两三四五六七八九十
 # “六个打造”, “四地”, “十大产业项目”: a count inside the quotes.
 _QUOTED_COUNT = re.compile(rf"[{OPEN_QUOTES}](?P<n>{COUNT})(?P<cl>{CLASSIFIER})?(?P<rest>[^{CLOSE_QUOTES}]{{1,10}})[{CLOSE_QUOTES}]")
 # 六个“主攻”方向 / “确保”的五个方面: the count outside the quotes.
-_COUNT_QUOTED = re.compile(rf"(?P<n>{COUNT})(?:{CLASSIFIER})[{OPEN_QUOTES}](?P<q>[^{CLOSE_QUOTES}]{{1,10}})[{CLOSE_QUOTES}]")
+# 四张城市旅游“名片”: a few words may stand between the count and the quotes.
+_COUNT_QUOTED = re.compile(rf"(?P<n>{COUNT})(?:{CLASSIFIER})[\u4e00-\u9fff]{{0,6}}?[{OPEN_QUOTES}](?P<q>[^{CLOSE_QUOTES}]{{1,10}})[{CLOSE_QUOTES}]")
 _QUOTED_THEN_COUNT = re.compile(rf"[{OPEN_QUOTES}](?P<q>[^{CLOSE_QUOTES}]{{1,10}})[{CLOSE_QUOTES}]的?(?P<n>{COUNT})(?:{CLASSIFIER})")
 # 哪八个方面工作, 6项政府实事工程, 三项重点: a count and a classifier, no quotes.
 _BARE = re.compile(rf"(?P<n>{COUNT})(?P<cl>{CLASSIFIER})(?P<rest>[\u4e00-\u9fff]{{1,6}}?)"

@@ -19,6 +19,7 @@ It answers only when it is sure what is asked and where:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Optional, Protocol
 
 from ..core.types import Query
@@ -85,7 +86,8 @@ def answer_from_sections(query: Query, items: list[StoredItem], docs: dict[str, 
     cites = Cites()
     lines = [f"{n}. {item.text.strip()}{cites.add(item)}" for n, item in enumerate(sorted(of_kind, key=lambda i: i.start), 1)]
     what = "存在的主要问题和困难" if kind == "problem" else "部署的主要任务"
-    head = f"{doc.get('place') or '报告'}{what}（{doc.get('title') or doc.get('source') or ''}）：".replace("（）", "")
+    named = doc.get("title") or Path(doc.get("source") or "").name  # a file's name, not its path
+    head = f"{doc.get('place') or '报告'}{what}（{named}）：".replace("（）", "")
     reasons = [f"list of {kind}s: {len(lines)} item(s) stored for {doc.get('doc_id') or next(iter(doc_ids))}"]
     return RecordAnswer(text=head + "\n" + "\n".join(lines), citations=cites.citations, passages=cites.passages,
                         reasons=reasons)

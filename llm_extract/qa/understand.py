@@ -65,20 +65,32 @@ def _kind(text: str) -> str:
     return "actual"
 
 
-def find_metric(normalized: str, names: Optional[list[str]] = None,
-                index: Optional[MetricIndex] = None) -> tuple[str, str, int]:
+def record_metric_names(records) -> dict[str, str]:
+    """The printed metric names of stored records, each with the metric its records carry (出口额 → 出口):
+    a question writing the printed name asks for those records.  A printed name the records file under
+    several metrics keeps the vocabulary's reading."""
+    seen: dict[str, set[str]] = {}
+    for r in records:
+        if r.metric_raw:
+            seen.setdefault(r.metric_raw, set()).add(r.metric)
+    return {raw: next(iter(metrics)) if len(metrics) == 1 else "" for raw, metrics in sorted(seen.items())}
+
+
+def find_metric(normalized: str, names=None, index: Optional[MetricIndex] = None) -> tuple[str, str, int]:
     """``(canonical, as written, start)`` of the longest metric the question writes, or ``("", "", -1)``.
 
     ``names`` are further metric names to look for (those the index's records carry, so a metric
-    the vocabulary lacks is still found); the vocabulary's variants map to their canonical name.
+    the vocabulary lacks is still found): a list, or a mapping to the metric each stands for
+    (:func:`record_metric_names`); the vocabulary's variants map to their canonical name.
     """
     index = index or default_index()
     found: list[tuple[int, int, str]] = [(a, b, canon) for a, b, canon in index.mentions(normalized)]
+    mapped = names if isinstance(names, dict) else {}
     for name in names or ():
         if len(name) >= 2:
             at = normalized.find(name)
             if at >= 0:
-                found.append((at, at + len(name), index.lookup(name) or name))
+                found.append((at, at + len(name), mapped.get(name) or index.lookup(name) or name))
     if not found:
         return "", "", -1
     # 一般公共预算收入中，税收收入是多少: a part of a total is asked, not the total
@@ -114,7 +126,7 @@ def _series_shape(rest: str, years: tuple[int, ...], spanned: tuple[int, ...]) -
     return ""
 
 
-def understand(query: Query, *, metric_names: Optional[list[str]] = None) -> Query:
+def understand(query: Query, *, metric_names=None) -> Query:
     """``query`` with ``metric``, ``metric_raw``, ``kind``, ``shape`` and ``measure`` filled in."""
     canon, raw, at = find_metric(query.normalized, metric_names)
     # The shape is read around the metric: 进出口总额 names a metric, it does not ask for a total.
@@ -126,4 +138,4 @@ def understand(query: Query, *, metric_names: Optional[list[str]] = None) -> Que
                    measure=measure, total=bool(_TOTAL.search(rest)))
 
 
-__all__ = ["understand", "find_metric"]
+__all__ = ["understand", "find_metric", "record_metric_names"]

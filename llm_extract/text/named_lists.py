@@ -12,7 +12,8 @@ name counts**.  Where it looks, at each place the report prints the name (first 
    clause's verb is cut from the first item (强化A、B、C) unless every item has a verb of its own;
 3. right after it, numbered — when the name ends its line or is in a heading: the outline headings
    opening with 一、/（一）/1. (the run of siblings while the numbering continues), paragraphs
-   opening with 一是/二是…, or 一是…；二是… inside the paragraph;
+   opening with 一是/二是…, or 一是…；二是… inside the paragraph; else, in the rest of its paragraph,
+   the phrases ending in the name's word, quoted or led by a verb (6项实事工程 … 开展A工程 … 开展B工程);
 4. anywhere, a quoted list of as many parts each ending as the name does (“A地、B地、C地、D地”
    for ``四地``).
 
@@ -382,6 +383,33 @@ def _heading_group(doc: _Doc, named: NamedList) -> Optional[list[FoundItem]]:
     return [_heading_item(doc, sec) for sec in fits[0]] if len(fits) == 1 else None
 
 
+_ITEM_VERB = r"开展|实施|推进|建设|打造|完成|启动|办好|做好"
+MAX_PARAGRAPH = 1500  # characters after a name searched for its items by their word
+
+
+def _head_words_after(s: str, end: int, named: NamedList) -> Optional[list[FoundItem]]:
+    """In the rest of the paragraph, the phrases ending in the name's word (6项实事工程 … 开展A工程…开展B工程;
+    四张“名片” … 打造“A名片”): quoted, or led by a verb; up to a restatement (上述六项…)."""
+    word = named.head[-2:]
+    if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", word):
+        return None
+    stop = s.find("\n", end, end + MAX_PARAGRAPH)
+    stop = min(len(s), end + MAX_PARAGRAPH) if stop < 0 else stop
+    again = re.search(r"上述|以上|这(?:{0})(?:{1})".format(COUNT, CLASSIFIER), s[end:stop])
+    stop = end + again.start() if again else stop
+    w = re.escape(word)
+    found: dict[str, FoundItem] = {}
+    pattern = re.compile(rf"[{OPEN_QUOTES}](?P<q>[^{CLOSE_QUOTES}\n]{{1,12}}{w})[{CLOSE_QUOTES}]"
+                         rf"|(?:{_ITEM_VERB})(?P<v>[\u4e00-\u9fff]{{2,16}}?{w})")
+    for m in pattern.finditer(s, end, stop):
+        key = "q" if m.group("q") else "v"
+        text = m.group(key)
+        if text != word and text not in found:
+            found[text] = FoundItem(text, m.start(key), m.end(key))
+    items = list(found.values())
+    return items if len(items) == named.count else None
+
+
 def list_items(norm: NormalizedText, named: NamedList, sections: Optional[list[Section]] = None
                ) -> Optional[list[FoundItem]]:
     """The items a report lists for ``named`` (normalized spans), or ``None`` when it does not list
@@ -394,7 +422,7 @@ def list_items(norm: NormalizedText, named: NamedList, sections: Optional[list[S
         if _among_names(s, start, end):
             continue
         for found in (_after_brackets(s, end, named.count), _before(s, start, named),
-                      _numbered_after(doc, end, named.count)):
+                      _numbered_after(doc, end, named.count), _head_words_after(s, end, named)):
             if found:
                 return found
     return _heading_group(doc, named) if named.count_outside else _quoted_list(s, named)
