@@ -22,6 +22,8 @@ REPORT = (
     "四、国内贸易\n"
     "全年限额以上单位商品零售额中，云雀器材类零售额比上年增长31.5%，其中，云雀手机增长55.1%；粮油、食品类增长7.4%；"
     "日用品类下降1.0%；化妆品类下降12.6%。\n"
+    "全年重点监测的4种主要工业产品中（规模工业企业），原煤产量35.3万吨，比上年增长0.6%；生铁104.5万吨，下降0.1%；"
+    "化肥（折纯）2.1万吨，下降62.2%；发电量14.2亿千瓦时，增长4.2%。\n"
 )
 
 
@@ -94,6 +96,16 @@ def test_an_uncounted_group_gives_every_clause_to_the_sentence_end_without_a_par
     assert lines[3] == "另：云雀器材类增长31.5%[3]；粮油、食品类增长7.4%[4]。"
     for c in ans.citations:
         assert REPORT[c.start:c.end] == c.quote
+
+
+def test_parts_one_a_semicolon_segment_are_read_with_their_level_and_rate(settings):
+    ans = _ask(settings, "云岭州2023年重点监测的4种主要工业产品中，哪些产品产量比上年增长？")
+    assert ans.route == "record"
+    assert ans.answer.splitlines()[1:] == ["1. 原煤产量增长0.6%[1]", "2. 发电量增长4.2%[2]",
+                                          "另：生铁下降0.1%[3]；化肥(折纯)下降62.2%[4]。"]
+    for c in ans.citations:
+        assert REPORT[c.start:c.end] == c.quote
+    assert _ask(settings, "云岭州2023年重点监测的5种主要工业产品中，哪些产品产量增长？").route not in ("record", "section")
 
 
 @pytest.mark.parametrize("question", [

@@ -165,6 +165,15 @@ def test_the_gold_side_of_metric_matching_is_frozen_not_the_extractors_vocabular
     assert not metrics._metric_eq(pred(metric="工业"), gold)  # a vocabulary gone wide changes nothing here
 
 
+def test_a_gold_figure_in_a_unit_the_number_reader_does_not_know_is_still_compared():
+    from llm_extract.evaluation.answers import number_answer_correct
+
+    item = {"value": 512, "unit": "列"}
+    assert number_answer_correct(item, "云岭班列全年开行512 列，增长3.1%")
+    assert not number_answer_correct(item, "云岭班列全年开行521列")
+    assert not number_answer_correct(item, "增长512%")
+
+
 def test_a_gold_figure_of_more_than_six_digits_is_compared_in_full():
     from llm_extract.evaluation.answers import number_answer_correct
 

@@ -135,6 +135,15 @@ def test_check_answer_flags_out_of_range_citations():
     assert cited == [1] and any("not shown" in p for p in problems)
 
 
+def test_an_answer_of_a_word_or_two_without_a_figure_fails_the_check():
+    for junk in ("镇[1]", "镇区[1]。", "“县”[1]"):
+        _, problems = check_answer(junk, HITS)
+        assert any("says nothing" in p for p in problems), junk
+    for fine in ("80.43亿元[1]", "5%[1]", "综合改革试点镇[1]"):
+        _, problems = check_answer(fine, HITS)
+        assert not any("says nothing" in p for p in problems), fine
+
+
 def test_citation_span_narrows_to_the_sentence_with_the_number():
     h = HITS[0]
     s, e = citation_span(h, "91.8亿元[1]")

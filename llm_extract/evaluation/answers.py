@@ -43,6 +43,10 @@ def number_answer_correct(item: dict, answer: str) -> bool:
 
     gold_unit = item.get("unit") or ""
     gold_q = find_quantities(f"{_plain(abs(float(item['value'])))}{gold_unit}")
+    if gold_unit and not gold_q:
+        # a unit the number reader does not know (6037列): the first figure written with that unit
+        m = re.search(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*{re.escape(gold_unit)}", answer)
+        return bool(m) and _num_eq(float(m.group(1)), abs(float(item["value"])))
     want = unit_class(gold_unit)
     same_class = [q for q in _answer_quantities(answer) if unit_class(q.unit) == want]
     if not same_class:

@@ -107,6 +107,22 @@ CANONICAL_METRICS: dict[str, list[str]] = {
     "入境游客总花费": ["入境游客旅游花费"],
     "接待游客": ["游客接待量", "接待游客人次", "接待旅游人数"],
     "金融机构存款余额": ["存款余额", "各项存款余额"],
+    # the breakdowns of fixed-asset investment the statistics print (by construction nature, by composition,
+    # by ownership): named with 项目/工程/企业, words that otherwise make a phrase one project's or firm's
+    "项目投资": [],
+    "建设项目投资": [],
+    "新建项目投资": [],
+    "扩建项目投资": [],
+    "改建和技术改造投资": [],
+    "建筑安装工程投资": ["建安工程投资"],
+    "设备工器具购置投资": [],
+    "民生工程投资": [],
+    "国有控股企业投资": [],
+    # online retail of the units above the threshold (实现 is part of the statistics' name)
+    "通过公共网络实现的零售额": ["通过公共网络实现零售额", "限额以上单位通过公共网络实现的零售额",
+                       "限额以上单位通过公共网络实现零售额"],
+    "原保险保费收入": ["保险业原保险保费收入"],
+    "商品零售额": ["商品零售"],
 }
 
 # Canonical names that count people: known, so questions about them are understood, but not

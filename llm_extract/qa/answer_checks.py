@@ -65,11 +65,24 @@ def check_answer(answer: str, hits: list[Hit], question: "str | Query | None" = 
     if not cited:
         problems.append("no valid citation")
         return cited, problems
+    if _without_substance(answer):
+        problems.append("the answer is a word or two that says nothing the question asks (only "
+                        f"{_CITE.sub('', answer).strip()!r}); answer with what the passage says")
     have = [h for n in cited for h in _passage_numbers(hits[n - 1])]
     for v in claimed_numbers(answer, query):
         if not any(_close(v, h) for h in have):
             problems.append(f"number {v:g} is not in the cited passages")
     return cited, problems
+
+
+_NO_SUBSTANCE = re.compile(r"\[\d{1,2}\]|[\s，,。.；;：:、“”\"'‘’（）()《》！!？?]")
+
+
+def _without_substance(answer: str) -> bool:
+    """An answer of at most two characters and no figure (镇[1], 镇区[1]): the small model sometimes returns the
+    last word of the sentence it read instead of the answer."""
+    body = _NO_SUBSTANCE.sub("", answer)
+    return len(body) <= 2 and not re.search(r"\d", body)
 
 
 def recite(answer: str, hits: list[Hit], question: "str | Query | None" = None) -> Optional[str]:

@@ -167,22 +167,66 @@ MIN_UNCOUNTED = 3  # parts read after an uncounted group (限额以上单位商�
 
 
 def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
-    """``(None, parts)``: the parts the report prints after ``<group>中`` — exactly ``ask.count`` of them, or,
-    for a group without a count, every clause to the sentence's end (a part's own 其中… left out, at least
-    :data:`MIN_UNCOUNTED`) — or ``None``."""
+    """``(None, parts)``: the parts the report prints after ``<group>中`` (a bracketed scope note may follow
+    中) — exactly ``ask.count`` of them, or, for a group without a count, every part to the sentence's end
+    (at least :data:`MIN_UNCOUNTED`) — or ``None``.  Parts separated by semicolons are read one segment a
+    part (``原煤产量35.1万吨，比上年增长2.4%；生铁…``), else one comma-clause a part or a ``分别`` list; a
+    part's own breakdown (…增长31.5%，其中，智能手机增长55.1%) is left out."""
     text = norm.simplified
-    pattern = r"\s*".join(re.escape(ch) for ch in ask.total) + r"\s*中\s*[，,：:]"
+    pattern = r"\s*".join(re.escape(ch) for ch in ask.total) + r"\s*中\s*(?:[（(][^）)\n]{0,20}[）)])?\s*[，,：:]"
     hits = list(re.finditer(pattern, text))
     if len(hits) != 1:
         return None
     pos = hits[0].end()
     stop = text.find("。", pos)
     stop = stop if stop >= 0 else len(text)
-    parts: list[_Part] = []
+    read = None
+    if re.search(r"[；;]", text[pos:stop]):
+        read = _segment_parts(ask, text, pos, stop)
+    if read is None:
+        read = _clause_parts_of(ask, text, pos, stop)
+    if read is None:
+        return None
+    parts = []
+    for a, b, name, pct, shown in read:
+        span = norm.to_original(a, b)
+        parts.append(_Part(name, pct, shown, d["doc_id"], d["source"], span.start, span.end,
+                           norm.original[span.start:span.end]))
+    if ask.count:
+        return (None, parts) if len(parts) == ask.count else None
+    return (None, parts) if len(parts) >= MIN_UNCOUNTED else None
+
+
+_SEGMENT = re.compile(r"(?P<name>[^\d%，,]{2,25}?)(?:(?P<level>\d+(?:\.\d+)?)[^\d，,%]{1,6}[，,]?)?"
+                      r"(?:比上年同期|比上年|同比|较上年)?(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)(?P<num>\d+(?:\.\d+)?)%")
+
+
+def _segment_parts(ask: PartsAsk, text: str, pos: int, stop: int) -> Optional[list[tuple]]:
+    """One part per semicolon-separated segment: a name, perhaps its level, and its rate; ``None`` when a
+    segment reads otherwise.  Each part is ``(start, end, name, signed rate, rate as printed)``."""
+    out = []
+    for m in re.finditer(r"[^；;]+", text[pos:stop]):
+        seg = re.split(r"[，,]\s*其中", m.group(0), maxsplit=1)[0]
+        a = pos + m.start() + len(seg) - len(seg.lstrip())
+        seg = seg.strip()
+        if not seg:
+            continue
+        found = _SEGMENT.fullmatch(re.sub(r"\s", "", seg))
+        if found is None:
+            return None
+        pct = float(found.group("num")) * (-1 if found.group("verb") in _NEG else 1)
+        name = _without_shared_end(_BASIS.sub("", found.group("name")), ask.total)
+        out.append((a, a + len(seg), name, pct, found.group("num")))
+    return out
+
+
+def _clause_parts_of(ask: PartsAsk, text: str, pos: int, stop: int) -> Optional[list[tuple]]:
+    """One part per comma-clause (or several from a ``分别`` list); ``None`` when a clause reads otherwise."""
+    out: list[tuple] = []
     inner = False  # inside a part's own breakdown (…增长31.5%，其中，智能手机增长55.1%；)
     for m in re.finditer(r"[^，,；;]+[，,；;]?", text[pos:stop]):
         clause = m.group(0).rstrip("，,；;")
-        if ask.count and len(parts) >= ask.count:
+        if ask.count and len(out) >= ask.count:
             break
         if not ask.count and (inner or re.fullmatch(r"\s*其中\s*", clause)):
             inner = not m.group(0).endswith(("；", ";"))
@@ -190,13 +234,9 @@ def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
         read = _clause_parts(clause, whole_name=not ask.count, total=ask.total)
         if read is None:
             return None
-        span = norm.to_original(pos + m.start(), pos + m.start() + len(clause))
-        quote = norm.original[span.start:span.end]
-        parts += [_Part(name, pct, shown, d["doc_id"], d["source"], span.start, span.end, quote)
-                  for name, pct, shown in read]
-    if ask.count:
-        return (None, parts) if len(parts) == ask.count else None
-    return (None, parts) if len(parts) >= MIN_UNCOUNTED else None
+        a = pos + m.start()
+        out += [(a, a + len(clause), name, pct, shown) for name, pct, shown in read]
+    return out
 
 
 def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Optional[list[tuple[str, float, str]]]:
