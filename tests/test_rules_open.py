@@ -295,3 +295,38 @@ def test_a_metric_opening_with_the_reports_own_place_is_the_places_metric():
     assert doc.place == "云岭市" and [(r.metric, r.value) for r in recs][:1] == [("地区生产总值", 900.5)]
     assert all(raw[r.start : r.end] == r.evidence for r in recs)
     assert "地区生产总值" not in [r.metric for r in recs][1:]  # another place's figure keeps its place
+
+
+def test_an_autonomous_prefecture_and_its_local_figure_open_the_clause_as_scope_words():
+    text = ("自治州地区生产总值321.45亿元，同比增长5.1%。自治州地方农林牧渔业总产值88.2亿元、增长4.3%。"
+            "自治州地方房地产开发投资增长12.5%。地方政府债务余额12亿元。")
+    assert _brief(text) == [("地区生产总值", 321.45, 5.1), ("农业总产值", 88.2, 4.3), ("房地产开发投资", None, 12.5),
+                            ("地方政府债务余额", 12.0, None)]
+
+
+def test_the_statistics_breakdowns_named_with_project_works_or_firms_are_read():
+    text = ("全年固定资产投资比上年增长5.1%。其中，建设项目投资下降6.0%；新建项目投资下降8.6%。建筑安装工程投资增长2.5%。"
+            "全年国有控股企业投资比上年下降4.3%。云雀水库项目投资3亿元。")
+    assert _brief(text) == [("固定资产投资", None, 5.1), ("建设项目投资", None, -6.0), ("新建项目投资", None, -8.6),
+                            ("建筑安装工程投资", None, 2.5), ("国有控股企业投资", None, -4.3)]
+
+
+def test_firms_of_the_metric_s_industry_complete_it_and_trade_totals_are_the_trade():
+    text = ("全州资质房地产开发经营企业完成房地产开发投资23.2亿元，下降10.4%。进口总值57.14亿元、下降3.8%；"
+            "出口总值90.97亿元、增长13.1%。云岭公司完成房地产开发投资2亿元。")
+    assert _brief(text) == [("房地产开发投资", 23.2, -10.4), ("进口", 57.14, -3.8), ("出口", 90.97, 13.1)]
+
+
+def test_a_figure_of_a_sub_area_is_no_indicator_of_the_report():
+    from llm_extract.core.types import Document
+    from llm_extract.extract.extractor import names_sub_area
+
+    doc = Document(doc_id="d", source="d.txt", start=0, end=0, place="云岭州")
+    recs = {r.metric_raw: r for r in rules_extract_indicators(
+        "青川县社会消费品零售总额43.69亿元、增长4.2%。阿山口市工业增加值增长23.4%。云岭州社会消费品零售总额60.1亿元。"
+        "脱贫县农民人均纯收入12000元。城镇社会消费品零售总额49.28亿元。")}
+    assert names_sub_area(recs["青川县社会消费品零售总额"], doc)
+    assert names_sub_area(recs["阿山口市工业增加值"], doc)
+    assert not names_sub_area(recs["云岭州社会消费品零售总额"], doc)  # the report's own place
+    assert not names_sub_area(recs["城镇社会消费品零售总额"], doc)
+    assert not any(names_sub_area(r, doc) for raw, r in recs.items() if raw.startswith("脱贫县"))

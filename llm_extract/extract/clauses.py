@@ -132,7 +132,7 @@ _ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|
 # A place named as the subject of the verb before the metric (云岭镇实现地区生产总值).
 _PLACE_SUBJECT_RE = re.compile(r"[\u4e00-\u9fff]{1,5}(?<![园发社景城])[省市县区镇乡州旗盟](?=(?:共|已|将)?(?:实现|完成|达到|累计|预计))")
 _SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "全疆", "全地区", "区本级", "县本级",
-               "市本级", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇")
+               "市本级", "我镇", "我乡", "镇域", "乡域", "全社会", "全口径", "本镇", "自治州", "自治县", "自治旗", "自治区")
 _CONNECTORS = sorted(
     [
         "预计完成", "预计实现", "预计达到", "累计完成", "累计实现", "已经达到", "已完成", "已达到", "已达",
@@ -287,6 +287,8 @@ def skip_lead(body: str) -> tuple[int, int]:
         scope = next((w for w in _SCOPE_LEAD if body.startswith(w, pos)), None)
         if scope:
             pos += len(scope)
+            if body.startswith("地方", pos) and not body.startswith(("地方政府", "地方债"), pos):
+                pos += 2  # 自治州地方…: the local figure of the place (without units it does not govern)
             continue
         if body[pos] in " ,，":
             pos += 1
@@ -340,10 +342,14 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
     doers = None
     for doers in _FIRMS_DO_RE.finditer(body, pos):
         pass
-    known = index.lookup(body[doers.end() :]) if doers else None
-    stem = body[max(pos, doers.start() - 2) : doers.start()] if doers else ""
+    done = body[doers.end() :] if doers else ""
+    known = (index.lookup(done) or _generic_name(done, rate, index, growth=growth)) if done else None
+    firms = body[pos : doers.start()] if doers else ""
+    # the firms are the metric's industry when their name shares a word with it (建筑施工企业 … 建筑业总产值
+    # share 建筑; 房地产开发经营企业 … 房地产开发投资 share 房地)
+    of_industry = bool(known) and any(firms[i : i + 2] in known for i in range(len(firms) - 1))
     # 规模以上工业企业完成工业总产值 is the 规模以上 aggregate (see _AGGREGATE_RE), not the industry's
-    if known and len(stem) == 2 and stem in known and not _SCALED_FIRMS_RE.search(body, pos, doers.start()):
+    if known and of_industry and not _SCALED_FIRMS_RE.search(body, pos, doers.start()):
         pos = metric_start = doers.end()  # 施工企业完成建筑业总产值: the industry's firms complete its aggregate
     phrase = body[pos:].replace(" ", "") if inner else body[pos:]
     canonical = index.lookup(body[metric_start:]) if phrase else None  # a name the vocabulary knows as printed
@@ -378,8 +384,9 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
     ``growth``, also an industry named alone (能源工业); None if the phrase names no metric."""
     if phrase in _SHORT_NAMES and not rate:
         return phrase
-    if phrase.rstrip("额") in _SHORT_NAMES and not rate:
-        return phrase[:-1]  # 其中，出口额a亿元: the trade's exports
+    short = re.sub(r"(?:总值|总额|额)$", "", phrase)
+    if short != phrase and short in _SHORT_NAMES and not rate:
+        return short  # 其中，出口额a亿元 / 出口总值…: the trade's exports
     if not rate and _FIRM_LOANS_RE.match(phrase):
         return phrase
     builders = None if rate else _BUILDERS_RE.match(phrase)

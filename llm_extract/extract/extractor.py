@@ -8,6 +8,7 @@ that evidence, or it is dropped and counted.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -24,7 +25,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@18"  # @18 a metric opening with the report's own place; @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
+RULES_VERSION = "rules@19"  # @19 autonomous-prefecture scope words, sub-area figures left out, investment breakdowns and trade totals, firms of the metric's industry; @18 a metric opening with the report's own place; @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -50,6 +51,24 @@ def _without_own_place(rec, doc: Document):
     rest = rec.metric[len(own) :].lstrip("市县区州省")
     known = default_index().lookup(rest)
     return rec.model_copy(update={"metric": known}) if known else rec
+
+
+# A metric opening with a city's, county's or banner's name (甲乙市社会消费品零售总额): a figure of a sub-area
+# (the evaluation's convention: not the report's indicator) — unless the word is no place (脱贫县, 全市).
+_SUB_AREA_RE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?(?:自治县|市|县|旗))(?P<rest>[\u4e00-\u9fff].*)$")
+_NO_PLACE_RE = re.compile(r"(?:脱贫|贫困|重点|示范|试点|百强|先进|产粮|民族|边境|城|都|本|全|各|该|我|县级)(?:市|县|旗)$")
+
+
+def names_sub_area(rec, doc: Document) -> bool:
+    """Whether ``rec`` is a sub-area's figure: its metric opens with a place other than the report's own,
+    followed by a metric the vocabulary knows (甲乙县地区生产总值)."""
+    from ..text.places import aliases
+    from .vocab import default_index
+
+    m = _SUB_AREA_RE.match(rec.metric_raw or rec.metric)
+    if m is None or _NO_PLACE_RE.search(m.group("place")) or m.group("place") in aliases(doc.place or ""):
+        return False
+    return default_index().lookup(m.group("rest")) is not None
 
 
 def _batches(spans: Sequence[tuple[int, int]], limit: int = BATCH_CHARS) -> list[tuple[int, int]]:
@@ -240,6 +259,8 @@ class SectionExtractor:
                                             review_years=doc.review_years,
                                             target_period=plan_year_hint(section, doc)):
             rec = _without_own_place(rec, doc)
+            if names_sub_area(rec, doc):
+                continue
             span = norm.to_original(s0 + rec.start, s0 + rec.end)
             self._ground(rec, doc, norm, section, (span.start, span.end), result, version=RULES_VERSION)
         self._table_rows(doc, norm, section, hint, result)
