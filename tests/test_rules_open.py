@@ -330,3 +330,7 @@ def test_a_figure_of_a_sub_area_is_no_indicator_of_the_report():
     assert not names_sub_area(recs["云岭州社会消费品零售总额"], doc)  # the report's own place
     assert not names_sub_area(recs["城镇社会消费品零售总额"], doc)
     assert not any(names_sub_area(r, doc) for raw, r in recs.items() if raw.startswith("脱贫县"))
+
+
+def test_counts_of_public_order_events_are_no_indicator():
+    assert _brief("全县信访总量下降23.8%，刑事案件总量下降9.9%。全县财政收入12亿元。") == [("财政收入", 12.0, None)]

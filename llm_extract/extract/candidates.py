@@ -20,7 +20,8 @@ from ..core.types import canonical_report_type
 from ..text.growth import Change, find_changes
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
-from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, find_metric, segment_start, split_sentences
+from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, segment_start, split_sentences
+from .metric_phrase import find_metric
 from .vocab import MetricIndex, default_index
 
 __all__ = ["Candidate", "find_candidates", "section_context", "states_difficulty"]

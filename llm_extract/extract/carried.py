@@ -1,6 +1,6 @@
 """A clause that prints only a head (总产, 完成投资, 带动消费, 实现收入) names its metric through the clause
 listed before it or through its sentence: what the rules extractor (:mod:`.rules`) reads when
-:func:`.clauses.find_metric` finds no metric.  A head whose owner the paragraph named earlier (a class
+:func:`.metric_phrase.find_metric` finds no metric.  A head whose owner the paragraph named earlier (a class
 of firms, a group of residents, the measure a breakdown is of) is named with it.  Works on folded,
 simplified text.
 """
@@ -131,7 +131,7 @@ def household_subject(folded: str, seg0: int, seg: str, head: str, *, index: Met
 
 
 # An industry named alone in its growth (租赁和商务服务业增长x%) is read as its value added's (see
-# clauses._generic_name); in a breakdown (其中, 分行业看, …中，) of another measure it is that measure's:
+# metric_phrase._generic_name); in a breakdown (其中, 分行业看, …中，) of another measure it is that measure's:
 # 规上服务业企业营业收入a亿元。其中，租赁和商务服务业增长x% -> 租赁和商务服务业营业收入.
 _MEASURE_RE = re.compile(r"增加值|营业收入|营收|利润总额|利润|投资|总产值|产值|销售额|零售额")
 _BREAKDOWN_RE = re.compile(r"其中|分[\u4e00-\u9fff]{1,6}看|中\s*[，,]")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from ..text.growth import BASIS, NEG_VERBS, VERBS
 from ..text.numbers import Quantity, find_quantities
-from .clauses import GENERIC_HEADS, find_metric, strip_connectors
+from .clauses import strip_connectors
+from .metric_phrase import GENERIC_HEADS, find_metric
 from .vocab import MetricIndex
 
 __all__ = ["ListFigure", "PairedRates", "shared_lists", "rates_after_levels"]

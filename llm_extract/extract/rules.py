@@ -16,10 +16,9 @@ from ..text.growth import Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
 from .carried import breakdown_measure, carried_metric, firm_subject, household_subject, insurance_measure
-from .clauses import (
-    NON_VALUE_UNITS, YEAR_IN_RE, Metric, context_sentences, enclosing, find_metric, segment_start,
-)
+from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, context_sentences, enclosing, segment_start
 from .lists import rates_after_levels, shared_lists
+from .metric_phrase import Metric, find_metric
 from .periods import summed_period
 from .ranges import changed_levels
 from .vocab import COUNT_METRICS, MetricIndex, default_index
