@@ -129,6 +129,10 @@ DEV_DROPS = {
     "city-xinyang-2025-tjgb.html": 6,  # breadcrumb, footer
     "city-yingkou-2025-tjgb.html": 10,  # breadcrumb, the release's index fields, share buttons
     "city-xiangtan-2025-tjgb.pdf": 18,  # page numbers — N —
+    "city-jiaozuo-2025-tjgb.pdf": 13,  # page numbers — N —
+    "city-changde-2025-tjgb.html": 15,  # the statistics bureau site's menus, breadcrumb, source line, share buttons, footer
+    "city-xiangxi-2025-tjgb.pdf": 0,
+    "city-bortala-2025-tjgb.html": 24,  # the prefecture portal's menus (twice), breadcrumb, share line, footer
     "000_ae76d08569899c59.txt": 2,  # publication stamp, site disclaimer
     "001_a5468e0cb521a9da.txt": 0,
     "002_a1402d6e438c0524.txt": 0,
