@@ -126,11 +126,13 @@ def test_the_model_route_searches_only_the_report_a_question_describes(monkeypat
     from llm_extract.qa import document_text
 
     monkeypatch.setattr(document_text, "document_texts", lambda settings: (lambda d: TEXTS[d["doc_id"]]))
-    ids, line = ask_module.described_scope(parse_query("以生态立镇为总抓手的那个镇，税收收入占多大比重？"), DOCS, Settings())
-    assert ids == ["s2"] and "s2" in line
-    assert ask_module.described_scope(parse_query("税收收入占多大比重？"), DOCS, Settings()) == (None, "")
+    ids, line, phrase = ask_module.described_scope(parse_query("以生态立镇为总抓手的那个镇，税收收入占多大比重？"), DOCS,
+                                                   Settings())
+    assert ids == ["s2"] and "s2" in line and phrase in line
+    assert ask_module.described_scope(parse_query("税收收入占多大比重？"), DOCS, Settings()) == (None, "", "")
     placed = [dict(d, place=d["place"] or "云岭镇") for d in DOCS]
-    assert ask_module.described_scope(parse_query("以生态立镇为总抓手的那个镇，税收占比？"), placed, Settings()) == (None, "")
+    assert ask_module.described_scope(parse_query("以生态立镇为总抓手的那个镇，税收占比？"), placed, Settings()) == (None, "",
+                                                                                                            "")
 
 
 def test_a_figure_the_described_report_leaves_blank_is_answered_as_blank(monkeypatch):

@@ -525,3 +525,31 @@ def test_a_footnote_mark_after_the_title_is_no_part_of_it():
     assert strip_footnote_marks("岚溪县2031年政府工作报告[1]", trailing_only=True) == "岚溪县2031年政府工作报告"
     assert strip_footnote_marks("①", trailing_only=True) == "①"  # nothing but a mark: left alone
     assert strip_footnote_marks("全县生产总值[2]增长") == "全县生产总值增长"
+
+
+def test_a_saved_page_s_menus_printing_genre_words_do_not_title_the_report():
+    body = "一、综合\n全年全市地区生产总值512.3亿元，比上年增长5.1%。\n"
+    menus = "首页\n政务公开\n规划计划\n统计信息\n政府工作报告\n"
+    m = meta(f"{menus}桐岭市2025年国民经济和社会发展统计公报\n{body}")
+    assert (m["title"], m["place"], m["report_type"]) == ("桐岭市2025年国民经济和社会发展统计公报", "桐岭市",
+                                                          "statistical_communique")
+    # no line of the text names the report, the page's own title does
+    m = meta(f"首页\n领导活动\n政府工作报告\n新闻动态\n国民经济和社会发展统计公报[1]\n{body}",
+             file_title="最新！2025年桐岭市国民经济和社会发展统计公报_桐岭市人民政府网")
+    assert (m["title"], m["place"]) == ("2025年桐岭市国民经济和社会发展统计公报", "桐岭市")
+
+
+def test_issuing_offices_run_into_the_title_line_are_cut_and_a_prefecture_s_short_name_is_expanded():
+    m = meta("湘西自治州2025年国民经济和社会发展统计公报湘西州统计局国家统计局湘西调查队\n"
+             "一、综合\n全年全州地区生产总值900.1亿元，比上年增长4.1%。\n")
+    assert m["title"] == "湘西自治州2025年国民经济和社会发展统计公报"
+    assert (m["place"], m["level"]) == ("湘西土家族苗族自治州", "city")
+
+
+def test_autonomous_prefectures_are_known_by_their_short_and_one_character_forms():
+    from llm_extract.text.places import aliases
+
+    assert expand("湘西自治州") == "湘西土家族苗族自治州" and expand("博州") == "博尔塔拉蒙古自治州"
+    assert {"博州", "博尔塔拉州", "博尔塔拉"} <= aliases("博尔塔拉蒙古自治州")
+    assert {"湘西州", "湘西自治州", "湘西"} <= aliases("湘西土家族苗族自治州")
+    assert aliases("焦作市") == {"焦作市", "焦作"}

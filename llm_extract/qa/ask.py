@@ -114,8 +114,7 @@ def ask(
         years_of = {d["doc_id"]: doc_years(d) for d in docs}
         model_ids, described = scope.doc_ids, ""
         if texts is not None and settings.ask.records and not unknown_place:
-            model_ids, described = coded.described
-            model_ids = model_ids or scope.doc_ids
+            model_ids, described = coded.described[0] or scope.doc_ids, coded.described[1]
         understood = understand(query)  # read once for the model route and the extractive fallback
         ans = _ask_model(understood, model_ids, settings, retriever, llm, k, method, on_token,
                          second_look=settings.ask.second_look and not unknown_place, years_of=years_of)

@@ -29,7 +29,7 @@ class CodeAnswer:
     route: str = ""
     explain: list[str] = field(default_factory=list)
     texts: Optional[dict] = None
-    described: tuple = (None, "")  # (doc ids, line) of the place-less report the question describes
+    described: tuple = (None, "", "")  # (doc ids, line, phrase) of the place-less report the question describes
 
 
 def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords", settings: Settings, *,
@@ -43,7 +43,7 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
         if found is not None:
             return CodeAnswer(found[0], "record", [found[1]])
     texts = None  # the whole reports' text, read at most once per question (two routes may read them)
-    described: tuple = (None, "")  # the one place-less report the question describes, and a line saying so
+    described: tuple = (None, "", "")  # the one place-less report the question describes (ids, line, phrase)
     if whole_index and scope.doc_ids is None and not scope.places:
         from .document_text import document_texts
 
@@ -76,7 +76,8 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
         finally:
             own.close()
         if found is not None:
-            return CodeAnswer(found[0], found[1], [described[1].replace("model route", "list")], texts, described)
+            line = f"list over {described[0][0]} only: the question describes it ({described[2]})"
+            return CodeAnswer(found[0], found[1], [line], texts, described)
     return CodeAnswer(texts=texts, described=described)
 
 
@@ -143,10 +144,14 @@ class ScopeRecords:
     def __init__(self, scope, docs: list[dict], settings: Settings, records=None):
         self._ids = scope.doc_ids or [d["doc_id"] for d in docs]
         self._docs, self._settings, self._injected = docs, settings, records
-        self.injected = records  # an injected store, shared by a narrower scope's records
         self._store = None
         self._opened = False
         self._indicators: Optional[list] = None
+
+    @property
+    def injected(self):
+        """The store the caller injected (``None``: the index's), for a narrower scope's records to share."""
+        return self._injected
 
     def close(self) -> None:
         if self._store is not None and self._injected is None:
@@ -229,19 +234,20 @@ def _from_described(query: Query, docs: list[dict], stored: list, settings: Sett
 
 
 def described_scope(query: Query, docs: list[dict], settings: Settings,
-                     texts=None) -> tuple[Optional[list[str]], str]:
-    """The one place-less report a question describes (:mod:`.described`) as the model route's scope, and a
-    line saying so; ``(None, "")`` when there is none (the model searches the whole index)."""
+                     texts=None) -> tuple[Optional[list[str]], str, str]:
+    """The one place-less report a question describes (:mod:`.described`) as the model route's scope, a
+    line saying so and the describing phrase; ``(None, "", "")`` when there is none (the model searches
+    the whole index)."""
     from .described import described_document
     from .document_text import document_texts
     from .understand import understand
 
     if len(docs) < 2 or all(d.get("place") for d in docs):
-        return None, ""
+        return None, "", ""
     picked = described_document(understand(query), docs, texts or document_texts(settings))
     if picked is None:
-        return None, ""
-    return [picked[0]], f"model route over {picked[0]} only: the question describes it ({picked[1]})"
+        return None, "", ""
+    return [picked[0]], f"model route over {picked[0]} only: the question describes it ({picked[1]})", picked[1]
 
 
 def _named_list(query: Query, docs: list[dict], scope, settings: Settings):

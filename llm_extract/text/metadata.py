@@ -51,7 +51,7 @@ from typing import Optional
 from .outline import parse_outline
 from .places import Place
 from .report_top import (
-    DATE, GENERIC_TITLE, ISSUER, TITLE_BAD, TOP_CHARS, arabic_dates, byline_place, clean_title,
+    DATE, GENERIC_TITLE, GENRE_END, ISSUER, TITLE_BAD, TOP_CHARS, arabic_dates, byline_place, clean_title,
     is_byline_line, is_title, page_title, place_in, read_byline, read_title_lines, top_lines,
 )
 from .town_names import body_town
@@ -146,7 +146,21 @@ def _report_type(title: str, title_lines: list[str], head: str, byline: list[str
     return ("work_plan", where) if plan else ("", "")
 
 
+def _names_report(title: str) -> bool:
+    """A full title: it opens with a place (after its year) and ends with the genre (…统计公报, …工作报告)."""
+    return bool(GENRE_END.search(title)) and place_in(title) is not None
+
+
 def _choose_title(title_lines: list[str], hint: str, file_title: str, stem: str) -> tuple[str, str]:
+    """The report's title and where it was read.  A saved page's menus print genre words too (规划计划,
+    政府工作报告): a title line naming the place and ending with the genre goes first, and when no line
+    of the text does but the page's own title does, that one."""
+    full = [t for t in title_lines if _names_report(t)]
+    if full:
+        return full[0], "title"
+    page = page_title(file_title)
+    if title_lines and not _names_report(title_lines[0]) and _names_report(page):
+        return page, "file_title"
     if title_lines:
         return title_lines[0], "title"
     if re.search(r"[\u4e00-\u9fff]{2}", hint) and not TITLE_BAD.search(hint) and not is_byline_line(hint):

@@ -62,6 +62,8 @@ def _prefecture_short(full_stem: str) -> str:
 
 PREFECTURES = {_prefecture_short(stem) + "州": stem + "自治州" for stem in _PREFECTURES}
 _SHORT_OF = {v: k for k, v in {**PROVINCES, **PREFECTURES}.items()}
+# The one-character forms the region writes for prefectures with long transliterated names (博州, 巴州, 克州).
+ONE_CHARACTER = {"博州": "博尔塔拉蒙古自治州", "巴州": "巴音郭楞蒙古自治州", "克州": "克孜勒苏柯尔克孜自治州"}
 
 # A unit's name never contains these (pronouns, numerals, particles, suffixes that never sit inside a name) ...
 _BAD_CHARS = set("全我本该各此每某其这那的了在是为和与及或向对把将从到由被并个等年月日号第届次"
@@ -102,8 +104,11 @@ def level_of(name: str) -> str:
 
 
 def expand(name: str) -> str:
-    """Full name of a short form (``宁夏`` -> ``宁夏回族自治区``, ``黔东南州`` -> ``黔东南苗族侗族自治州``)."""
-    return PROVINCES.get(name) or PREFECTURES.get(name) or name
+    """Full name of a short form (``宁夏`` -> ``宁夏回族自治区``, ``黔东南州`` and ``黔东南自治州`` ->
+    ``黔东南苗族侗族自治州``, ``博州`` -> ``博尔塔拉蒙古自治州``)."""
+    if name.endswith("自治州") and name[:-3] + "州" in PREFECTURES:
+        return PREFECTURES[name[:-3] + "州"]
+    return PROVINCES.get(name) or PREFECTURES.get(name) or ONE_CHARACTER.get(name) or name
 
 
 def short_name(name: str) -> str:
@@ -188,12 +193,16 @@ def leading_place(text: str) -> Optional[Place]:
 
 
 def aliases(name: str) -> set[str]:
-    """Every way a question may write a place: the full name, its short form, and the name without
+    """Every way a question may write a place: the full name, its short form (for a prefecture with a
+    long transliterated name also the one-character form, 博州), and the name without
     its suffix when two or more characters remain (``黔东南苗族侗族自治州`` → ``黔东南州``, ``黔东南``;
     ``宁夏回族自治区`` → ``宁夏``; ``徐泾镇`` → ``徐泾``; ``湖南省`` → ``湖南``)."""
     if not name:
         return set()
-    out = {name, short_name(name)}
+    full = expand(name)
+    out = {name, full, short_name(full)} | {k for k, v in ONE_CHARACTER.items() if v == full}
+    if full.endswith("自治州") and short_name(full) != full:
+        out.add(short_name(full)[:-1] + "自治州")  # 湘西自治州
     for form in list(out):
         for suffix in _SUFFIXES:
             if form.endswith(suffix) and len(form) - len(suffix) >= 2:

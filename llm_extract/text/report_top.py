@@ -23,7 +23,9 @@ _LEAD_YEAR = re.compile(r"^(?:关于)?(?:((?:19|20)\d{2})年度?)?")
 # A year, month and day in Chinese numerals, as official documents date themselves (``二〇二五年一月八日``).
 _CN_DATE = re.compile(r"([〇零○OＯ0一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?)?")
 # Decoration a reposting site puts around a title: ``【全文】…``, ``…（全文）``, ``《…》`` (see clean_title).
-_TITLE_WRAP = re.compile(r"^[【\[](?:全文|图文|原文|摘要|实录)[】\]]|[(（]全文[)）]$")
+_TITLE_WRAP = re.compile(r"^[【\[](?:全文|图文|原文|摘要|实录)[】\]]|[(（]全文[)）]$|^(?:最新|重磅|权威发布)[!！:：]\s*")
+# The issuing offices a text layer runs into the title line (…统计公报湘西州统计局国家统计局湘西调查队).
+_ISSUERS_AFTER = re.compile(r"(?<=公报|报告|总结|计划|汇报)(?:[\u4e00-\u9fff]{2,12}?(?:统计局|调查队|办公室|人民政府))+$")
 
 # --- byline -------------------------------------------------------------------
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -42,7 +44,7 @@ _NAME_FIELD = re.compile(r"^(?:名\s*称|标\s*题|文件名称|文章标题|信
 _PAGE_TITLE_SEP = re.compile(r"\s*(?:_|\||｜|--|—+|–|\s-\s)\s*")
 
 # How a title ends: its genre (a line ending so is not the first half of a wrapped title).
-_GENRE_END = re.compile(r"(?:公报|报告|总结|计划|打算|要点|安排|汇报|规划|思路)[》)）]?$")
+GENRE_END = re.compile(r"(?:公报|报告|总结|计划|打算|要点|安排|汇报|规划|思路)[》)）]?$")
 # A title that names no place: the genre alone, perhaps with its year.
 GENERIC_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(?:(?:政府)?工作报告|(?:国民经济和社会发展)?统计公报)$")
 
@@ -76,7 +78,7 @@ def arabic_dates(text: str) -> str:
 
 
 def clean_title(line: str) -> str:
-    line = _TITLE_WRAP.sub("", _NAME_FIELD.sub("", line))
+    line = _ISSUERS_AFTER.sub("", _TITLE_WRAP.sub("", _NAME_FIELD.sub("", line)))
     if line.startswith("《") and line.endswith("》") and line.count("《") == line.count("》") == 1:
         line = line[1:-1]
     line = re.sub(r"^[【\[]?第[一二三四五六七八九十\d]+篇[\s:：、.]*", "", line).strip("【】[] \t\u3000")
@@ -108,14 +110,14 @@ def _wrapped(line: str, nxt: str) -> str:
     margin (``青川县2023年国民经济和社会发展统`` / ``计公报``, ``…工作总结和`` / ``2024年工作计划``):
     the joined text opens with the place, the second line names none, and only it ends the genre.
     """
-    if not nxt or _GENRE_END.search(line) or TITLE_BAD.search(line):
+    if not nxt or GENRE_END.search(line) or TITLE_BAD.search(line):
         return ""
     if is_byline_line(line) and not (_government_alone(line) and re.match(r"(?:19|20)\d{2}年", nxt)):
         return ""  # but ``青川县云岭镇人民政府`` / ``2023年工作总结`` is one title
     joined = clean_title(line + nxt)
     if len(joined) > 60 or not is_title(joined) or place_in(joined) is None or place_in(nxt) is not None:
         return ""
-    if _is_place_line(line) or (_GENRE_END.search(nxt) and not is_byline_line(nxt)):
+    if _is_place_line(line) or (GENRE_END.search(nxt) and not is_byline_line(nxt)):
         return joined
     return ""
 
