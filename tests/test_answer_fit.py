@@ -30,6 +30,16 @@ def test_a_percentage_is_no_amount_and_no_amount_is_a_percentage():
     assert _fit("青川县2023年地区生产总值增长了多少？", "6.1亿元[1]", REVIEW)  # printed as 6.1%, said as 亿元
 
 
+def test_an_amount_does_not_answer_a_rate_of_change():
+    taxes = "全年税收收入33.3亿元。"
+    assert any("rate of change" in p for p in _fit("青川县2023年税收收入同比增长多少？", "33.3亿元[1]", taxes))
+    assert any("rate of change" in p for p in _fit("青川县2023年地区生产总值的增速是多少？", "182.5亿元[1]", REVIEW))
+    assert _fit("青川县2023年地区生产总值增长了多少？", "增长6.1%[1]", REVIEW) == []
+    grew = "全年税收收入33.3亿元，比上年增加2.1亿元。"
+    assert not any("rate of change" in p for p in _fit("青川县2023年税收收入比上年增加多少？", "2.1亿元[1]", grew))
+    assert not any("rate of change" in p for p in _fit("青川县2023年税收收入增长了多少亿元？", "2.1亿元[1]", grew))
+
+
 def test_a_goal_does_not_answer_what_was_achieved():
     assert _fit("青川县2024年地区生产总值增长了多少？", "增长6%左右[1]", PLAN)
     assert _fit("青川县2024年一般公共预算收入实际增长多少？", "5%[1]", PLAN)

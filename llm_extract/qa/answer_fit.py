@@ -8,7 +8,8 @@ target as a result, the 全体居民 figure for 城镇居民).  :func:`fit_probl
 * **unit** — the answer writes the figure with a unit of another kind than the passage
   (``1.2亿元`` where the passage prints ``增长1.2%``; a figure printed without a unit is not judged);
 * **rate for a level** — a question asking for an amount (是多少, 总额 …, not a rate, share,
-  coefficient or growth, nor a metric named as one: 城镇化率) answered with percentages only;
+  coefficient or growth, nor a metric named as one: 城镇化率) answered with percentages only, and the
+  reverse: a question asking for a rate of change (增速, 同比增长多少) answered with amounts only;
 * **target for a result** — a question about what was done, answered from a sentence that sets a
   goal (目标/预期/力争/计划 before the figure, 确保/争取 in its clause, or ``左右`` after it) —
   not a goal met (完成年度目标任务, 好于预期), a programme's quoted name, a first estimate (预计)
@@ -46,6 +47,9 @@ _GOAL_MET = re.compile(r"(?:完成|实现|超过|超额|达到|高于)[^,，；;
                        r"|(?:围绕|锚定|对标|朝着|紧扣|聚焦|瞄准)[^,，；;。]{0,20}?目标")  # a mission, not a figure
 # A question that asks for a share, a rate or a change accepts a percentage.
 _RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|下降|提高|降低|变化|指数|上涨|涨幅|系数|强度|占")
+# A question that asks for a rate of change (增速, 增长率, 同比增长多少), which an amount does not answer; 增加多少
+# may ask for the amount added, and 增长了多少亿元 names its unit.
+_ASKS_RATE = re.compile(r"增速|增幅|增长率|涨幅|降幅|(?:同比|比上年)?(?:增长|下降)(?:了)?(?:多少|几)(?![亿万元吨人户个])")
 # 甲和乙居民…收入分别…: the first metric's name, its shared words left to the last.
 _COORDINATED = re.compile(r"^[和、及与,，]")
 
@@ -133,6 +137,8 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized + "|" + query.metric) \
             and all(_percent(q.unit) for q in said):
         problems.append("the question asks for an amount; the answer gives only a percentage")
+    if said and _ASKS_RATE.search(query.normalized) and not any(_percent(q.unit) or q.unit == "倍" for q in said):
+        problems.append("the question asks for a rate of change; the answer gives only an amount")
     shown = [p for n in cited for p in _quantities(hits[n - 1])] if said else []  # each passage read once
     for q in said:
         places = _placed(shown, q.value)
