@@ -24,6 +24,7 @@ REPORT = (
     "日用品类下降1.0%；化妆品类下降12.6%。\n"
     "全年重点监测的4种主要工业产品中（规模工业企业），原煤产量35.3万吨，比上年增长0.6%；生铁104.5万吨，下降0.1%；"
     "化肥（折纯）2.1万吨，下降62.2%；发电量14.2亿千瓦时，增长4.2%。\n"
+    "规模工业主要行业中，云雀冶炼业35.8%，青川制造业下 2.7%，茶饮料制造业-11.2%，食品制造业 51.9%。\n"
 )
 
 
@@ -106,6 +107,13 @@ def test_parts_one_a_semicolon_segment_are_read_with_their_level_and_rate(settin
     for c in ans.citations:
         assert REPORT[c.start:c.end] == c.quote
     assert _ask(settings, "云岭州2023年重点监测的5种主要工业产品中，哪些产品产量增长？").route not in ("record", "section")
+
+
+def test_a_group_of_rates_prints_its_parts_signed_or_bare(settings):
+    ans = _ask(settings, "云岭州2023年规模工业主要行业中，哪些行业增加值下降？")
+    assert ans.route == "record"
+    assert ans.answer.splitlines()[1:3] == ["1. 青川制造业下降2.7%[1]", "2. 茶饮料制造业下降11.2%[2]"]
+    assert "云雀冶炼业增长35.8%" in ans.answer and "食品制造业增长51.9%" in ans.answer
 
 
 @pytest.mark.parametrize("question", [

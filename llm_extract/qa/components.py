@@ -159,8 +159,11 @@ def _part(r) -> _Part:
 
 
 # --- a counted group printed with its parts ------------------------------------------------------
-_FIG = re.compile(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
+_FIG = re.compile(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)?\s*(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)\s*%")
 _NEG = ("下降", "减少", "降低", "回落")
+# A part's rate after its name: a verb (增长5%), a sign (-11.2%), or, in a list the group's heading says
+# is of rates (主要行业中，甲业35.8%，乙业-2.7%), the figure alone.
+_PART_RATE = re.compile(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)?(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)%$")
 
 
 MIN_UNCOUNTED = 3  # parts read after an uncounted group (限额以上单位商品零售额中，…) for an answer
@@ -246,11 +249,13 @@ def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Opt
     clause = re.sub(r"\s", "", clause)
     names_part, _sep, figs_part = clause.partition("分别")
     if not _sep:
-        m = re.search(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)(?P<num>\d+(?:\.\d+)?)%$", clause)
-        if not m:
+        m = _PART_RATE.search(clause)
+        if not m or not (m.group("verb") or m.group("sign") or whole_name):
             return None
         names_part, figs_part = clause[: m.start()], clause[m.start():]
     if whole_name and not _sep:
+        if names_part.endswith("下") and not m.group("verb") and not m.group("sign"):
+            names_part, figs_part = names_part[:-1], "下降" + figs_part  # 医药制造业下 2.7%: 下降 cut short
         names = [_without_shared_end(_BASIS.sub("", names_part), total)]
     else:
         names = [_BASIS.sub("", n) for n in names_part.split("、")]
@@ -259,9 +264,9 @@ def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Opt
         if re.sub(r"[、和及与]", "", figs_part[pos:f.start()]):
             return None  # words between the figures: not a plain list
         verb = f.group("verb") or verb
-        if verb is None:
+        if verb is None and not f.group("sign") and not (whole_name and not _sep):
             return None
-        figs.append(-float(f.group("num")) if verb in _NEG else float(f.group("num")))
+        figs.append(-float(f.group("num")) if verb in _NEG or f.group("sign") else float(f.group("num")))
         shown.append(f.group("num"))
         pos = f.end()
     if figs_part[pos:] or len(names) != len(figs):
