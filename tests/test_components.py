@@ -25,6 +25,8 @@ REPORT = (
     "全年重点监测的4种主要工业产品中（规模工业企业），原煤产量35.3万吨，比上年增长0.6%；生铁104.5万吨，下降0.1%；"
     "化肥（折纯）2.1万吨，下降62.2%；发电量14.2亿千瓦时，增长4.2%。\n"
     "规模工业主要行业中，云雀冶炼业35.8%，青川制造业下 2.7%，茶饮料制造业-11.2%，食品制造业 51.9%。\n"
+    "五、财政\n全州一般公共预算支出151.5亿元、下降6.9%。其中，教育支出21.6亿元、增长2.3%；农林水支出30.5亿元、下降14%；"
+    "资源勘探信息等支出1.4亿元、下降23%；交通运输支出4.6亿元、下降51.7%。\n"
 )
 
 
@@ -107,6 +109,16 @@ def test_parts_one_a_semicolon_segment_are_read_with_their_level_and_rate(settin
     for c in ans.citations:
         assert REPORT[c.start:c.end] == c.quote
     assert _ask(settings, "云岭州2023年重点监测的5种主要工业产品中，哪些产品产量增长？").route not in ("record", "section")
+
+
+def test_the_parts_after_a_total_s_own_figure_and_其中_are_read_one_a_segment(settings):
+    ans = _ask(settings, "云岭州2023年一般公共预算支出中，哪些支出项目比上年下降？")
+    assert ans.route == "record"
+    lines = ans.answer.splitlines()
+    assert len(lines) == 5 and lines[1].startswith("1. 农林水") and "下降14%" in lines[1]
+    assert lines[-1].startswith("另：教育") and "增长2.3%" in lines[-1]
+    for c in ans.citations:
+        assert REPORT[c.start:c.end] == c.quote
 
 
 def test_a_group_of_rates_prints_its_parts_signed_or_bare(settings):

@@ -11,7 +11,12 @@ are bounded without doubt:
   of its parts only, separated by punctuation alone, up to the sentence's end with no figure left
   unread; every part names what the question counts (各类投资: each part is an 投资) and has a rate;
 * or the question's group carries a count (七大, 五个) and the report prints the group followed by
-  中 once, then exactly that many parts, each with its rate (a ``分别`` list or one clause a part).
+  中 once, then exactly that many parts, each with its rate (a ``分别`` list or one clause a part);
+* or, for a group without a count, the report prints the group followed by 中 (or the total with its
+  own figure, then ``其中，``) once, then at least three parts to the sentence's end, each with its rate:
+  one a semicolon segment (``甲支出21.6亿元、增长2.3%；乙…``) or one a comma-clause, a part's own
+  breakdown (``…，其中，智能手机增长55.1%``) left out; a rate may be signed or, after a plain name, bare
+  (``主要行业中，甲业35.8%，乙业-11.2%``).
 
 A count that does not match (``31个行业中18个增长，其中…`` names only some), a part without a rate,
 a second reading of the group, or any doubt: ``None`` (the model answers).
@@ -176,8 +181,11 @@ def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
     part (``原煤产量35.1万吨，比上年增长2.4%；生铁…``), else one comma-clause a part or a ``分别`` list; a
     part's own breakdown (…增长31.5%，其中，智能手机增长55.1%) is left out."""
     text = norm.simplified
-    pattern = r"\s*".join(re.escape(ch) for ch in ask.total) + r"\s*中\s*(?:[（(][^）)\n]{0,20}[）)])?\s*[，,：:]"
-    hits = list(re.finditer(pattern, text))
+    name = r"\s*".join(re.escape(ch) for ch in ask.total)
+    hits = list(re.finditer(name + r"\s*中\s*(?:[（(][^）)\n]{0,20}[）)])?\s*[，,：:]", text))
+    if not hits and not ask.count:
+        # the total with its own figure, then its parts: 一般公共预算支出151.5亿元、下降6.9%。其中，甲支出…
+        hits = list(re.finditer(name + r"[^。；;\n]{0,40}?\d[^。；;\n]{0,30}。\s*其中\s*[，,：:]", text))
     if len(hits) != 1:
         return None
     pos = hits[0].end()
@@ -200,7 +208,7 @@ def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
     return (None, parts) if len(parts) >= MIN_UNCOUNTED else None
 
 
-_SEGMENT = re.compile(r"(?P<name>[^\d%，,]{2,25}?)(?:(?P<level>\d+(?:\.\d+)?)[^\d，,%]{1,6}[，,]?)?"
+_SEGMENT = re.compile(r"(?P<name>[^\d%，,、]{2,25}?)(?:(?P<level>\d+(?:\.\d+)?)[^\d，,、%]{1,6}[，,、]?)?"
                       r"(?:比上年同期|比上年|同比|较上年)?(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)(?P<num>\d+(?:\.\d+)?)%")
 
 
@@ -250,8 +258,9 @@ def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Opt
     names_part, _sep, figs_part = clause.partition("分别")
     if not _sep:
         m = _PART_RATE.search(clause)
-        if not m or not (m.group("verb") or m.group("sign") or whole_name):
-            return None
+        bare = m is not None and not (m.group("verb") or m.group("sign"))
+        if not m or (bare and (not whole_name or re.search(r"占|比重|为|达|的", clause[: m.start()]))):
+            return None  # a bare figure is a part's rate only after a plain name (占…比重为x% is a share)
         names_part, figs_part = clause[: m.start()], clause[m.start():]
     if whole_name and not _sep:
         if names_part.endswith("下") and not m.group("verb") and not m.group("sign"):
