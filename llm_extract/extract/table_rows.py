@@ -33,7 +33,8 @@ from ..text.numerals import fold, scale, unit_multiplier
 from .rules import MONEY_UNITS, OUTPUT_UNITS
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
-__all__ = ["TableBlock", "parse_header", "table_blocks", "document_table_indicators", "same_figure"]
+__all__ = ["TableBlock", "TableFigure", "parse_header", "table_blocks", "table_figures", "document_table_indicators",
+           "same_figure"]
 
 _PAREN = r"[(（](?P<unit>[^()（）]{1,8})[)）]"
 # Column names of a header line, read with its spaces removed; the label column comes first.
@@ -68,6 +69,23 @@ class Column:
 
 
 @dataclass
+class TableFigure:
+    """Any row of a table as printed (no scope filter): its label, unit, level and growth, and the span of
+    the row from its label to its last figure (original offsets)."""
+
+    label: str
+    unit: Optional[str]
+    value: Optional[float]
+    value_printed: Optional[str]
+    growth: Optional[float]
+    growth_printed: Optional[str]
+    start: int
+    end: int
+    caption: str = ""  # the table's caption line (表2 2025年…产量及其增长速度), when printed
+    header: str = ""  # its header line (产品名称 单位 产量 比上年增长（%）)
+
+
+@dataclass
 class TableBlock:
     """One table: its header's columns, caption year and kind, and the span its rows cover."""
 
@@ -77,6 +95,7 @@ class TableBlock:
     period: Optional[str] = None
     kind: str = "actual"
     rows: list[IndicatorRecord] = field(default_factory=list)
+    figures: list[TableFigure] = field(default_factory=list)  # every row, as printed
 
 
 def parse_header(line: str) -> Optional[list[Column]]:
@@ -141,7 +160,7 @@ def _number(cell: str) -> Optional[float]:
 class _Row:
     label: tuple[int, int]  # span of the label, numbering left out
     unit: Optional[str]
-    figures: list[tuple[str, float, int]]  # (column role, number, end offset) in column order
+    figures: list[tuple[str, float, int, int]]  # (column role, number, cell start, cell end) in column order
     basis: Optional[str] = None
 
 
@@ -173,7 +192,7 @@ def parse_row(text: str, a: int, b: int, cols: list[Column], pending: Optional[i
         value = _number(text[s:e])
         if value is None:
             return None
-        figures.append((col.role, value, e))
+        figures.append((col.role, value, s, e))
     basis = next((c.basis for c in cols if c.role == "growth"), None)
     return _Row((l0, l1), unit, figures, basis)
 
@@ -210,6 +229,7 @@ def table_blocks(text: str, start: int = 0, end: Optional[int] = None, *,
             k += 1
             continue
         caption = _caption(lines, text, k) or ""
+        header = text[lines[k][0] : lines[k][1]]
         years = _CAPTION_YEAR.findall(fold(caption)) + [c.year for c in cols if c.year]
         block = TableBlock(cols, lines[k][0], lines[k][1], years[-1] if years else None,
                            "estimate" if "预计" in caption else "target" if _TARGET_CAPTION.search(caption) else "actual")
@@ -223,6 +243,7 @@ def table_blocks(text: str, start: int = 0, end: Optional[int] = None, *,
                 rec = _record(text, row, block, index or default_index())
                 if rec is not None:
                     block.rows.append(rec)
+                block.figures.append(_figure(text, row, block, caption, header))
                 pending, block.end = None, b
             elif _is_furniture(line):
                 pass
@@ -239,6 +260,28 @@ def table_blocks(text: str, start: int = 0, end: Optional[int] = None, *,
     return blocks
 
 
+def _figure(text: str, row: _Row, block: TableBlock, caption: str, header: str) -> TableFigure:
+    """The row as printed: its level (a value column) and growth (a percent growth column)."""
+    value = growth = None
+    value_printed = growth_printed = None
+    end = row.label[1]
+    for (role, number, s, e), col in zip(row.figures, [c for c in block.columns if c.role != "unit"]):
+        cell = fold(text[s:e]).strip().rstrip("%")
+        if role == "value" and value is None:
+            value, value_printed, end = number, cell, e
+        elif role == "growth" and growth is None and col.unit in (None, "%"):
+            growth, growth_printed, end = number, cell, e
+    label = re.sub(r"[\s\u3000]+", "", text[row.label[0] : row.label[1]])
+    unit = row.unit or next((c.unit for c in block.columns if c.role == "value"), None)
+    return TableFigure(label, unit, value, value_printed, growth, growth_printed, row.label[0], end, caption,
+                       header.strip())
+
+
+def table_figures(text: str, start: int = 0, end: Optional[int] = None) -> list[TableFigure]:
+    """Every row of every table of ``text[start:end]``, as printed (:class:`TableFigure`)."""
+    return [f for b in table_blocks(text, start, end) for f in b.figures]
+
+
 def _record(text: str, row: _Row, block: TableBlock, index: MetricIndex) -> Optional[IndicatorRecord]:
     """The row as an indicator, or None when its label names no in-scope aggregate."""
     raw = re.sub(r"[\s\u3000]+", "", text[row.label[0] : row.label[1]])
@@ -249,7 +292,7 @@ def _record(text: str, row: _Row, block: TableBlock, index: MetricIndex) -> Opti
     value_unit = None
     end = row.label[1]
     has_value = any(c.role == "value" for c in block.columns)
-    for (role, number, e), col in zip(row.figures, [c for c in block.columns if c.role != "unit"]):
+    for (role, number, _s, e), col in zip(row.figures, [c for c in block.columns if c.role != "unit"]):
         if role == "value":
             value, value_unit, end = number, row.unit or col.unit, e
         elif role == "growth" and col.unit in (None, "%") and (row.unit in (None, "%") or has_value):

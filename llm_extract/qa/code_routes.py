@@ -5,7 +5,7 @@ In order (:func:`answer_by_code`): a quantity question the stored indicator reco
 question describes (:mod:`.described`); a figure the report leaves blank (:mod:`.blank_figures`); the
 items of a counted name the report lists (:mod:`.enumerations`); the report's own problems or tasks
 (:mod:`.from_sections`); the parts of a total or the projects of a kind (:mod:`.components`,
-:mod:`.project_lists`).  Each answers only when sure; ``None`` hands the question on, and in the end
+:mod:`.project_lists`); a figure printed only in a table row (:mod:`.table_figures`).  Each answers only when sure; ``None`` hands the question on, and in the end
 to the model (:mod:`.ask`).
 """
 
@@ -65,6 +65,9 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
         found = _lists(query, docs, scope, stored, settings)
         if found is not None:
             return CodeAnswer(found[0], found[1], [], texts, described)
+        tabled = _table_figure(query, docs, scope, settings)
+        if tabled is not None:
+            return CodeAnswer(tabled, "record", [], texts, described)
     elif described[0]:
         # a list asked of a place-less report the question describes (2001年以来工作情况汇报中，存在哪些问题)
         from .scope import Scope
@@ -135,6 +138,18 @@ def _parts_or_projects(query: Query, docs: list[dict], scope, stored: "ScopeReco
                                 normalized_documents(settings))
         return (found, "section") if found is not None else None
     return None
+
+
+def _table_figure(query: Query, docs: list[dict], scope, settings: Settings):
+    """A figure the question's one report prints only in a table row (:mod:`.table_figures`), or ``None``."""
+    from .document_text import normalized_documents
+    from .table_figures import answer_from_table
+    from .understand import understand
+
+    in_scope = [d for d in docs if scope.doc_ids is None or d["doc_id"] in scope.doc_ids]
+    if len(in_scope) != 1 or not in_scope[0].get("source"):
+        return None
+    return answer_from_table(understand(query), scope.names, in_scope[0], normalized_documents(settings))
 
 
 class ScopeRecords:
