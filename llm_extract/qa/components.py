@@ -184,7 +184,7 @@ def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
     name = r"\s*".join(re.escape(ch) for ch in ask.total)
     hits = list(re.finditer(name + r"\s*中\s*(?:[（(][^）)\n]{0,20}[）)])?\s*[，,：:]", text))
     if not hits and not ask.count:
-        # the total with its own figure, then its parts: 一般公共预算支出151.5亿元、下降6.9%。其中，甲支出…
+        # the total with its own figure, then its parts: 一般公共预算支出52.3亿元、下降1.2%。其中，甲支出…
         hits = list(re.finditer(name + r"[^。；;\n]{0,40}?\d[^。；;\n]{0,30}。\s*其中\s*[，,：:]", text))
     if len(hits) != 1:
         return None
@@ -264,7 +264,7 @@ def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Opt
         names_part, figs_part = clause[: m.start()], clause[m.start():]
     if whole_name and not _sep:
         if names_part.endswith("下") and not m.group("verb") and not m.group("sign"):
-            names_part, figs_part = names_part[:-1], "下降" + figs_part  # 医药制造业下 2.7%: 下降 cut short
+            names_part, figs_part = names_part[:-1], "下降" + figs_part  # 乙制造业下 3.1%: 下降 cut short
         names = [_without_shared_end(_BASIS.sub("", names_part), total)]
     else:
         names = [_BASIS.sub("", n) for n in names_part.split("、")]

@@ -1,5 +1,5 @@
 """A figure a report prints only in a table row: ``云岭州2025年水泥产量增长了多少？`` answered from
-``表2 …主要产品产量及其增长速度`` / ``水泥 万吨 101.7 79.8``.
+``表2 …主要产品产量及其增长速度`` / ``水泥 万吨 88.4 12.5``.
 
 Statistical communiqués print many figures only in tables — products, price categories, industries —
 which are no indicators, so the records route does not hold them, and a table row reaches the model
