@@ -87,7 +87,7 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
 def _lists(query: Query, docs: list[dict], scope, stored: "ScopeRecords", settings: Settings):
     """The report's own problems or tasks (``route="section"``), or the parts of a total or the projects
     of a kind, as ``(answer, route)``; ``None`` when no list route answers."""
-    listed = _from_sections(query, docs, stored)
+    listed = _from_sections(query, docs, stored, settings)
     if listed is not None:
         return listed, "section"
     return _parts_or_projects(query, docs, scope, stored, settings)
@@ -110,8 +110,9 @@ def years_given(query: Query, scope_records: "ScopeRecords") -> str:
     return f"记录中{understood.metric_raw or understood.metric}有数字的年份：" + "、".join(f"{y}年" for y in years)
 
 
-def _from_sections(query: Query, docs: list[dict], stored: "ScopeRecords"):
+def _from_sections(query: Query, docs: list[dict], stored: "ScopeRecords", settings: Settings):
     """The section route's list answer (the report's own problems or tasks, each cited), or ``None``."""
+    from .document_text import original_texts
     from .from_sections import answer_from_sections, list_kind
     from .understand import understand
 
@@ -119,7 +120,8 @@ def _from_sections(query: Query, docs: list[dict], stored: "ScopeRecords"):
     kind = list_kind(understood)
     if not kind:
         return None
-    return answer_from_sections(understood, stored.items(kind), {d["doc_id"]: d for d in docs})
+    return answer_from_sections(understood, stored.items(kind), {d["doc_id"]: d for d in docs},
+                                original_texts(settings))
 
 
 def _parts_or_projects(query: Query, docs: list[dict], scope, stored: "ScopeRecords", settings: Settings):

@@ -7,7 +7,7 @@ from typing import Callable
 
 from ..core.config import Settings
 
-__all__ = ["normalized_documents", "document_texts"]
+__all__ = ["normalized_documents", "document_texts", "original_texts"]
 
 
 def _originals(settings: Settings) -> Callable[[str], str]:
@@ -21,6 +21,12 @@ def _originals(settings: Settings) -> Callable[[str], str]:
         return read[source]
 
     return original
+
+
+def original_texts(settings: Settings) -> Callable[[dict], str]:
+    """A reader of an indexed document's file as ingested (offsets of stored records and items index it)."""
+    original = _originals(settings)
+    return lambda d: original(d["source"])
 
 
 def normalized_documents(settings: Settings):
