@@ -40,6 +40,14 @@ def test_an_amount_does_not_answer_a_rate_of_change():
     assert not any("rate of change" in p for p in _fit("青川县2023年税收收入增长了多少亿元？", "2.1亿元[1]", grew))
 
 
+def test_a_question_asking_for_a_figure_is_not_answered_without_one():
+    note = "[2]地区生产总值绝对数按现价计算，增长速度按不变价格计算。"
+    assert any("gives none" in p for p in _fit("青川县2024年地区生产总值的预期增长目标是多少？",
+                                                  "地区生产总值绝对数按现价计算[1]", note))
+    assert _fit("青川县2023年居民消费价格涨幅是多少？", "与上年持平[1]", "居民消费价格与上年持平。") == []
+    assert _fit("青川县2023年地区生产总值是多少？", "182.5亿元[1]", REVIEW) == []
+
+
 def test_a_goal_does_not_answer_what_was_achieved():
     assert _fit("青川县2024年地区生产总值增长了多少？", "增长6%左右[1]", PLAN)
     assert _fit("青川县2024年一般公共预算收入实际增长多少？", "5%[1]", PLAN)

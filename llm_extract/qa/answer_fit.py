@@ -9,7 +9,8 @@ target as a result, the 全体居民 figure for 城镇居民).  :func:`fit_probl
   (``1.2亿元`` where the passage prints ``增长1.2%``; a figure printed without a unit is not judged);
 * **rate for a level** — a question asking for an amount (是多少, 总额 …, not a rate, share,
   coefficient or growth, nor a metric named as one: 城镇化率) answered with percentages only, and the
-  reverse: a question asking for a rate of change (增速, 同比增长多少) answered with amounts only;
+  reverse: a question asking for a rate of change (增速, 同比增长多少) answered with amounts only, and a
+  question asking for a figure answered with none at all (a copied footnote; 与上年持平 is an answer);
 * **target for a result** — a question about what was done, answered from a sentence that sets a
   goal (目标/预期/力争/计划 before the figure, 确保/争取 in its clause, or ``左右`` after it) —
   not a goal met (完成年度目标任务, 好于预期), a programme's quoted name, a first estimate (预计)
@@ -50,6 +51,8 @@ _RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|�
 # A question that asks for a rate of change (增速, 增长率, 同比增长多少), which an amount does not answer; 增加多少
 # may ask for the amount added, and 增长了多少亿元 names its unit.
 _ASKS_RATE = re.compile(r"增速|增幅|增长率|涨幅|降幅|(?:同比|比上年)?(?:增长|下降)(?:了)?(?:多少|几)(?![亿万元吨人户个])")
+# An answer that a figure did not change (与上年持平) needs no number.
+_FLAT = re.compile(r"持平|没有变化|无变化|不变")
 # 甲和乙居民…收入分别…: the first metric's name, its shared words left to the last.
 _COORDINATED = re.compile(r"^[和、及与,，]")
 
@@ -133,6 +136,8 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     claimed = set(claimed_numbers(answer, query))
     said = [q for q in said if any(abs(abs(q.value) - c) <= 1e-9 * max(1.0, c) for c in map(abs, claimed))]
     problems: list[str] = []
+    if not claimed and query.shape in ("quantity", "rate") and not _FLAT.search(body):
+        return ["the question asks for a figure; the answer gives none (say the figure, or that the passages lack it)"]
     misfits: list[str] = []  # goal or metric: a problem only when no figure of the answer fits
     if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized + "|" + query.metric) \
             and all(_percent(q.unit) for q in said):
