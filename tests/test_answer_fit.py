@@ -19,6 +19,8 @@ PLAN = "2024年主要预期目标是：地区生产总值增长6%左右，一般
 
 def test_a_figure_that_answers_the_question_passes():
     assert _fit("青川县2023年地区生产总值是多少？", "182.5亿元[1]", REVIEW) == []
+    blank = "云雀项目目前共投资xxx万元。"
+    assert _fit("云雀项目目前共投资多少？", "云雀项目目前共投资xxx万元[1]。", blank) == []  # the figure as left blank
     assert _fit("青川县2023年地区生产总值增长了多少？", "增长6.1%[1]", REVIEW) == []
     assert _fit("青川县2024年地区生产总值预期增长多少？", "6%左右[1]", PLAN) == []
     met = "圆满完成年度目标任务，地区生产总值增长6.1%。"

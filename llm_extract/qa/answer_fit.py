@@ -127,6 +127,14 @@ def _coordinated(asked: str, other: str, clause: str) -> bool:
     return bool(own) and any(_COORDINATED.match(clause[m.end():]) for m in re.finditer(re.escape(own), clause))
 
 
+def _says_blank(body: str) -> bool:
+    """The answer gives the figure as the report leaves it (xxx万) or says it is not printed."""
+    from ..text.normalize import find_placeholders, normalize_query
+    from .answer_checks import claims_undisclosed
+
+    return bool(find_placeholders(normalize_query(body))) or claims_undisclosed(body)
+
+
 def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional[Query]) -> list[str]:
     """What in the answer does not fit the question (empty when nothing is found)."""
     from ..text.numbers import find_quantities
@@ -139,7 +147,7 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     claimed = set(claimed_numbers(answer, query))
     said = [q for q in said if any(abs(abs(q.value) - c) <= 1e-9 * max(1.0, c) for c in map(abs, claimed))]
     problems: list[str] = []
-    if not claimed and query.shape in ("quantity", "rate") and not _FLAT.search(body):
+    if not claimed and query.shape in ("quantity", "rate") and not _FLAT.search(body) and not _says_blank(body):
         return ["the question asks for a figure; the answer gives none (say the figure, or that the passages lack it)"]
     asked = len(_HOW_MANY.findall(query.normalized))
     if query.shape == "compound" and asked >= 2 and len(claimed) < asked:
