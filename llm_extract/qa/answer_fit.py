@@ -10,8 +10,7 @@ target as a result, the 全体居民 figure for 城镇居民).  :func:`fit_probl
 * **rate for a level** — a question asking for an amount (是多少, 总额 …, not a rate, share,
   coefficient or growth, nor a metric named as one: 城镇化率) answered with percentages only, and the
   reverse: a question asking for a rate of change (增速, 同比增长多少) answered with amounts only, and a
-  question asking for a figure answered with none at all (a copied footnote; 与上年持平 is an answer), or
-  asking for several (多少个项目、多少投资) answered with fewer;
+  question asking for a figure answered with none at all (a copied footnote; 与上年持平 is an answer);
 * **target for a result** — a question about what was done, answered from a sentence that sets a
   goal (目标/预期/力争/计划 before the figure, 确保/争取 in its clause, or ``左右`` after it) —
   not a goal met (完成年度目标任务, 好于预期), a programme's quoted name, a first estimate (预计)
@@ -52,8 +51,6 @@ _RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|�
 # A question that asks for a rate of change (增速, 增长率, 同比增长多少), which an amount does not answer; 增加多少
 # may ask for the amount added, and 增长了多少亿元 names its unit.
 _ASKS_RATE = re.compile(r"增速|增幅|增长率|涨幅|降幅|(?:同比|比上年)?(?:增长|下降)(?:了)?(?:多少|几)(?![亿万元吨人户个])")
-# Each figure a question asks for (多少个项目、多少投资).
-_HOW_MANY = re.compile(r"多少|几(?=[个家项件亿万人户所座条次倍])")
 # An answer that a figure did not change (与上年持平) needs no number.
 _FLAT = re.compile(r"持平|没有变化|无变化|不变")
 # 甲和乙居民…收入分别…: the first metric's name, its shared words left to the last.
@@ -149,9 +146,6 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     problems: list[str] = []
     if not claimed and query.shape in ("quantity", "rate") and not _FLAT.search(body) and not _says_blank(body):
         return ["the question asks for a figure; the answer gives none (say the figure, or that the passages lack it)"]
-    asked = len(_HOW_MANY.findall(query.normalized))
-    if query.shape == "compound" and asked >= 2 and len(claimed) < asked:
-        return [f"the question asks {asked} figures; the answer gives {len(claimed)} (give each)"]
     misfits: list[str] = []  # goal or metric: a problem only when no figure of the answer fits
     if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized + "|" + query.metric) \
             and all(_percent(q.unit) for q in said):
