@@ -9,6 +9,7 @@ returns two of six items or none.  Anything less certain goes to the model.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Callable, Optional
 
 from ..core.types import NormalizedText, Query
@@ -88,7 +89,7 @@ def answer_named_list(query: Query, docs: list[dict], normalized_of: Callable[[d
         # shown as cleaned (pinyin glosses such as 發(fā)展 dropped), in the report's own script
         shown = _ORDINAL_LEAD.sub("", _LINE_BREAK.sub("", norm.text[it.start:it.end]).strip())
         lines.append(f"{n}. {shown}{mark}")
-    where = f"（{d.get('title') or d.get('source') or ''}）".replace("（）", "")
+    where = f"（{d.get('title') or Path(d.get('source') or '').name}）".replace("（）", "")  # a file's name, not its path
     name = f"“{named.term}”的{named.count}项" if named.count_outside else f"“{named.term}”共{named.count}项"
     text = f"{d.get('place') or '报告'}所列{name}{where}：\n" + "\n".join(lines)
     reason = f"named list “{named.term}”: {named.count} items listed in {d['doc_id']}"
