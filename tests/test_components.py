@@ -27,6 +27,9 @@ REPORT = (
     "规模工业主要行业中，云雀冶炼业35.8%，青川制造业下 2.7%，茶饮料制造业-11.2%，食品制造业 51.9%。\n"
     "五、财政\n全州一般公共预算支出151.5亿元、下降6.9%。其中，教育支出21.6亿元、增长2.3%；农林水支出30.5亿元、下降14%；"
     "资源勘探信息等支出1.4亿元、下降23%；交通运输支出4.6亿元、下降51.7%。\n"
+    "六、价格\n全年全州居民消费价格比上年上涨0.5%。按类别分，食品烟酒类上涨1.1%，衣着类下降1.6%，居住类与上年持平，"
+    "交通通信类累计下降3.2%，医疗保健类上涨0.7%。\n全年全州工业用电量比上年增长3.0%。分类别看，甲类用电增长1.0%，"
+    "乙类用电增长2.0%，丙类用电下降1.0%。\n"
 )
 
 
@@ -121,6 +124,17 @@ def test_the_parts_after_a_total_s_own_figure_and_其中_are_read_one_a_segment(
         assert REPORT[c.start:c.end] == c.quote
 
 
+def test_a_breakdown_by_a_dimension_is_read_where_the_total_s_paragraph_opens_it(settings):
+    ans = _ask(settings, "云岭州2023年居民消费价格分类别看，哪些类别价格上涨？")
+    assert ans.route == "record"
+    lines = ans.answer.splitlines()
+    assert lines[0] == "云岭州2023年居民消费价格按类别分，上涨的有2个："
+    assert lines[1:3] == ["1. 食品烟酒类上涨1.1%[1]", "2. 医疗保健类上涨0.7%[2]"]
+    assert lines[3] == "另：衣着类下降1.6%[3]；居住类持平[4]；交通通信类下降3.2%[5]。"
+    for c in ans.citations:
+        assert REPORT[c.start:c.end] == c.quote
+
+
 def test_a_group_of_rates_prints_its_parts_signed_or_bare(settings):
     ans = _ask(settings, "云岭州2023年规模工业主要行业中，哪些行业增加值下降？")
     assert ans.route == "record"
@@ -133,6 +147,7 @@ def test_a_group_of_rates_prints_its_parts_signed_or_bare(settings):
     "云岭州2023年30个工业行业大类中哪些行业增长？",       # 18 of 30 grew, two are named
     "云岭州2023年规模以上工业四大行业中哪些行业增长？",   # the report counts five, not four
     "云岭州2023年地区生产总值中各类产业的增减情况如何？",  # no parts follow the total
+    "云岭州2023年固定资产投资按投资方向分，哪些方向的投资下降？",  # the report does not break it down so
 ])
 def test_parts_that_cannot_be_bounded_are_left_to_the_model(settings, question):
     assert _ask(settings, question).route not in ("record", "section")

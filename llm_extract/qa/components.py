@@ -1,5 +1,5 @@
 """The parts of a total and which of them grew: ``青川县2023年固定资产投资中各类投资的增减情况如何？``,
-``云岭州规模以上工业五大行业中，哪些行业的增加值比上年增长？``.
+``云岭州规模以上工业五大行业中，哪些行业的增加值比上年增长？``, ``云岭州居民消费价格分类别看，哪些类别上涨？``.
 
 A communiqué breaks a total down right after it: ``青川县固定资产投资增长7.3%。其中，甲投资增长3.1%；
 乙投资下降2.2%；其他投资增长1.4%。`` or, for a counted group, ``五大行业中，甲业、乙业分别增长5%、3%，丙业下降1%…``.
@@ -16,7 +16,11 @@ are bounded without doubt:
   own figure, then ``其中，``) once, then at least three parts to the sentence's end, each with its rate:
   one a semicolon segment (``甲支出21.6亿元、增长2.3%；乙…``) or one a comma-clause, a part's own
   breakdown (``…，其中，智能手机增长55.1%``) left out; a rate may be signed or, after a plain name, bare
-  (``主要行业中，甲业35.8%，乙业-11.2%``).
+  (``主要行业中，甲业35.8%，乙业-11.2%``);
+* or the question breaks the total down by a dimension (``居民消费价格分类别看，哪些类别价格上涨？``,
+  ``固定资产投资按投资方向分，哪些…下降？``) and the report opens that breakdown once in a paragraph
+  naming the total (``按类别分，`` / ``分类别看，`` / ``从投资方向看，``), the parts read as above, a part
+  that did not change (``居住类与上年持平``) as 持平.
 
 A count that does not match (``31个行业中18个增长，其中…`` names only some), a part without a rate,
 a second reading of the group, or any doubt: ``None`` (the model answers).
@@ -37,6 +41,11 @@ _ALL = re.compile(r"^(?P<x>.+?)(?:当中|中|里)[,，]?(?:各类|各项|各种|
                   r"(?:增减|增长和下降|增长或下降|变化|变动|涨跌)(?:情况|幅度|速度)?" + _TAIL)
 _SOME = re.compile(r"^(?P<x>.+?)(?:当中|中|里)[,，]?哪些(?P<y>[\u4e00-\u9fff]{1,8}?)(?:的[\u4e00-\u9fff]{1,8}?)?"
                    r"(?:比上年|同比|较上年|比去年)?(?P<dir>实现正增长|正增长|负增长|增长|增加|下降|减少)" + _TAIL)
+# 居民消费价格分类别看，哪些类别价格上涨？ / 固定资产投资按投资方向分，哪些方向的投资下降？: a breakdown by a dimension.
+_BY_SOME = re.compile(r"^(?P<x>.+?)(?:按|分|从)(?P<by>[\u4e00-\u9fff]{1,6}?)(?:来看|分|看)[,，]?(?:[^哪,，]{0,10}[,，])?"
+                      r"哪些(?P<y>[\u4e00-\u9fff]{1,8}?)(?:的[\u4e00-\u9fff]{1,8}?)?(?:价格|投资)?"
+                      r"(?:比上年|同比|较上年|比去年)?(?P<dir>实现正增长|正增长|负增长|增长|增加|上涨|上升|下降|减少|下跌|降低)" + _TAIL)
+_FALLS = ("负增长", "下降", "减少", "下跌", "降低")
 _COUNT = re.compile(r"(?P<n>[一二两三四五六七八九十]{1,3}|\d{1,2})(?:大|个|类|项|种)")
 _FILLER = re.compile(r"(?:19|20)\d{2}年?|全年|年末|年底|全(?:省|市|州|县|区|镇)|^的|的$")
 _BASIS = re.compile(r"(?:比上年|比去年|同比|较上年|比上年同期)$")
@@ -50,6 +59,8 @@ class PartsAsk:
     counted: str  # what each part is (投资, 行业); "" when the question does not say
     count: Optional[int]  # the number of parts the group's name says (七大行业 → 7)
     direction: int  # 0 every part, +1 those that grew, -1 those that fell
+    by: str = ""  # the dimension the report breaks the total down by (类别: 按类别分 / 分类别看), "" for …中
+    rise: str = "增长"  # the question's word for a rise (上涨 of prices)
 
 
 def parts_question(query: Query, places: list[str]) -> Optional[PartsAsk]:
@@ -59,7 +70,7 @@ def parts_question(query: Query, places: list[str]) -> Optional[PartsAsk]:
     if len(set(query.years)) > 1:
         return None
     q = query.normalized
-    m = _ALL.match(q) or _SOME.match(q)
+    m = _ALL.match(q) or _SOME.match(q) or _BY_SOME.match(q)
     if not m:
         return None
     total = m.group("x")
@@ -69,8 +80,11 @@ def parts_question(query: Query, places: list[str]) -> Optional[PartsAsk]:
     if len(total) < 2:
         return None
     direction = 0
-    if m.re is _SOME:
-        direction = -1 if m.group("dir") in ("负增长", "下降", "减少") else 1
+    if m.re is not _ALL:
+        direction = -1 if m.group("dir") in _FALLS else 1
+    if m.re is _BY_SOME:
+        rise = "上涨" if m.group("dir") in ("上涨", "下跌") else "增长"
+        return PartsAsk(total, m.group("y"), None, direction, m.group("by"), rise)
     c = _COUNT.search(total)
     count = cn_to_int(c.group("n")) if c else None
     return PartsAsk(total, m.group("y"), count, direction)
@@ -164,11 +178,14 @@ def _part(r) -> _Part:
 
 
 # --- a counted group printed with its parts ------------------------------------------------------
-_FIG = re.compile(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)?\s*(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)\s*%")
-_NEG = ("下降", "减少", "降低", "回落")
+_VERBS = r"增长|增加|上升|上涨|提高|下降|减少|降低|回落|下跌"
+_FIG = re.compile(rf"(?P<verb>{_VERBS})?\s*(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)\s*%")
+_NEG = ("下降", "减少", "降低", "回落", "下跌")
 # A part's rate after its name: a verb (增长5%), a sign (-11.2%), or, in a list the group's heading says
 # is of rates (主要行业中，甲业35.8%，乙业-2.7%), the figure alone.
-_PART_RATE = re.compile(r"(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)?(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)%$")
+_PART_RATE = re.compile(rf"(?P<verb>{_VERBS})?(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)%$")
+# A part that did not change (居住类与上年持平).
+_PART_FLAT = re.compile(r"(?:与上年|比上年|同比)?(?:基本)?持平$")
 
 
 MIN_UNCOUNTED = 3  # parts read after an uncounted group (限额以上单位商品零售额中，…) for an answer
@@ -182,8 +199,11 @@ def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
     part's own breakdown (…增长31.5%，其中，智能手机增长55.1%) is left out."""
     text = norm.simplified
     name = r"\s*".join(re.escape(ch) for ch in ask.total)
-    hits = list(re.finditer(name + r"\s*中\s*(?:[（(][^）)\n]{0,20}[）)])?\s*[，,：:]", text))
-    if not hits and not ask.count:
+    if ask.by:
+        hits = _by_openings(ask, text, name)
+    else:
+        hits = list(re.finditer(name + r"\s*中\s*(?:[（(][^）)\n]{0,20}[）)])?\s*[，,：:]", text))
+    if not hits and not ask.count and not ask.by:
         # the total with its own figure, then its parts: 一般公共预算支出52.3亿元、下降1.2%。其中，甲支出…
         hits = list(re.finditer(name + r"[^。；;\n]{0,40}?\d[^。；;\n]{0,30}。\s*其中\s*[，,：:]", text))
     if len(hits) != 1:
@@ -208,8 +228,20 @@ def _from_text(ask: PartsAsk, d: dict, norm: NormalizedText):
     return (None, parts) if len(parts) >= MIN_UNCOUNTED else None
 
 
+def _by_openings(ask: PartsAsk, text: str, name: str) -> list[re.Match]:
+    """Where the report breaks the total down by the asked dimension (按类别分，/ 分类别看，/ 从投资方向看，):
+    the openings whose paragraph names the total before them."""
+    by = r"\s*".join(re.escape(ch) for ch in ask.by)
+    out = []
+    for m in re.finditer(rf"(?:按|分|从)\s*{by}\s*(?:来看|分|看)\s*[，,：:]", text):
+        start = max(text.rfind("\n", 0, m.start()), m.start() - 300)
+        if re.search(name, text[start : m.start()]):
+            out.append(m)
+    return out
+
+
 _SEGMENT = re.compile(r"(?P<name>[^\d%，,、]{2,25}?)(?:(?P<level>\d+(?:\.\d+)?)[^\d，,、%]{1,6}[，,、]?)?"
-                      r"(?:比上年同期|比上年|同比|较上年)?(?P<verb>增长|增加|上升|提高|下降|减少|降低|回落)(?P<num>\d+(?:\.\d+)?)%")
+                      rf"(?:比上年同期|比上年|同比|较上年)?(?:累计)?(?P<verb>{_VERBS})(?P<num>\d+(?:\.\d+)?)%")
 
 
 def _segment_parts(ask: PartsAsk, text: str, pos: int, stop: int) -> Optional[list[tuple]]:
@@ -255,6 +287,9 @@ def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Opt
     ``whole_name``: a name without 分别 is one part even when it holds 、 (粮油、食品类); what it shares
     with the end of ``total`` (零售额 of 商品零售额) is left out."""
     clause = re.sub(r"\s", "", clause)
+    flat = _PART_FLAT.search(clause) if whole_name else None
+    if flat and flat.start() >= 2:
+        return [(_without_shared_end(re.sub(r"累计$", "", clause[: flat.start()]), total), 0.0, "0")]
     names_part, _sep, figs_part = clause.partition("分别")
     if not _sep:
         m = _PART_RATE.search(clause)
@@ -265,7 +300,7 @@ def _clause_parts(clause: str, whole_name: bool = False, total: str = "") -> Opt
     if whole_name and not _sep:
         if names_part.endswith("下") and not m.group("verb") and not m.group("sign"):
             names_part, figs_part = names_part[:-1], "下降" + figs_part  # 乙制造业下 3.1%: 下降 cut short
-        names = [_without_shared_end(_BASIS.sub("", names_part), total)]
+        names = [_without_shared_end(re.sub(r"累计$", "", _BASIS.sub("", names_part)), total)]
     else:
         names = [_BASIS.sub("", n) for n in names_part.split("、")]
     figs, shown, verb, pos = [], [], None, 0
@@ -294,8 +329,8 @@ def _without_shared_end(name: str, total: str) -> str:
 
 
 # --- the answer ------------------------------------------------------------------------------------
-def _rate(p: _Part) -> str:
-    return "持平" if p.pct == 0 else f"{'增长' if p.pct > 0 else '下降'}{p.shown}%"
+def _rate(p: _Part, rise: str = "增长") -> str:
+    return "持平" if p.pct == 0 else f"{rise if p.pct > 0 else '下降'}{p.shown}%"
 
 
 def _compose(ask: PartsAsk, query: Query, d: dict, read: tuple):
@@ -315,14 +350,18 @@ def _compose(ask: PartsAsk, query: Query, d: dict, read: tuple):
         return None
     year = f"{query.years[0]}年" if query.years else ""
     text = f"{d.get('place') or ''}{year}{ask.total}"
-    if total is not None:
-        text += f"{_rate(total)}{mark(total)}，"
-    if ask.direction == 0:
-        text += "其中：\n"
+    word = ask.rise if ask.direction > 0 else "下降"
+    if ask.by:
+        text += f"按{ask.by}分，{word}的有{len(wanted)}个：\n"
     else:
-        text += f"{'其' if total is not None else ''}中{'增长' if ask.direction > 0 else '下降'}的有{len(wanted)}个：\n"
-    text += "\n".join(f"{n}. {p.name}{_rate(p)}{mark(p)}" for n, p in enumerate(wanted, 1))
+        if total is not None:
+            text += f"{_rate(total)}{mark(total)}，"
+        if ask.direction == 0:
+            text += "其中：\n"
+        else:
+            text += f"{'其' if total is not None else ''}中{word}的有{len(wanted)}个：\n"
+    text += "\n".join(f"{n}. {p.name}{_rate(p, ask.rise)}{mark(p)}" for n, p in enumerate(wanted, 1))
     if others:
-        text += "\n另：" + "；".join(f"{p.name}{_rate(p)}{mark(p)}" for p in others) + "。"
+        text += "\n另：" + "；".join(f"{p.name}{_rate(p, ask.rise)}{mark(p)}" for p in others) + "。"
     reason = f"parts of {ask.total}: {len(parts)} read from {d['doc_id']}, {len(wanted)} listed"
     return RecordAnswer(text, cites.citations, cites.passages, reasons=[reason])
