@@ -117,6 +117,8 @@ DEV_DROPS = {
     "prov-xinjiang-2025-gzbg.docx": 1,  # 来源：… line
     "district-hailaer-2016-gzbg.txt": 0,
     "district-hailaer-2019-gzbg.txt": 0,
+    "district-hailaer-2014-gzbg.txt": 0,
+    "district-hailaer-2018-gzbg.txt": 0,
     "city-xian-2025-tjgb.pdf": 15,  # page numbers — N —
     "city-loudi-2025-tjgb.html": 14,  # the statistics bureau site's menus, breadcrumb, share buttons and footer
     "city-hotan-2025-tjgb.docx": 0,
