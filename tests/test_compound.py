@@ -65,3 +65,13 @@ def test_the_route_declines_unless_every_part_is_answered_from_the_records():
     same_year = RECORDS + [_rec("粮食总产量", "粮食总产量8.6万吨，同比增长2.1%", period="2022", value=8.6, unit="万吨")]
     assert _ask("青川县2022年粮食总产量是多少？", same_year) is not None
     assert _ask("青川县2022年粮食总产量是多少？新一年的目标是多少？", same_year) is None  # goal's year no later
+
+
+def test_two_metrics_joined_before_分别_are_asked_one_a_part():
+    from llm_extract.qa.compound import question_parts
+    from llm_extract.text.query import parse_query
+
+    assert question_parts(parse_query("青川县2021年城镇和农村居民人均可支配收入分别是多少？")) == [
+        "青川县2021年城镇居民人均可支配收入是多少", "青川县2021年农村居民人均可支配收入是多少"]
+    assert question_parts(parse_query("青川县2021年第二产业和第三产业增加值分别是多少？"))[0] == "青川县2021年第二产业增加值是多少"
+    assert question_parts(parse_query("青川县2021年招商引资和项目建设分别有多少？")) == []  # not two known metrics

@@ -206,6 +206,26 @@ def test_no_second_look_for_a_town_the_index_does_not_hold(tmp_path, monkeypatch
     assert ans.abstained and len(llm.messages) == 1
 
 
+def test_a_place_the_index_does_not_hold_is_answered_only_from_a_passage_naming_it(tmp_path, monkeypatch):
+    import llm_extract.index.access as api
+    from llm_extract.qa.scope import unknown_places
+
+    docs = [{"doc_id": "d1", "place": "徐泾镇", "years": [2013]}]
+    assert unknown_places("青岭市2013年地区生产总值目标？", docs) == ["青岭市"]  # the place the question opens with
+    assert unknown_places("徐泾镇2013年青岭县的地区生产总值？", docs) == []  # a known place is named too
+    monkeypatch.setattr(api, "list_documents", lambda settings=None: docs)
+    llm = FakeLLM(["青岭市2013年地区生产总值预期目标为80.43亿元[1]。"])  # the passage is 徐泾镇's
+    ans = ask("青岭市2013年地区生产总值目标？", settings=Settings(index=tmp_path), retriever=FakeRetriever(HITS), llm=llm)
+    assert ans.abstained and "青岭市" in ans.problems[0]
+    # a county's figure printed in a report about another place: the cited passage names it
+    text = "所辖青岭县全县生产总值完成6.87亿元。"
+    named = [Hit(doc_id="d1", source="x.txt", start=0, end=len(text), text=text, section="", score=1.0)]
+    llm = FakeLLM(["青岭县生产总值完成6.87亿元[1]。"])
+    model_only = Settings(index=tmp_path, ask={"records": False})  # the documents here are stubs with no text
+    ans = ask("青岭县2013年生产总值是多少？", settings=model_only, retriever=FakeRetriever(named), llm=llm)
+    assert not ans.abstained and "6.87" in ans.answer
+
+
 # --- the question parsed once; the answer check reads what the model saw -------------------------
 
 def _hit(original: str, start: int, end: int) -> Hit:

@@ -86,7 +86,7 @@ def ask(
     """
     from ..index.access import list_documents
     from .rerank import METHODS as RERANK_METHODS
-    from .scope import Scope, anchor_years, doc_years, names_unknown_place, resolve_scope
+    from .scope import Scope, anchor_years, doc_years, resolve_scope, unknown_places
     from .understand import understand
 
     settings = settings or Settings()
@@ -110,7 +110,8 @@ def ask(
         if coded.answer is not None:
             return _composed(query, coded.answer, coded.route, explain + coded.explain)
         texts = coded.texts
-        unknown_place = doc_ids is None and place is None and names_unknown_place(query, docs)
+        unknown = unknown_places(query, docs) if doc_ids is None and place is None else []
+        unknown_place = bool(unknown)
         years_of = {d["doc_id"]: doc_years(d) for d in docs}
         model_ids, described = scope.doc_ids, ""
         if texts is not None and settings.ask.records and not unknown_place:
@@ -121,6 +122,11 @@ def ask(
         ans.explain = explain + ([described] if described else []) + [f"model route: {len(ans.passages)} passage(s)"
                                  + (", no second look: the question names a place the index does not hold"
                                     if unknown_place else "")]
+        if unknown_place and not ans.abstained and not _cites_place(ans, unknown):
+            # the passages are about other places: their figure is not the asked place's
+            return Answer(query.text, ABSTAIN_TEXT, True, passages=ans.passages, usage=ans.usage, route="model",
+                          problems=[f"the question names {'、'.join(unknown)}, which no cited passage mentions"],
+                          explain=ans.explain + [f"{'、'.join(unknown)}: no indexed report is about it, no cited passage names it"])
         if ans.abstained and ans.route == "model" and settings.ask.extractive and not unknown_place:
             from ..index.access import load_original
             from .extractive import extract_answer  # the one clause of the passages printing the figure asked
@@ -138,6 +144,16 @@ def ask(
         return ans
     finally:
         stored.close()
+
+
+def _cites_place(ans: Answer, places: list[str]) -> bool:
+    """Whether a passage the answer cites names one of ``places`` (with or without its suffix)."""
+    from ..text.normalize import normalize_query
+    from ..text.places import aliases
+
+    cited = {c.id for c in ans.citations}
+    texts = [normalize_query(h.text) for n, h in enumerate(ans.passages, 1) if n in cited]
+    return any(a in t for p in places for a in aliases(p) for t in texts)
 
 
 def _composed(query: Query, ra, route: str, explain: list[str]) -> Answer:

@@ -42,9 +42,34 @@ _PLAN_YEAR = re.compile(r"新一年|新的一年")
 
 
 def question_parts(query: Query) -> list[str]:
-    """The parts of a question that asks several things, each ending at its question mark ([] = one part)."""
+    """The parts of a question that asks several things, each ending at its question mark, or the two
+    metrics it joins before 分别 (:func:`_coordinated`); [] = one part."""
     parts = [p.strip() for p in _PART_END.split(query.normalized) if p.strip()]
-    return parts if 2 <= len(parts) <= MAX_PARTS else []
+    return parts if 2 <= len(parts) <= MAX_PARTS else _coordinated(query.normalized)
+
+
+# 城镇和农村居民人均可支配收入分别是多少: two metrics sharing their last words, joined before 分别/各.
+_JOINED = re.compile(r"(?:和|与|及|、)(?P<bt>[\u4e00-\u9fff]{3,16}?)(?:分别|各自|各)(?:是|为|达到|完成|有)?(?:多少|几)")
+
+
+def _coordinated(q: str) -> list[str]:
+    """``["<前>城镇居民人均可支配收入是多少", "<前>农村居民人均可支配收入是多少"]`` for a question joining two
+    metrics the vocabulary knows (the first written without the words they share), else []."""
+    from ..extract.vocab import default_index
+
+    m = _JOINED.search(q)
+    index = default_index()
+    if m is None or index.lookup(m.group("bt")) is None:
+        return []
+    bt = m.group("bt")
+    for k in range(1, 5):  # the second metric's own words, then the words both share
+        tail = bt[k:]
+        for n in range(4, 0, -1):  # the first metric's own words, longest first
+            a = q[max(0, m.start() - n) : m.start()]
+            if len(a) == n and re.fullmatch(r"[\u4e00-\u9fff]+", a) and index.lookup(a + tail):
+                head = q[: m.start() - n]
+                return [f"{head}{a}{tail}是多少", f"{head}{bt}是多少"]
+    return []
 
 
 def _parsed(text: str, names: dict[str, str]) -> Query:

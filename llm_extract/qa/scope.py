@@ -8,8 +8,8 @@ are all it states: the years it reviews and plans, its report year and the years
   years the index holds) instead of quietly searching everything; ``--year`` applies without
   ``--place``.
 * Years a question writes narrow only alongside a place it names (many reports mention many years).
-* A question naming a town or county no document is about (:func:`names_unknown_place`) cannot be
-  answered from the index, whatever a passage happens to say.
+* A question naming a place no document is about (:func:`unknown_places`) cannot be answered from
+  the index unless a passage it cites names that place (a county's figure in its prefecture's report).
 """
 
 from __future__ import annotations
@@ -100,13 +100,27 @@ def narrow_documents(question: "str | Query", docs: list[dict], *, place: Option
     return resolve_scope(question, docs, place=place, year=year).doc_ids
 
 
-def names_unknown_place(question: "str | Query", docs: list[dict]) -> bool:
-    """Whether the question names a town or county (X镇/乡/县) that no indexed document is about."""
+def unknown_places(question: "str | Query", docs: list[dict]) -> list[str]:
+    """The places the question names that no indexed document is about — a town or county (X镇/乡/县)
+    anywhere, or the place the question opens with (牙克石市2017年…) — when it names no place the index
+    holds; [] otherwise."""
+    from ..text.places import leading_place
+
     query = as_query(question)
-    if not query.place_mentions:
-        return False
     known = {a for d in docs if d.get("place") for a in aliases(d["place"])}
-    return not any(a in query.normalized for a in known)
+    if any(a in query.normalized for a in known):
+        return []
+    named = list(query.place_mentions)
+    lead = leading_place(query.normalized)
+    if lead is not None:
+        named.append("".join(lead.chain))
+    return list(dict.fromkeys(named))
 
 
-__all__ = ["Scope", "resolve_scope", "anchor_years", "narrow_documents", "names_unknown_place", "doc_years"]
+def names_unknown_place(question: "str | Query", docs: list[dict]) -> bool:
+    """Whether the question names a place (see :func:`unknown_places`) that no indexed document is about."""
+    return bool(unknown_places(question, docs))
+
+
+__all__ = ["Scope", "resolve_scope", "anchor_years", "narrow_documents", "names_unknown_place", "unknown_places",
+           "doc_years"]
