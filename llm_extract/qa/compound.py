@@ -48,12 +48,12 @@ def question_parts(query: Query) -> list[str]:
     return parts if 2 <= len(parts) <= MAX_PARTS else _coordinated(query.normalized)
 
 
-# 城镇和农村居民人均可支配收入分别是多少: two metrics sharing their last words, joined before 分别/各.
+# 第二产业和第三产业增加值分别是多少: two metrics sharing their last words, joined before 分别/各.
 _JOINED = re.compile(r"(?:和|与|及|、)(?P<bt>[\u4e00-\u9fff]{3,16}?)(?:分别|各自|各)(?:是|为|达到|完成|有)?(?:多少|几)")
 
 
 def _coordinated(q: str) -> list[str]:
-    """``["<前>城镇居民人均可支配收入是多少", "<前>农村居民人均可支配收入是多少"]`` for a question joining two
+    """``["<前>第二产业增加值是多少", "<前>第三产业增加值是多少"]`` for a question joining two
     metrics the vocabulary knows (the first written without the words they share), else []."""
     from ..extract.vocab import default_index
 
