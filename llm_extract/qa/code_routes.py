@@ -5,8 +5,8 @@ In order (:func:`answer_by_code`): a quantity question the stored indicator reco
 question describes (:mod:`.described`); a figure the report leaves blank (:mod:`.blank_figures`); the
 items of a counted name the report lists (:mod:`.enumerations`); the report's own problems or tasks
 (:mod:`.from_sections`); the parts of a total or the projects of a kind (:mod:`.components`,
-:mod:`.project_lists`); a figure printed only in a table row (:mod:`.table_figures`).  Each answers only when sure; ``None`` hands the question on, and in the end
-to the model (:mod:`.ask`).
+:mod:`.project_lists`); a figure printed only in a table row (:mod:`.table_figures`).  Each answers only
+when sure; ``None`` hands the question on, and in the end to the model (:mod:`.ask`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ class CodeAnswer:
     route: str = ""
     explain: list[str] = field(default_factory=list)
     texts: Optional[dict] = None
-    described: tuple = (None, "", "")  # (doc ids, line, phrase) of the place-less report the question describes
+    described: tuple = (None, "", "")  # (doc ids, line, phrase) of the place-less report the question describes,
+    # read when no route answered (the model route searches only that report)
 
 
 def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords", settings: Settings, *,
@@ -43,15 +44,14 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
         if found is not None:
             return CodeAnswer(found[0], "record", [found[1]])
     texts = None  # the whole reports' text, read at most once per question (two routes may read them)
-    described: tuple = (None, "", "")  # the one place-less report the question describes (ids, line, phrase)
-    if whole_index and scope.doc_ids is None and not scope.places:
+    placeless = whole_index and scope.doc_ids is None and not scope.places  # a report may be described, not named
+    if placeless:
         from .document_text import document_texts
 
         texts = document_texts(settings)
         found = _from_described(query, docs, stored.indicators(), settings, texts)
         if found is not None:
             return CodeAnswer(found[0], "record", found[1], texts)
-        described = described_scope(query, docs, settings, texts)
     if docs:
         from .blank_figures import blank_figure_in_scope  # a figure the report leaves blank (xx万亩, 达万元)
 
@@ -64,11 +64,14 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
     if scope.doc_ids or len(docs) == 1:
         found = _lists(query, docs, scope, stored, settings)
         if found is not None:
-            return CodeAnswer(found[0], found[1], [], texts, described)
+            return CodeAnswer(found[0], found[1], [], texts)
         tabled = _table_figure(query, docs, scope, settings)
         if tabled is not None:
-            return CodeAnswer(tabled, "record", [], texts, described)
-    elif described[0]:
+            return CodeAnswer(tabled, "record", [], texts)
+        return CodeAnswer(texts=texts)
+    # the one place-less report the question describes (ids, line, phrase): read only when no route answered
+    described = described_scope(query, docs, settings, texts) if placeless else (None, "", "")
+    if described[0]:
         # a list asked of a place-less report the question describes (2001年以来工作情况汇报中，存在哪些问题)
         from .scope import Scope
 
@@ -80,7 +83,7 @@ def answer_by_code(query: Query, docs: list[dict], scope, stored: "ScopeRecords"
             own.close()
         if found is not None:
             line = f"list over {described[0][0]} only: the question describes it ({described[2]})"
-            return CodeAnswer(found[0], found[1], [line], texts, described)
+            return CodeAnswer(found[0], found[1], [line], texts)
     return CodeAnswer(texts=texts, described=described)
 
 
