@@ -41,6 +41,18 @@ def test_traditional_metric_and_unit_match_simplified():
     assert s["strict"]["tp"] == 1
 
 
+def test_short_forms_of_a_metric_name_are_the_same_metric_and_other_words_are_not():
+    def matched(pred_name, gold_name):
+        g = dict(GOLD[0], metric=gold_name, metric_raw=gold_name)
+        return score_extraction([dict(g, metric=pred_name)], [g]).by_type["indicator"]["relaxed"]["tp"] == 1
+
+    assert matched("规模以上科技服务业营业收入", "规上科技服务业营收")
+    assert matched("限上家电类零售额", "限额以上家电类零售额")
+    assert matched("以旧换新带动消费", "以旧换新拉动消费")
+    assert not matched("景区营业收入", "景区经营收入")  # 经营收入 is no 营收
+    assert not matched("家电类零售额", "限额以上家电类零售额")
+
+
 def test_no_span_overlap_no_match_and_wrong_value_is_fp_and_fn():
     far = pred(start=200, end=230)
     wrong = pred(value=80.0, value_base=8.0e9)

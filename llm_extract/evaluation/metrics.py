@@ -107,13 +107,13 @@ def _char_sim(a: str, b: str) -> float:
 
 def _metric_eq(pred: dict, gold: dict) -> bool:
     """The predicted metric, as the system under test wrote it (its pipeline canonicalises names), is the
-    gold's metric or the gold's canonical name.
+    gold's metric or the gold's canonical name, short forms spelled out on both sides (:data:`_SHORT_FORMS`).
 
     The gold's canonical name comes from the frozen table (``metric_canon``, :data:`METRIC_NAMES`), never
     from the extractor's vocabulary, so widening that vocabulary cannot make the scorer more lenient; only
     gold sets without the table fall back to the current vocabulary.
     """
-    p = _simp(pred.get("metric"))
+    p = _spelled_out(_simp(pred.get("metric")))
     g = _simp(gold.get("metric"))
     if "metric_canon" in gold:
         g_canon = gold["metric_canon"]
@@ -121,7 +121,19 @@ def _metric_eq(pred: dict, gold: dict) -> bool:
         from ..extract.vocab import canonical_metric
 
         g_canon = _simp(canonical_metric(g))
-    return bool(p) and (p == g or p == g_canon)
+    return bool(p) and (p == _spelled_out(g) or p == _spelled_out(g_canon))
+
+
+# Short forms that name the same thing as the long ones (规上企业 = 规模以上企业; 营收 = 营业收入, not 经营收入;
+# 带动消费 = 拉动消费): the gold keeps either as printed, so both sides are compared spelled out.
+_SHORT_FORMS = ((re.compile(r"规上"), "规模以上"), (re.compile(r"限上"), "限额以上"),
+                (re.compile(r"(?<!经)营收"), "营业收入"), (re.compile(r"带动"), "拉动"))
+
+
+def _spelled_out(name: str) -> str:
+    for short, full in _SHORT_FORMS:
+        name = short.sub(full, name)
+    return name
 
 
 def unit_class(unit) -> str:
