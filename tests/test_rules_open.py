@@ -240,6 +240,16 @@ def test_an_industry_named_alone_in_a_breakdown_of_revenue_or_investment_takes_t
                             ("固定资产投资", None, 5.0), ("科学研究和技术服务业投资", None, 9.5)]
 
 
+def test_a_group_of_industries_named_alone_takes_value_added_only_after_value_added():
+    text = ("全年规模以上工业增加值增长6%。分重点产业看，新材料产业增长13.5%，高技术产业增长4.2%。\n"
+            "茶叶产业产值突破90亿元，农产品加工业营收增长7.1%，云岭装备产业增长10.2%。\n"
+            "全县高端装备产业增长8.8%。")
+    assert _brief(text) == [("规模以上工业增加值", None, 6.0), ("新材料产业增加值", None, 13.5),
+                            ("高技术产业增加值", None, 4.2), ("茶叶产业产值", 90.0, None),
+                            ("农产品加工业营业收入", None, 7.1), ("云岭装备产业", None, 10.2),
+                            ("高端装备产业", None, 8.8)]
+
+
 def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():
     text = "五年共投资4.6亿元，建成云岭镇蔬菜基地。五年累计完成固定资产投资380亿元。三年来累计实现财政收入52亿元。"
     got = [(r.metric, r.period, r.value) for r in rules_extract_indicators(text, period_hint="2024")]

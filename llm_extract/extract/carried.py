@@ -137,17 +137,30 @@ _MEASURE_RE = re.compile(r"增加值|营业收入|营收|利润总额|利润|投
 _BREAKDOWN_RE = re.compile(r"其中|分[\u4e00-\u9fff]{1,6}看|中\s*[，,]")
 
 
+# A group of industries named alone in its growth (高技术产业增长x%, 传统产业增长y%) is kept as printed unless
+# the clauses before it in its paragraph state value added (规模以上工业增加值…，甲产业增加值增长z%).
+_INDUSTRY_GROUP_RE = re.compile(r"(?:产业|制造业)$")
+
+
 def breakdown_measure(folded: str, seg0: int, printed: str, canonical: str) -> str | None:
     """The name of the industry ``printed`` alone (its canonical name ``canonical`` read as a value added)
-    when the clauses before it, in its paragraph, break down another measure; None otherwise."""
-    if not canonical.endswith("增加值") or "增加值" in printed:
+    when the clauses before it, in its paragraph, break down another measure; a group of industries
+    kept as printed (``canonical`` = ``printed``: 高技术产业) is that measure's when the measure is value
+    added.  None otherwise."""
+    bare = re.sub(r"\s+", "", printed)
+    group = canonical == bare and _INDUSTRY_GROUP_RE.search(bare) is not None
+    if not (canonical.endswith("增加值") or group) or "增加值" in printed:
         return None
     before = folded[_paragraph_start(folded, seg0) : seg0]
     heads = list(_MEASURE_RE.finditer(before))
-    if not heads or heads[-1].group(0) == "增加值" or not _BREAKDOWN_RE.search(before, heads[-1].end()):
+    if not heads:
         return None
     head = heads[-1].group(0)
-    return re.sub(r"\s+", "", printed) + ("营业收入" if head == "营收" else head)
+    if group:
+        return bare + "增加值" if head == "增加值" else None
+    if head == "增加值" or not _BREAKDOWN_RE.search(before, heads[-1].end()):
+        return None
+    return bare + ("营业收入" if head == "营收" else head)
 
 
 # A class of insurance printed alone after the premiums or the payouts it is a part of (保费收入a亿元。其中，
