@@ -250,6 +250,11 @@ def test_a_group_of_industries_named_alone_takes_value_added_only_after_value_ad
                             ("高端装备产业", None, 8.8)]
 
 
+def test_the_level_alone_before_key_projects_is_the_reports_scope():
+    text = "1200个省重点项目完成投资5100亿元。实施市重点项目100个，完成投资300亿元。"
+    assert _brief(text) == [("重点项目投资", 5100.0, None), ("重点项目投资", 300.0, None)]
+
+
 def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():
     text = "五年共投资4.6亿元，建成云岭镇蔬菜基地。五年累计完成固定资产投资380亿元。三年来累计实现财政收入52亿元。"
     got = [(r.metric, r.period, r.value) for r in rules_extract_indicators(text, period_hint="2024")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .clauses import INDUCED_RE, names_place, skip_lead, strip_connectors
+from .metric_phrase import own_projects
 from .vocab import MetricIndex
 
 __all__ = ["breakdown_measure", "carried_metric", "firm_subject", "household_subject"]
@@ -55,7 +56,7 @@ def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) ->
         return None
     if _CARRIED_INVEST_RE.match(head):
         m = _PROJECTS_COUNTED_RE.search(prev.strip()) or _PROJECTS_NAMED_RE.search(prev)
-        return m.group("subj").strip("“”") + "投资" if m else None
+        return own_projects(m.group("subj").strip("“”")) + "投资" if m else None
     induced = INDUCED_RE.search(core)
     if induced and _TRADE_IN_RE.search(sentence):
         return f"以旧换新{induced.group(1)}消费"

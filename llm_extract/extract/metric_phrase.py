@@ -56,6 +56,13 @@ _FIRM_LOANS_RE = re.compile(r"^[\u4e00-\u9fff]{0,8}企业(?:及机关团体)?(?:
 # A count of what is summed opens the phrase (N个重大项目完成投资, N家规模以上企业…).
 _COUNT_LEAD_RE = re.compile(r"\d+(?:\.\d+)?[多余]?[个家条]")
 _NAMED_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市县区州镇乡旗](?=[\u4e00-\u9fff])")
+_LEVEL_KEY_RE = re.compile(r"^[省市州县区](?:级)?(?=重点|重大)")
+
+
+def own_projects(subject: str) -> str:
+    """``重点项目`` for ``青川县重点项目`` or ``省重点项目``: the place, or its level alone, is the report's."""
+    return _LEVEL_KEY_RE.sub("", _NAMED_PLACE_RE.sub("", subject))
+
 # Places summed (18个特色专业镇, 12个开发区) are sub-areas, not the jurisdiction's aggregate.
 _PLACES_RE = re.compile(r"[镇乡村县市州]|园区|开发区")
 # 和 inside a standard industry name (批发和零售业, 软件和信息技术服务业营业收入) is no list of metrics.
@@ -213,7 +220,7 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
         elif rest not in _PROJECT_HEADS:
             return None
         else:
-            subject = _NAMED_PLACE_RE.sub("", subject)  # 青川县重点项目: the place is the report's
+            subject = own_projects(subject)
         name = _ABOVE_SCALE_RE.sub("规模以上", subject + rest)
         scale = "规模以上" + rest if re.match("规模|规上", subject) else name  # 规模企业实现工业总产值
         return index.lookup(name) or index.lookup(scale) or name
