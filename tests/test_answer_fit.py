@@ -48,6 +48,11 @@ def test_a_question_asking_for_a_figure_is_not_answered_without_one():
                                                   "地区生产总值绝对数按现价计算[1]", note))
     assert _fit("青川县2023年居民消费价格涨幅是多少？", "与上年持平[1]", "居民消费价格与上年持平。") == []
     assert _fit("青川县2023年地区生产总值是多少？", "182.5亿元[1]", REVIEW) == []
+    # a numeral inside a set phrase or an idiom is no figure
+    words = "三次产业增加值绝对数按现价计算，全镇煤矿的生产能力有一个大的提升。"
+    for said in ("三次产业增加值绝对数按现价计算[1]", "生产能力有一个大的提升[1]"):
+        assert any("gives none" in p for p in _fit("青川县2024年地区生产总值是多少？", said, words)), said
+    assert _fit("云岭州有几个国家级自然保护区？", "三个[1]", "全州有三个国家级自然保护区。") == []
 
 
 def test_a_goal_does_not_answer_what_was_achieved():
@@ -59,6 +64,11 @@ def test_another_metric_does_not_answer():
     problems = _fit("青川县2023年城镇居民人均可支配收入增长了多少？", "5.5%[1]", REVIEW)
     assert problems and "城镇居民人均可支配收入" in problems[0]
     assert _fit("青川县2023年居民人均可支配收入增长了多少？", "5.5%[1]", REVIEW) == []
+
+
+def test_counts_in_a_quoted_sentence_do_not_make_another_metrics_rate_fit():
+    quote = "两项补贴标准稳步提升，全体居民人均可支配收入增长5%，农村居民人均可支配收入增长6.1%。"
+    assert _fit("青川县2023年城镇居民人均可支配收入增长了多少？", quote + "[1]", quote)
 
 
 def test_a_metric_printed_with_its_shared_words_left_to_the_next_passes():

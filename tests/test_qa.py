@@ -85,10 +85,34 @@ def test_supported_answer_gets_citations_that_quote_the_original(settings):
 
 
 def test_number_missing_from_cited_passage_is_reasked_then_withheld(settings):
-    ans, llm = _ask(["地区生产总值目标为99.9亿元[1]。", "地区生产总值目标为99.9亿元[1]。"], settings)
+    ans, llm = _ask(["地区生产总值目标为99.9亿元[1]。", "地区生产总值目标为99.9亿元[1]。", ABSTAIN_TEXT], settings)
     assert ans.abstained and not ans.supported and ans.answer == UNSUPPORTED_TEXT
     assert any("99.9" in p for p in ans.problems)
-    assert len(llm.messages) == 2
+    # answer, re-ask, then one request to copy the answering sentence — which the model declined
+    assert len(llm.messages) == 3 and "逐字" in llm.messages[2][-1]["content"]
+
+
+def test_a_failed_reask_still_gets_the_second_look(settings):
+    ans, llm = _ask(["目标为99.9亿元[1]。", "目标为99.9亿元[1]。", "[1]"], settings)
+    assert not ans.abstained and "80.43亿元" in ans.answer and ans.answer.endswith("[1]")
+    for c in ans.citations:
+        assert ORIGINAL[c.start : c.end] == c.quote
+    ans, llm = _ask(["目标为99.9亿元[1]。", "目标为99.9亿元[1]。", "[1]"], settings.replace(second_look=False))
+    assert ans.abstained and len(llm.messages) == 2
+
+
+def test_an_uncited_copy_of_one_passage_is_cited_when_it_answers(settings):
+    copied = "2013年全镇经济社会发展的主要预期目标是：实现地区生产总值(GDP)80.43亿元"
+    ans, llm = _ask([copied], settings)
+    assert not ans.abstained and ans.answer.endswith("[1]") and len(llm.messages) == 1
+    assert ORIGINAL[ans.citations[0].start : ans.citations[0].end] == ans.citations[0].quote
+
+
+def test_an_uncited_copy_off_the_question_is_not_cited(settings):
+    # printed in passage 1, but it shares nothing with the question about the GDP target
+    ans, _ = _ask(["规模以上企业工业总产值91.8亿元，同比下降17.7%", "规模以上企业工业总产值91.8亿元", ABSTAIN_TEXT],
+                  settings)
+    assert ans.abstained
 
 
 def test_reask_can_repair_the_answer(settings):
@@ -97,7 +121,7 @@ def test_reask_can_repair_the_answer(settings):
 
 
 def test_no_citation_is_not_an_answer(settings):
-    ans, _ = _ask(["大约八十亿元。", "大约八十亿元。"], settings)
+    ans, _ = _ask(["大约八十亿元。", "大约八十亿元。", ABSTAIN_TEXT], settings)
     assert ans.abstained and ans.citations == []
 
 
@@ -136,7 +160,7 @@ def test_check_answer_flags_out_of_range_citations():
 
 
 def test_an_answer_of_a_word_or_two_without_a_figure_fails_the_check():
-    for junk in ("镇[1]", "镇区[1]。", "“县”[1]"):
+    for junk in ("镇[1]", "镇区[1]。", "“县”[1]", "青川县2024年要突出抓好以下八个方面的工作：[1]"):
         _, problems = check_answer(junk, HITS)
         assert any("says nothing" in p for p in problems), junk
     for fine in ("80.43亿元[1]", "5%[1]", "综合改革试点镇[1]"):

@@ -66,7 +66,7 @@ def check_answer(answer: str, hits: list[Hit], question: "str | Query | None" = 
         problems.append("no valid citation")
         return cited, problems
     if _without_substance(answer):
-        problems.append("the answer is a word or two that says nothing the question asks (only "
+        problems.append("the answer says nothing the question asks (only "
                         f"{_CITE.sub('', answer).strip()!r}); answer with what the passage says")
     have = [h for n in cited for h in _passage_numbers(hits[n - 1])]
     for v in claimed_numbers(answer, query):
@@ -78,11 +78,15 @@ def check_answer(answer: str, hits: list[Hit], question: "str | Query | None" = 
 _NO_SUBSTANCE = re.compile(r"\[\d{1,2}\]|[\s，,。.；;：:、“”\"'‘’（）()《》！!？?]")
 
 
+_ANNOUNCES = re.compile(r"[:：]\s*(?:\[\d{1,2}\])*\s*[。.]?\s*$")
+
+
 def _without_substance(answer: str) -> bool:
     """An answer of at most two characters and no figure (镇[1], 镇区[1]): the small model sometimes returns the
-    last word of the sentence it read instead of the answer."""
+    last word of the sentence it read instead of the answer; or one that only announces what follows
+    (``要抓好以下八个方面的工作：[1]``) and stops."""
     body = _NO_SUBSTANCE.sub("", answer)
-    return len(body) <= 2 and not re.search(r"\d", body)
+    return (len(body) <= 2 and not re.search(r"\d", body)) or bool(_ANNOUNCES.search(answer.strip()))
 
 
 def recite(answer: str, hits: list[Hit], question: "str | Query | None" = None) -> Optional[str]:

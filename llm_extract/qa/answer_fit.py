@@ -10,7 +10,8 @@ target as a result, the 全体居民 figure for 城镇居民).  :func:`fit_probl
 * **rate for a level** — a question asking for an amount (是多少, 总额 …, not a rate, share,
   coefficient or growth, nor a metric named as one: 城镇化率) answered with percentages only, and the
   reverse: a question asking for a rate of change (增速, 同比增长多少) answered with amounts only, and a
-  question asking for a figure answered with none at all (a copied footnote; 与上年持平 is an answer);
+  question asking for a figure answered with none at all (a copied footnote; 三次产业 or 一个 in a
+  sentence is no figure; 与上年持平 is an answer);
 * **target for a result** — a question about what was done, answered from a sentence that sets a
   goal (目标/预期/力争/计划 before the figure, 确保/争取 in its clause, or ``左右`` after it) —
   not a goal met (完成年度目标任务, 好于预期), a programme's quoted name, a first estimate (预计)
@@ -53,6 +54,10 @@ _RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|�
 _ASKS_RATE = re.compile(r"增速|增幅|增长率|涨幅|降幅|(?:同比|比上年)?(?:增长|下降)(?:了)?(?:多少|几)(?![亿万元吨人户个])")
 # An answer that a figure did not change (与上年持平) needs no number.
 _FLAT = re.compile(r"持平|没有变化|无变化|不变")
+# A figure an answer states: digits, or a counted Chinese numeral (三个, 两家); set phrases are no figure
+# (三次产业, “十四五”), nor is 一 of 一个大的提升.
+_SET_PHRASES = re.compile(r"[一二三]次产业|一二三产业|十[一二三四五六七八九]五|[一]个|[一]批|[一]系列")
+_FIGURE = re.compile(r"\d|[两二三四五六七八九十百千万]+(?:个|家|项|条|座|所|名|人|户|起|类|种|批|倍|年|次)")
 # 甲和乙居民…收入分别…: the first metric's name, its shared words left to the last.
 _COORDINATED = re.compile(r"^[和、及与,，]")
 
@@ -144,7 +149,9 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     claimed = set(claimed_numbers(answer, query))
     said = [q for q in said if any(abs(abs(q.value) - c) <= 1e-9 * max(1.0, c) for c in map(abs, claimed))]
     problems: list[str] = []
-    if not claimed and query.shape in ("quantity", "rate") and not _FLAT.search(body) and not _says_blank(body):
+    states_figure = claimed and _FIGURE.search(_SET_PHRASES.sub("", body))
+    if not states_figure and query.shape in ("quantity", "rate") and not _FLAT.search(body) \
+            and not _says_blank(body):
         return ["the question asks for a figure; the answer gives none (say the figure, or that the passages lack it)"]
     misfits: list[str] = []  # goal or metric: a problem only when no figure of the answer fits
     if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized + "|" + query.metric) \
@@ -153,6 +160,8 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     if said and _ASKS_RATE.search(query.normalized) and not any(_percent(q.unit) or q.unit == "倍" for q in said):
         problems.append("the question asks for a rate of change; the answer gives only an amount")
     shown = [p for n in cited for p in _quantities(hits[n - 1])] if said else []  # each passage read once
+    if _ASKS_RATE.search(query.normalized) and any(_percent(q.unit) for q in said):
+        said = [q for q in said if _percent(q.unit)]  # a rate asked: 两项, 十大 in a quoted sentence answer nothing
     for q in said:
         places = _placed(shown, q.value)
         # a figure printed without a unit (a table whose header gives it) does not say its kind

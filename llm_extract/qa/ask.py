@@ -209,21 +209,32 @@ def _answer(query: Query, hits: list[Hit], llm, usage_total: dict, on_token, sec
         usage_total["seconds"] += getattr(usage, "wall_time", 0.0) or 0.0
         return text.strip()
 
-    text = call(messages, prompt.version)
-    if ABSTAIN_TEXT in text and second_look:
-        # The small model declines most answerable questions; copying the answering sentence is
-        # easier for it, and code decides whether the copy answers (see second_look.py).
+    quoted = False
+
+    def quote_once() -> Optional[str]:
+        # The small model declines (or botches) many answerable questions; copying the answering
+        # sentence is easier for it, and code decides whether the copy answers (see second_look.py).
+        nonlocal quoted
+        if quoted or not second_look:
+            return None
+        quoted = True
         from .second_look import accept_quote
 
         quote_prompt = get_prompt("quote")
         reply = call(quote_prompt.render(question=question, passages=format_passages(hits)), quote_prompt.version)
         accepted = accept_quote(query, reply, hits, years_of=years_of)
-        if accepted:
-            if on_token:
-                on_token("\n[第二次查看：资料原文]\n" + accepted)
-            text = accepted
+        if accepted and on_token:
+            on_token("\n[第二次查看：资料原文]\n" + accepted)
+        return accepted
+
+    text = call(messages, prompt.version)
+    if ABSTAIN_TEXT in text:
+        text = quote_once() or text
     if ABSTAIN_TEXT in text:
         return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
+    from .second_look import accept_uncited
+
+    text = accept_uncited(query, text, hits, years_of=years_of) or text
     text, cited, problems = _checked(text, hits, query)
     if problems:
         if on_token:
@@ -232,9 +243,14 @@ def _answer(query: Query, hits: list[Hit], llm, usage_total: dict, on_token, sec
                     f"。请只依据资料重新回答，数字必须与资料一致并标注编号；资料中没有答案就回答：{ABSTAIN_TEXT}")
         text = call(messages + [{"role": "assistant", "content": text}, {"role": "user", "content": feedback}],
                     prompt.version + "+retry")
-        if ABSTAIN_TEXT in text:
-            return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
-        text, cited, problems = _checked(text, hits, query)
+        if ABSTAIN_TEXT not in text:
+            text, cited, problems = _checked(text, hits, query)
+        if ABSTAIN_TEXT in text or problems:
+            accepted = quote_once()
+            if accepted:
+                text, cited, problems = _checked(accepted, hits, query)
+            elif ABSTAIN_TEXT in text:
+                return Answer(question, ABSTAIN_TEXT, True, passages=hits, usage=usage_total)
     if problems:
         return Answer(question, UNSUPPORTED_TEXT, True, passages=hits, supported=False, usage=usage_total,
                       problems=problems)

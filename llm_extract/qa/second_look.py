@@ -124,4 +124,29 @@ def accept_quote(question: "str | Query", reply: str, hits: list[Hit], *, min_ov
     return f"{best.rstrip('。；;，, ')}[{n}]"
 
 
-__all__ = ["accept_quote", "question_terms", "subject_terms"]
+# Shortest uncited answer worth placing: shorter copies (一是, 全年) occur in many passages by chance.
+_MIN_COPIED = 6
+
+
+def accept_uncited(question: "str | Query", reply: str, hits: list[Hit], *,
+                   years_of: Optional[dict] = None) -> Optional[str]:
+    """A first answer that forgot its ``[n]`` but copies one shown passage word for word: the copy
+    cited, when it passes the same checks as a second-look quote (:func:`accept_quote`), else ``None``.
+
+    The small model sometimes answers by copying the sentence without a citation; that is a quote
+    whose passage code can find, and it is judged like one — an off-topic copy stays rejected.
+    """
+    if _CITE.search(reply):
+        return None
+    body = reply.strip().strip("。；;，, ")
+    body = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    copied = _squash(body)
+    if len(copied) < _MIN_COPIED:
+        return None
+    holders = [n for n, h in enumerate(hits, 1) if copied in _squash(h.text)]
+    if len(holders) != 1:
+        return None
+    return accept_quote(question, f"{body}[{holders[0]}]", hits, years_of=years_of)
+
+
+__all__ = ["accept_quote", "accept_uncited", "question_terms", "subject_terms"]
