@@ -251,8 +251,20 @@ def test_a_group_of_industries_named_alone_takes_value_added_only_after_value_ad
 
 
 def test_the_level_alone_before_key_projects_is_the_reports_scope():
-    text = "1200个省重点项目完成投资5100亿元。实施市重点项目100个，完成投资300亿元。"
+    text = "1200个省重点项目完成投资5100亿元。实施市重点项目100个，完成投资300亿元。"  # 省级重点项目: a grade, kept
     assert _brief(text) == [("重点项目投资", 5100.0, None), ("重点项目投资", 300.0, None)]
+
+
+def test_the_economys_growth_is_the_gdps_and_a_named_economys_is_not():
+    assert _brief("主要预期目标是：经济增长5.5%左右；城镇新增就业6万人。", period_hint="2025") == [
+        ("地区生产总值", None, 5.5)]
+    assert _brief("全县经济增长6.1%。", period_hint="2024") == [("地区生产总值", None, 6.1)]
+    assert _brief("民营经济增长9%，数字经济增长12%。", period_hint="2024") == []
+
+
+def test_one_rate_after_a_town_and_country_pair_with_fenbie_is_both_groups():
+    assert _brief("城乡居民人均可支配收入分别增长7.5%。", period_hint="2024") == [
+        ("城镇居民人均可支配收入", None, 7.5), ("农村居民人均可支配收入", None, 7.5)]
 
 
 def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():

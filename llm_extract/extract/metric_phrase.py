@@ -56,11 +56,12 @@ _FIRM_LOANS_RE = re.compile(r"^[\u4e00-\u9fff]{0,8}企业(?:及机关团体)?(?:
 # A count of what is summed opens the phrase (N个重大项目完成投资, N家规模以上企业…).
 _COUNT_LEAD_RE = re.compile(r"\d+(?:\.\d+)?[多余]?[个家条]")
 _NAMED_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市县区州镇乡旗](?=[\u4e00-\u9fff])")
-_LEVEL_KEY_RE = re.compile(r"^[省市州县区](?:级)?(?=重点|重大)")
+_LEVEL_KEY_RE = re.compile(r"^[省市州县区](?=重点|重大)")
 
 
 def own_projects(subject: str) -> str:
-    """``重点项目`` for ``青川县重点项目`` or ``省重点项目``: the place, or its level alone, is the report's."""
+    """``重点项目`` for ``青川县重点项目`` or ``省重点项目``: the place, or its level alone, is the report's
+    (a grade, 省级重点项目, is kept)."""
     return _LEVEL_KEY_RE.sub("", _NAMED_PLACE_RE.sub("", subject))
 
 # Places summed (18个特色专业镇, 12个开发区) are sub-areas, not the jurisdiction's aggregate.
@@ -195,6 +196,8 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
     ``growth``, also an industry named alone (能源工业); None if the phrase names no metric."""
     if _PUBLIC_ORDER_RE.search(phrase):
         return None
+    if growth and not rate and phrase == "经济":
+        return "地区生产总值"  # 经济增长5%左右: the economy's growth is the GDP's (数字经济增长: not the economy)
     if phrase in _SHORT_NAMES and not rate:
         return phrase
     short = re.sub(r"(?:总值|总额|额)$", "", phrase)
