@@ -117,6 +117,14 @@ def test_years_ignore_placeholders_dates_and_body_mentions():
     assert meta(t)["years"] == []
 
 
+def test_a_work_report_reviewing_five_years_still_reviews_the_year_before_delivery():
+    t = (f"政府工作报告\n——2023年1月10日在云岭省第十四届人民代表大会第一次会议上\n云岭省省长 某某\n{BODY}\n"
+         f"一、过去五年工作回顾\n{BODY}\n二、2023年工作安排\n{BODY}")
+    m = meta(t)
+    assert (m["report_year"], m["review_years"], m["plan_years"]) == (2023, [2022], [2023])
+    assert m["provenance"]["review_years"] == "inferred"
+
+
 def test_years_from_banner_heading():
     t = f"工作总结及计划\n{BODY}\n一、工作回顾\n{BODY}\n2008年工作安排\n{BODY}\n一、总体思路\n{BODY}"
     assert meta(t)["years"] == [2008]

@@ -127,6 +127,7 @@ DEV_DROPS = {
     "city-urumqi-2025-tjgb.html": 11,  # site menus, share buttons, footer
     "city-yinchuan-2025-tjgb.html": 16,  # site menus, index line, footer
     "prov-henan-2025-gzbg.docx": 0,
+    "prov-guangdong-2023-gzbg.txt": 6,  # the portal's breadcrumb, time and source lines, print/font/share buttons
     "city-shijiazhuang-2025-tjgb.html": 18,  # site menus (twice), breadcrumb, footer, visitor counter
     "city-xinyang-2025-tjgb.html": 6,  # breadcrumb, footer
     "city-yingkou-2025-tjgb.html": 10,  # breadcrumb, the release's index fields, share buttons

@@ -267,6 +267,13 @@ def test_one_rate_after_a_town_and_country_pair_with_fenbie_is_both_groups():
         ("城镇居民人均可支配收入", None, 7.5), ("农村居民人均可支配收入", None, 7.5)]
 
 
+def test_a_run_of_years_before_a_verb_sums_over_them_and_last_year_is_the_reviewed_year():
+    got = [(r.metric, r.period, r.kind, r.value) for r in rules_extract_indicators(
+        "五年实际利用外资超过900亿元。重点科技计划取得突破，去年全省研发经费支出约420亿元。实施五年行动，新增投资5亿元。",
+        period_hint="2022", plan_years=[2023], review_years=[2022], target_period="2023")]  # a review section
+    assert got == [("实际利用外资", "2018-2022", "actual", 900.0), ("研发经费支出", "2022", "actual", 420.0)]
+
+
 def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():
     text = "五年共投资4.6亿元，建成云岭镇蔬菜基地。五年累计完成固定资产投资380亿元。三年来累计实现财政收入52亿元。"
     got = [(r.metric, r.period, r.value) for r in rules_extract_indicators(text, period_hint="2024")]

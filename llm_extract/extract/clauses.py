@@ -115,7 +115,9 @@ def _section_name_start(folded: str, sep: int) -> int | None:
 
 _YEAR_TOKEN = r"(?:到|至|截至|截止|在)?(?:19|20)\d\d(?:\s*[-—~至]\s*(?:19|20)\d\d)?年(?:度|底|末|初|内)?"
 # A run of years the figures are summed over (五年来, 过去五年, 三年累计…): a time word, no part of a name.
-_SPAN_LEAD_RE = re.compile(r"(?:过去|近)?[二三四五两]年(?:来|间|中|(?=共|累计|[,，]))")
+# 五年来 / 五年共… / 五年实际利用外资…: a run of years opening a clause (a sum over them) is no part of a name
+SPAN_VERBS = r"实际|完成|实现|新增"
+_SPAN_LEAD_RE = re.compile(rf"(?:过去|近)?[二三四五两]年(?:来|间|中|(?=共|累计|[,，]|{SPAN_VERBS}))")
 YEAR_IN_RE = re.compile(r"((?:19|20)\d\d)(?:\s*[-—~至]\s*((?:19|20)\d\d))?年")
 _LEAD_WORDS = sorted(
     [

@@ -13,6 +13,7 @@ import re
 from typing import Optional
 
 from ..core.types import Document, NormalizedText, Section
+from .clauses import SPAN_VERBS
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来|来)")
@@ -79,8 +80,8 @@ def section_year(section: Section | None, doc: Document, norm: NormalizedText, t
 # is the span, not the last year.
 _PLAN_TERMS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
                "十五五": (2026, 2030)}
-_SUMMED_RE = re.compile(r"累计|累积|共计|[二三四五]年(?:来)?共")
-_SPAN_RE = re.compile(r"(十[一二三四五]五)[”\"]?(?:时期|期间)|(?:过去|近)?([二三四五])年(?:来|间|中|共|累计)")
+_SUMMED_RE = re.compile(rf"累计|累积|共计|[二三四五]年(?:来)?共|(?:^|[，,；;。\s])(?:过去|近)?[二三四五]年(?:{SPAN_VERBS})")
+_SPAN_RE = re.compile(rf"(十[一二三四五]五)[”\"]?(?:时期|期间)|(?:过去|近)?([二三四五])年(?:来|间|中|共|累计|(?={SPAN_VERBS}))")
 # Words that date a sentence to one year (今年以来, 全年, 1-10月): its sums are that year's.
 _THIS_YEAR_RE = re.compile(r"今年|全年|当年|本年|年内|去年|上年|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月|季度|上半年")
 _SPAN_LENGTH = {"二": 2, "三": 3, "四": 4, "五": 5}

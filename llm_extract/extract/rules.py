@@ -74,6 +74,10 @@ def _kind(segment_prefix: str, sentence_prefix: str) -> str:
     return "actual"
 
 
+# 去年/上年 dating a clause (not the basis of a growth: 比上年, 较去年, 上年同期).
+_LAST_YEAR_RE = re.compile(r"(?<![比较同与])(?:去年|上年)(?!同期|末|底|同|水平)")
+
+
 def _period(sentence_prefix: str) -> Optional[str]:
     """The last year the sentence states before the figure, ignoring comparison years (比2001年, 2001年以来)."""
     found = None
@@ -152,6 +156,7 @@ def rules_extract_indicators(
     run.target_period = target_period
     if review_years:  # only a report that both reviews and plans tells the planned year apart
         run.plan_years = {y for y in plan_years if y not in set(review_years)}
+        run.review_years = set(review_years)
     changes = find_changes(text)
     quantities = find_quantities(text, include_placeholders=True)  # read once: both readers below use them
     run.from_lists()
@@ -175,6 +180,7 @@ class _RulesRun:
         self.records: list[IndicatorRecord] = []
         self.consumed: list[tuple[int, int]] = []
         self.plan_years: set[int] = set()
+        self.review_years: set[int] = set()
         self.target_period: str | None = None
         self.topic_years = _topic_years(self.folded, self.sentences)
 
@@ -342,6 +348,9 @@ class _RulesRun:
         seg_prefix = folded[seg0:fig_start]
         sent_prefix = folded[sent0:fig_start]
         yoy, basis = _year_on_year(changes)
+        last_year = _LAST_YEAR_RE.search(seg_prefix) and len(self.review_years) == 1 and not _period(seg_prefix)
+        if last_year:  # 去年全省研发经费支出a亿元 in a report that reviews one year: that year's result
+            kind, period = kind or "actual", period or str(next(iter(self.review_years)))
         kind = kind or _kind(seg_prefix, sent_prefix)
         period = period or _period(sent_prefix) or self.topic_years.get(sent0)
         if period is None:

@@ -262,13 +262,17 @@ def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, 
             (plan if int(m.group(1)) >= report_year else review).add(int(m.group(1)))
         if not review and not plan:
             review, plan, roles_where = {report_year - 1}, {report_year}, "inferred"
+        elif not review and plan == {report_year}:
+            # ``一、过去五年工作回顾`` names no year: the year looked back on is still the one before delivery
+            review = {report_year - 1}
+            prov["review_years"] = "inferred"
     elif not review and not plan and title_year and rtype in ("work_summary", "work_plan"):
         review, plan = ({title_year}, set()) if rtype == "work_summary" else (set(), {title_year})
         roles_where = title_where
     if report_year:
         prov["report_year"] = ry_where
     if review or plan:
-        prov["review_years" if review else "plan_years"] = roles_where
+        prov.setdefault("review_years" if review else "plan_years", roles_where)
         if review and plan:
             prov["plan_years"] = roles_where
     return {"report_year": report_year, "review_years": sorted(review), "plan_years": sorted(plan)}
