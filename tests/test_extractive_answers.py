@@ -171,3 +171,21 @@ def test_the_year_opening_a_sentence_of_the_paragraph_is_the_statements_year():
     assert fits(2019) and not fits(2021)  # 在2021年… is said in passing
     assert not year_fits(understand(parse_query("该镇2019年新建公路多少公里？")), hit, norm, 0, len(norm.simplified), "",
                          {"d": [2019, 2020]})  # nothing says the year: not the document's only year either
+
+
+def test_a_cited_sentence_is_of_the_year_asked_by_itself_its_paragraph_its_heading_or_its_document():
+    from llm_extract.core.types import Citation
+    from llm_extract.qa.statement_time import cited_year_fits
+
+    original = "一、2024年工作回顾\n全省地区生产总值6800亿元。\n二、2025年工作安排\n进出口总额900亿元以上。\n"
+
+    def fits(year, quote, section, held=(2024, 2025)):
+        at = original.index(quote)
+        c = Citation(id=1, doc_id="d", source="x.txt", start=at, end=at + len(quote), quote=quote, section=section)
+        return cited_year_fits(understand(parse_query(f"云岭省{year}年…是多少？")), c, original, {"d": list(held)})
+
+    assert fits(2024, "全省地区生产总值6800亿元。", "一、2024年工作回顾")
+    assert not fits(2022, "全省地区生产总值6800亿元。", "一、2024年工作回顾")  # a year the report never reviews
+    assert not fits(2024, "进出口总额900亿元以上。", "二、2025年工作安排")  # the plan year's target
+    assert fits(2025, "进出口总额900亿元以上。", "", held=(2024, 2025))  # nothing nearer says: a year it covers
+    assert not fits(2022, "进出口总额900亿元以上。", "", held=(2024, 2025))

@@ -65,6 +65,15 @@ def test_items_are_read_where_the_report_lists_them(question, expected):
     assert _texts(question) == expected
 
 
+def test_items_numbered_in_brackets_inside_the_paragraph_after_the_name():
+    text = ("青川县2024年政府工作报告\n二、2024年工作安排\n"
+            "今年将统筹财力，扎实办好“三件民生实事”。（1）新建幼儿园5所。（2）改造危桥20座。（3）增设充电端口800个。"
+            "“三件民生实事”是我们的承诺。\n")
+    assert _texts("青川县2024年的“三件民生实事”是哪些？", text) == ["(1)新建幼儿园5所", "(2)改造危桥20座", "(3)增设充电端口800个"]
+    runs_on = text.replace("（3）增设充电端口800个。", "（3）增设充电端口800个。（4）新建公园1个。")
+    assert _texts("青川县2024年的“三件民生实事”是哪些？", runs_on) is None  # numbered past the count
+
+
 def test_numbered_headings_after_the_name_are_its_items_up_to_where_the_numbering_stops():
     # （五） continues the numbering but the name counts four: only 一 to 四 follow the name as its items
     text = REPORT.replace("（五）加强政府自身建设", "（四）加强政府自身建设")  # a misprinted number ends the run

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from ..core.config import Settings
+from ..core.errors import IndexStoreError
 from ..core.types import Citation, Hit, Query
 from ..text.query import as_query
 from .answer_checks import check_answer, citation_span, claims_undisclosed, recite, shows_placeholder
@@ -127,6 +128,12 @@ def ask(
             return Answer(query.text, ABSTAIN_TEXT, True, passages=ans.passages, usage=ans.usage, route="model",
                           problems=[f"the question names {'、'.join(unknown)}, which no cited passage mentions"],
                           explain=ans.explain + [f"{'、'.join(unknown)}: no indexed report is about it, no cited passage names it"])
+        if not ans.abstained and query.years and not _cites_year(understood, ans, years_of, settings):
+            # a figure of another year (the review year's for a year the report only mentions, a target)
+            ans = Answer(query.text, ABSTAIN_TEXT, True, passages=ans.passages, usage=ans.usage, route="model",
+                         problems=[f"no cited sentence is of {'、'.join(map(str, query.years))}年"],
+                         explain=ans.explain + [f"answer withheld: no cited sentence, paragraph, heading or document "
+                                                f"is of {'、'.join(map(str, query.years))}年"])
         if ans.abstained and ans.route == "model" and settings.ask.extractive and not unknown_place:
             from ..index.access import load_original
             from .extractive import extract_answer  # the one clause of the passages printing the figure asked
@@ -144,6 +151,21 @@ def ask(
         return ans
     finally:
         stored.close()
+
+
+def _cites_year(query: Query, ans: Answer, years_of: dict, settings: Settings) -> bool:
+    """Whether a cited sentence is of the year asked: named in it, else in its paragraph, its headings or
+    its document (:func:`~.statement_time.cited_year_fits`)."""
+    from ..index.access import load_original
+    from .statement_time import cited_year_fits
+
+    def original(source: str) -> str:
+        try:
+            return load_original(source, settings)
+        except IndexStoreError:  # no index (an injected retriever): the paragraph is not read
+            return ""
+
+    return any(cited_year_fits(query, c, original(c.source), years_of) for c in ans.citations)
 
 
 def _cites_place(ans: Answer, places: list[str]) -> bool:

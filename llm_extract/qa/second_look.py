@@ -140,13 +140,19 @@ def accept_uncited(question: "str | Query", reply: str, hits: list[Hit], *,
         return None
     body = reply.strip().strip("。；;，, ")
     body = next((line.strip() for line in body.splitlines() if line.strip()), "")
-    copied = _squash(body)
-    if len(copied) < _MIN_COPIED:
-        return None
-    holders = [n for n, h in enumerate(hits, 1) if copied in _squash(h.text)]
-    if len(holders) != 1:
-        return None
-    return accept_quote(question, f"{body}[{holders[0]}]", hits, years_of=years_of)
+    squashed = [_squash(h.text) for h in hits]
+    # the copy as written, else with a word of its own (要, 是) cut from either end: 要积极培育A、B等产业
+    for a, b in ((0, 0), (1, 0), (0, 1), (2, 0), (1, 1), (0, 2)):
+        part = body[a:len(body) - b]
+        copied = _squash(part)
+        if len(copied) < _MIN_COPIED:
+            return None
+        holders = [n for n, text in enumerate(squashed, 1) if copied in text]
+        if len(holders) == 1:
+            return accept_quote(question, f"{part}[{holders[0]}]", hits, years_of=years_of)
+        if holders:
+            return None  # copied from several passages: which one it read, code cannot tell
+    return None
 
 
 __all__ = ["accept_quote", "accept_uncited", "question_terms", "subject_terms"]

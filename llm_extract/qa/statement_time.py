@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..core.types import Hit, NormalizedText, Query
+from ..core.types import Citation, Hit, NormalizedText, Query
 
-__all__ = ["year_fits", "kind_fits"]
+__all__ = ["year_fits", "kind_fits", "cited_year_fits"]
 
 _GOAL_HEADING = re.compile(r"目标|计划|打算|安排|任务")
 _TOPIC_YEAR = re.compile(r"(?:^|[。！？!?；;])\s*(?:在|到|至|截至)?((?:19|20)\d{2})年(?!以来|来)")
@@ -41,25 +41,48 @@ def year_fits(query: Query, hit: Hit, norm: NormalizedText, sentence: int, end: 
     """The year asked (``query.years``; none asked fits) is that of the figure whose sentence starts at
     ``sentence`` of the passage's normalized text ``norm`` and ends at ``end``.  ``original``: the
     document's original text ("" when unknown); ``years_of``: doc id → the years each covers."""
-    from ..text.normalize import normalize_query
-
     if not query.years:
         return True
-    asked = set(query.years)
-    said = _named_years(norm.simplified[sentence:end])
+    at = hit.start + norm.to_original(sentence, sentence + 1).start
+    return _year_is(set(query.years), norm.simplified[sentence:end], original, at, hit.section or "",
+                    set((years_of or {}).get(hit.doc_id) or ()))
+
+
+def _year_is(asked: set[int], sentence: str, original: str, at: int, section: str, held: Optional[set[int]],
+             covered: bool = False) -> bool:
+    """The reading order of :func:`year_fits`: the sentence (``sentence``, simplified, up to the figure),
+    the paragraph of ``original`` before ``at``, the section headings, the document's only year — or,
+    with ``covered``, any of its years (``held``: its years; ``None`` when the document is unknown,
+    which contradicts nothing)."""
+    from ..text.normalize import normalize_query
+
+    said = _named_years(sentence)
     if said:
         return bool(asked & set(said))
-    at = hit.start + norm.to_original(sentence, sentence + 1).start
     paragraph = normalize_query(original[max(0, at - 600):at].rsplit("\n", 1)[-1]) if original else ""
     said = [int(m.group(1)) for m in _TOPIC_YEAR.finditer(paragraph)]
     if said:
         return said[-1] in asked
-    for part in reversed((hit.section or "").split(">")):
+    for part in reversed(section.split(">")):
         said = _named_years(part)
         if said:
             return bool(asked & set(said))
-    held = set((years_of or {}).get(hit.doc_id) or ())
-    return len(held) == 1 and held <= asked
+    return held is None or (bool(held & asked) if covered else (len(held) == 1 and held <= asked))
+
+
+def cited_year_fits(query: Query, citation: Citation, original: str, years_of: Optional[dict]) -> bool:
+    """The year asked (none asked fits) is that of the cited sentences (``citation.quote``), read as
+    :func:`year_fits` reads a figure's sentence, except that when nothing nearer dates them a document
+    covering the year asked (among its review, plan or report years) will do; ``original``: the cited
+    document's text ("" if unknown); a document ``years_of`` does not list (an injected retriever's) is
+    not held against the answer."""
+    from ..text.normalize import normalize_query
+
+    if not query.years:
+        return True
+    held = (years_of or {}).get(citation.doc_id)
+    return _year_is(set(query.years), normalize_query(citation.quote), original, citation.start,
+                    citation.section or "", None if held is None else set(held), covered=True)
 
 
 def kind_fits(query: Query, hit: Hit, text: str, sentence: int, figure: tuple[int, int], original: str) -> bool:
