@@ -189,3 +189,7 @@ def test_a_cited_sentence_is_of_the_year_asked_by_itself_its_paragraph_its_headi
     assert not fits(2024, "进出口总额900亿元以上。", "二、2025年工作安排")  # the plan year's target
     assert fits(2025, "进出口总额900亿元以上。", "", held=(2024, 2025))  # nothing nearer says: a year it covers
     assert not fits(2022, "进出口总额900亿元以上。", "", held=(2024, 2025))
+    original = "2003年，全镇工业总产值2亿元。\n2003年底建成公园。\n新建学校1所。\n"  # the page's metadata says 2023
+    at = original.index("新建学校1所。")
+    c = Citation(id=1, doc_id="d", source="x.txt", start=at, end=at + 6, quote="新建学校1所。", section="")
+    assert cited_year_fits(understand(parse_query("云岭镇2003年新建学校几所？")), c, original, {"d": [2022, 2023]})
