@@ -128,6 +128,9 @@ DEV_DROPS = {
     "city-yinchuan-2025-tjgb.html": 16,  # site menus, index line, footer
     "prov-henan-2025-gzbg.docx": 0,
     "prov-guangdong-2023-gzbg.txt": 6,  # the portal's breadcrumb, time and source lines, print/font/share buttons
+    "prov-hunan-2026-gzbg.txt": 5,  # print/collect/font buttons, source and time lines
+    "prov-zhejiang-2026-gzbg.txt": 5,  # the same page template
+    "prov-jilin-2026-gzbg.txt": 5,  # the same page template
     "city-shijiazhuang-2025-tjgb.html": 18,  # site menus (twice), breadcrumb, footer, visitor counter
     "city-xinyang-2025-tjgb.html": 6,  # breadcrumb, footer
     "city-yingkou-2025-tjgb.html": 10,  # breadcrumb, the release's index fields, share buttons
