@@ -274,6 +274,19 @@ def test_a_run_of_years_before_a_verb_sums_over_them_and_last_year_is_the_review
     assert got == [("实际利用外资", "2018-2022", "actual", 900.0), ("研发经费支出", "2022", "actual", 420.0)]
 
 
+def test_a_growth_printed_alone_while_looking_back_on_a_plan_term_is_over_the_term():
+    text = ("“十四五”时期是云岭跨越发展的五年。这五年，地区生产总值达到1.5万亿元、增长19.8%。人均地区生产总值增长25%左右。"
+            "外贸进出口总额年均增长5.1%。\n全年地区生产总值增长5%。\n"
+            "（一）“十五五”发展目标。到2030年，主要目标包括：地区生产总值年均增长5%以上。\n"
+            "2026年主要预期目标：地区生产总值增长5%左右。\n")
+    got = [(r.metric, r.period, r.kind, r.value, r.yoy_pct) for r in rules_extract_indicators(
+        text, period_hint="2025", plan_years=[2026], review_years=[2025], target_period="2026")]
+    assert got == [("地区生产总值", "2025", "actual", 1.5, 19.8),  # a level: the term's last year
+                   ("人均地区生产总值", "2021-2025", "actual", None, 25.0), ("进出口总额", "2021-2025", "actual", None, 5.1),
+                   ("地区生产总值", "2025", "actual", None, 5.0), ("地区生产总值", "2026-2030", "target", None, 5.0),
+                   ("地区生产总值", "2026", "target", None, 5.0)]
+
+
 def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():
     text = "五年共投资4.6亿元，建成云岭镇蔬菜基地。五年累计完成固定资产投资380亿元。三年来累计实现财政收入52亿元。"
     got = [(r.metric, r.period, r.value) for r in rules_extract_indicators(text, period_hint="2024")]

@@ -107,3 +107,38 @@ def summed_period(paragraph_before: str, sentence_before: str, year: Optional[st
         return None
     end = int(year[-4:])
     return f"{end - _SPAN_LENGTH[last.group(2)] + 1}-{end}"
+
+
+# A paragraph looking back on a plan term (“十四五”时期是…的五年 / 这五年，… / 过去五年) or setting the next one's goals
+# (“十五五”发展目标 / 第十五个五年规划): a growth printed alone there is over the term, not one year.
+_TERM_NAME_RE = re.compile(r"(十[一二三四五]五)[”\"]?|第(十[一二三四五])个五年规划")
+_FIVE_YEARS_OPEN_RE = re.compile(r"^\s*(?:——)?\s*(?:这|过去|近)五年|^\s*五年来|^\s*[“\"]?十[一二三四五]五[”\"]?(?:时期|期间|以来)")
+_AVERAGE_RE = re.compile(r"年均")
+
+
+def _term(name: str) -> tuple[int, int]:
+    key = name if name.endswith("五") and len(name) == 3 else name + "五"
+    return _PLAN_TERMS[key]
+
+
+def plan_term_period(paragraph_before: str, clause: str, kind: str, year: Optional[str]) -> Optional[str]:
+    """``"2021-2025"`` for a growth printed without a level in a paragraph that looks back on a plan term (it
+    opens with 这五年 / “十四五”时期…; an average, 年均增长, anywhere such a term is named before it), and
+    ``"2026-2030"`` for an average growth set as a goal where the paragraph names the next term (“十五五”);
+    None otherwise.  ``year``: the figure's year as read so far (the end of a term looked back on)."""
+    known = year is not None and year[-4:].isdigit()
+    terms = [_term(m.group(1) or m.group(2)) for m in _TERM_NAME_RE.finditer(paragraph_before)]
+    average = bool(_AVERAGE_RE.search(clause))
+    if kind == "target":
+        ahead = [t for t in terms if known and t[0] <= int(year[-4:]) <= t[1]]  # the term the goal's year is in
+        return f"{ahead[-1][0]}-{ahead[-1][1]}" if average and ahead else None
+    if kind != "actual" or not known:
+        return None
+    end = int(year[-4:])
+    opens = _FIVE_YEARS_OPEN_RE.search(paragraph_before)
+    done = [t for t in terms if t[0] <= end <= t[1]]  # the term looked back on holds the figure's year
+    if done and (opens or average):
+        return f"{done[-1][0]}-{end}"
+    if opens or (average and re.search(r"五年(?!规划)", paragraph_before)):  # a term that holds no 2035
+        return f"{end - 4}-{end}"
+    return None

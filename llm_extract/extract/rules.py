@@ -19,7 +19,7 @@ from .carried import breakdown_measure, carried_metric, firm_subject, household_
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, context_sentences, enclosing, segment_start
 from .lists import rates_after_levels, shared_lists
 from .metric_phrase import Metric, find_metric
-from .periods import summed_period
+from .periods import plan_term_period, summed_period
 from .ranges import changed_levels
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
@@ -353,11 +353,13 @@ class _RulesRun:
             kind, period = kind or "actual", period or str(next(iter(self.review_years)))
         kind = kind or _kind(seg_prefix, sent_prefix)
         period = period or _period(sent_prefix) or self.topic_years.get(sent0)
+        para0 = folded.rfind("\n", 0, fig_start) + 1
         if period is None:
             period = self.target_period if kind == "target" and self.target_period else self.period_hint
             if kind == "actual":  # “十二五”期间，累计完成…: the span, not its last year
-                para0 = folded.rfind("\n", 0, fig_start) + 1
                 period = summed_period(folded[para0:fig_start], sent_prefix, period) or period
+        if q is None and period and "-" not in period:  # 这五年，…增长25% / “十五五”…年均增长5%: over the term
+            period = plan_term_period(folded[para0:fig_start], folded[seg0:end], kind, period) or period
         if kind == "actual" and period and int(period[:4]) in self.plan_years:
             kind = "target"  # a figure for the year the report plans
         firms = firm_subject(folded, seg0, seg_prefix, metric.canonical)
