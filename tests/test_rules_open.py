@@ -287,6 +287,13 @@ def test_a_growth_printed_alone_while_looking_back_on_a_plan_term_is_over_the_te
                    ("地区生产总值", "2026", "target", None, 5.0)]
 
 
+def test_a_shared_head_is_joined_without_repeating_words_and_etc_closes_the_list():
+    assert _brief("新材料产业、高技术产业增加值分别增长10%、7.9%。") == [
+        ("新材料产业增加值", None, 10.0), ("高技术产业增加值", None, 7.9)]
+    assert _brief("茶叶、竹木等产业增加值分别增长7.5%、11.5%。") == [
+        ("茶叶产业增加值", None, 7.5), ("竹木产业增加值", None, 11.5)]
+
+
 def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():
     text = "五年共投资4.6亿元，建成云岭镇蔬菜基地。五年累计完成固定资产投资380亿元。三年来累计实现财政收入52亿元。"
     got = [(r.metric, r.period, r.value) for r in rules_extract_indicators(text, period_hint="2024")]

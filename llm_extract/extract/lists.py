@@ -26,6 +26,7 @@ _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
 _MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总")
 _COUNT_HEADS = ("人次", "人数", "游客")
+_ETC_RE = re.compile(r"等(?=[\u4e00-\u9fff]{2})")
 # A later name that is only a head (收入, 总花费) takes what the first name says it is of:
 # 旅游人数和收入 -> 旅游收入; 全年旅游接待人次、总花费 -> 旅游总花费.
 _BARE_ITEM_RE = re.compile(r"^总?(?:收入|花费|营收|营业收入|消费)$")
@@ -87,13 +88,22 @@ def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
         return _pair(items[0])
     if len(items) != n or not all(items):
         return None
+    items[-1] = _ETC_RE.sub("", items[-1])  # 茶叶、竹木等产业增加值: 等 closes the list before the shared head
     first = _FIRST_ITEM_RE.match(items[0])
     if first:
         items = [items[0]] + [first.group("mod") + it if _BARE_ITEM_RE.match(it) else it for it in items[1:]]
     tail = _shared_head(items[0], items[-1], index)
     if not tail:
         return items
-    return [it if _complete(it, index) or it is items[-1] else it + tail for it in items]
+    return [it if _complete(it, index) or it is items[-1] else _joined(it, tail) for it in items]
+
+
+def _joined(name: str, tail: str) -> str:
+    """``name`` completed with the shared ``tail``, the words they share said once (战略性新兴产业 + 产业增加值)."""
+    for k in range(min(len(name), len(tail) - 1), 1, -1):
+        if name.endswith(tail[:k]):
+            return name + tail[k:]
+    return name + tail
 
 
 def _figures(folded: str, pos: int, stop: int) -> list[tuple[Quantity, int]]:

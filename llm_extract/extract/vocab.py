@@ -106,6 +106,7 @@ CANONICAL_METRICS: dict[str, list[str]] = {
     "新增就业": ["城镇新增就业", "新增就业岗位", "新增就业人数", "新增城镇就业"],
     "旅游总收入": ["旅游收入", "旅游综合收入", "国内外旅游总收入"],
     "旅游总花费": ["游客总花费", "游客旅游总花费", "国内外游客总花费", "接待游客总花费"],
+    "国内旅游总花费": ["出游总花费", "国内出游总花费"],  # residents' trips: the 国内旅游 statistic
     "餐饮收入": ["餐饮零售额", "餐饮消费额"],
     "邮政业务总量": [],
     "邮政行业业务总量": [],  # named as printed: the two names are not merged in the statistics
