@@ -294,6 +294,12 @@ def test_a_shared_head_is_joined_without_repeating_words_and_etc_closes_the_list
         ("茶叶产业增加值", None, 7.5), ("竹木产业增加值", None, 11.5)]
 
 
+def test_a_level_raised_to_is_a_level_and_foreign_capital_used_is_foreign_capital():
+    assert _brief("工业增加值提升到1.6万亿元，服务业增加值提升到3万亿元。") == [
+        ("工业增加值", 1.6, None), ("第三产业增加值", 3.0, None)]
+    assert _brief("全年使用外资12亿美元。") == [("实际利用外资", 12.0, None)]
+
+
 def test_a_run_of_years_opening_a_clause_is_no_part_of_a_name():
     text = "五年共投资4.6亿元，建成云岭镇蔬菜基地。五年累计完成固定资产投资380亿元。三年来累计实现财政收入52亿元。"
     got = [(r.metric, r.period, r.value) for r in rules_extract_indicators(text, period_hint="2024")]
