@@ -235,9 +235,18 @@ def test_leading_place(text, chain, name, level):
 
 
 @pytest.mark.parametrize("text", ["城乡建设工作总结", "乡镇政府工作报告", "某镇工作汇报", "我县工作总结", "全市经济",
-                                  "国家统计局青川调查队", "自治区人民政府", "县人民政府", "XX县工作总结"])
+                                  "国家统计局青川调查队", "自治区人民政府", "县人民政府", "XX县工作总结",
+                                  "李某某省长所作的政府工作报告", "王某县长在会上"])
 def test_no_leading_place(text):
     assert leading_place(text) is None
+
+
+def test_an_office_holder_is_no_place_but_a_place_before_a_city_starting_with_chang_is():
+    assert leading_place("湖南省长沙市2025年").name == "长沙市"
+    assert leading_place("湖南省长某某所作的报告").name == "湖南省"
+    from llm_extract.text.query import parse_query
+
+    assert parse_query("王某县长所作的报告中，青川县2024年GDP是多少？").place_mentions == ("青川县",)
 
 
 def test_short_forms():

@@ -162,6 +162,9 @@ def _segment(s: str, end: int, rest: str) -> Optional[list[str]]:
     return best
 
 
+_OFFICE_SUFFIXES = "省市县区镇乡州旗"
+
+
 def leading_place(text: str) -> Optional[Place]:
     """The place name ``text`` starts with (``湖南省政府工作报告`` -> 湖南省), or None.
 
@@ -175,8 +178,8 @@ def leading_place(text: str) -> Optional[Place]:
     s = m.group()[:40]
     rest_all = text[m.end():]
     for end in range(len(s), 1, -1):
-        if not s.endswith(_SUFFIXES, 0, end):
-            continue
+        if not s.endswith(_SUFFIXES, 0, end) or s.startswith("长", end) and s[end - 1] in _OFFICE_SUFFIXES:
+            continue  # 李某省长, 王某县长: an office-holder, not a place
         units = _segment(s, end, s[end:] + rest_all)
         if units:
             # the office (街道办事处) governs the 街道, whose name is the place's

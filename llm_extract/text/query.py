@@ -27,7 +27,7 @@ _PUNCT = re.compile(r"[\s，。、；：:,.;（）()《》“”\"'？?！!【�
 # as subject words they would let any sentence of the right report pass as on topic.
 _PLACE_OR_YEAR = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:镇|乡|县|区|市)|(?:19|20)\d{2}年?|\d+")
 _YEAR_OR_NUMBER = re.compile(r"(?:19|20)\d{2}年?|\d+")
-_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})[镇乡县]")
+_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})[镇乡县](?!长)")  # 县长, 镇长: an office, not a place
 # A character before 镇/乡/县 that makes the word generic ("全镇", "那个镇", "城镇", "各乡", "所在镇", "下辖县"), not a name.
 _GENERIC_BEFORE = set("全该本我个各城集村乡一每两三四五等的此这那某镇在属辖邻")
 
