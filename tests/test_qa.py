@@ -166,6 +166,10 @@ def test_an_answer_of_a_word_or_two_without_a_figure_fails_the_check():
     for fine in ("80.43亿元[1]", "5%[1]", "综合改革试点镇[1]"):
         _, problems = check_answer(fine, HITS)
         assert not any("says nothing" in p for p in problems), fine
+    _, problems = check_answer("扎实办好民生实事[1]", HITS, "青川县2024年要扎实办好哪些民生实事？")
+    assert any("says nothing" in p for p in problems)  # the question's own words, no answer
+    _, problems = check_answer("新建学校3所[1]", HITS, "青川县2024年要扎实办好哪些民生实事？")
+    assert not any("says nothing" in p for p in problems)
 
 
 def test_citation_span_narrows_to_the_sentence_with_the_number():
@@ -308,3 +312,18 @@ def test_a_part_of_a_total_is_the_metric_asked():
 
     assert understand(parse_query("云岭市2025年一般公共预算收入中，税收收入是多少？")).metric == "税收收入"
     assert understand(parse_query("云岭市2025年一般公共预算收入是多少？")).metric == "一般公共预算收入"
+
+
+def test_a_question_about_one_year_goes_to_the_report_that_reviews_it_or_plans_it():
+    from dataclasses import replace
+
+    from llm_extract.qa.scope import by_role
+    from llm_extract.text.query import as_query
+
+    docs = [{"doc_id": "y25", "review_years": ["2024"], "plan_years": ["2025"]},
+            {"doc_id": "y26", "review_years": ["2025"], "plan_years": ["2026"]}]
+    q = as_query("云岭省2025年城镇新增就业多少人？")
+    assert by_role(replace(q, kind="actual"), docs, ["y25", "y26"]) == ["y26"]  # what was done: next year's report
+    assert by_role(replace(q, kind="target"), docs, ["y25", "y26"]) == ["y25"]  # the goal: the year's own report
+    assert by_role(replace(q, kind="actual"), docs, None) is None  # the whole index: no place named, no narrowing
+    assert by_role(replace(as_query("云岭省2023年城镇新增就业多少人？"), kind="actual"), docs, ["y25", "y26"]) is None

@@ -65,7 +65,7 @@ def check_answer(answer: str, hits: list[Hit], question: "str | Query | None" = 
     if not cited:
         problems.append("no valid citation")
         return cited, problems
-    if _without_substance(answer):
+    if _without_substance(answer) or (query is not None and _echoes(answer, query)):
         problems.append("the answer says nothing the question asks (only "
                         f"{_CITE.sub('', answer).strip()!r}); answer with what the passage says")
     have = [h for n in cited for h in _passage_numbers(hits[n - 1])]
@@ -87,6 +87,14 @@ def _without_substance(answer: str) -> bool:
     (``要抓好以下八个方面的工作：[1]``) and stops."""
     body = _NO_SUBSTANCE.sub("", answer)
     return (len(body) <= 2 and not re.search(r"\d", body)) or bool(_ANNOUNCES.search(answer.strip()))
+
+
+def _echoes(answer: str, query: Query) -> bool:
+    """An answer that only repeats words of the question (要扎实办好哪些民生实事？ → 扎实办好民生实事[1])."""
+    from ..text.normalize import normalize_query
+
+    body = _NO_SUBSTANCE.sub("", normalize_query(answer))
+    return len(body) >= 4 and not re.search(r"\d", body) and set(body) <= set(query.normalized)
 
 
 def recite(answer: str, hits: list[Hit], question: "str | Query | None" = None) -> Optional[str]:

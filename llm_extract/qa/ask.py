@@ -87,7 +87,7 @@ def ask(
     """
     from ..index.access import list_documents
     from .rerank import METHODS as RERANK_METHODS
-    from .scope import Scope, anchor_years, doc_years, resolve_scope, unknown_places
+    from .scope import Scope, anchor_years, by_role, doc_years, resolve_scope, unknown_places
     from .understand import understand
 
     settings = settings or Settings()
@@ -118,6 +118,11 @@ def ask(
         if texts is not None and settings.ask.records and not unknown_place:
             model_ids, described = coded.described[0] or scope.doc_ids, coded.described[1]
         understood = understand(query)  # read once for the model route and the extractive fallback
+        role_ids = by_role(understood, docs, model_ids)
+        if role_ids:  # 2025年…是多少 over a place's 2025 and 2026 reports: the one that looks back on 2025
+            model_ids = role_ids
+            explain.append(f"model route over the report(s) that {'plan' if understood.kind == 'target' else 'review'} "
+                           f"{understood.years[0]}年: {', '.join(role_ids)}")
         ans = _ask_model(understood, model_ids, settings, retriever, llm, k, method, on_token,
                          second_look=settings.ask.second_look and not unknown_place, years_of=years_of)
         ans.explain = explain + ([described] if described else []) + [f"model route: {len(ans.passages)} passage(s)"

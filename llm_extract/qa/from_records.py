@@ -35,7 +35,7 @@ from ..extract.record_store import StoredIndicator
 from .compound import answer_compound
 from .record_series import answer_ranking, answer_series, settled_figures
 from .record_text import (
-    Cites, RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of, shown_name,
+    Cites, RecordAnswer, cited, figure_of, fmt, prefix_is_filler, qualifier_of, rate_range_end, shown_name,
 )
 
 
@@ -46,7 +46,8 @@ def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: s
     target = "预期目标为" if r.kind == "target" else ("预计" if r.kind == "estimate" else "")
     if query.shape == "rate":
         verb = "增长" if value >= 0 else "下降"
-        return f"{where}{year}年{name}{target}{verb}{fmt(abs(value))}%{qualifier_of(r)}[1]。"
+        shown = fmt(abs(value)) + ("%" + rate_range_end(r, abs(value)) if rate_range_end(r, abs(value)) else "")
+        return f"{where}{year}年{name}{target}{verb}{shown}%{qualifier_of(r)}[1]。"
     text = f"{where}{year}年{name}{target or '为'}{fmt(value)}{unit}{qualifier_of(r)}"
     if r.yoy_pct is not None and unit != "%":
         text += f"，{'增长' if r.yoy_pct >= 0 else '下降'}{fmt(abs(r.yoy_pct))}%"

@@ -122,4 +122,20 @@ def qualifier_of(r: StoredIndicator) -> str:
     return q if q in _QUALIFIERS else ""
 
 
-__all__ = ["RecordAnswer", "Cites", "CitedSpan", "cited", "shown_name", "fmt", "prefix_is_filler", "figure_of", "qualifier_of"]
+_RANGE_TAIL = re.compile(r"\s*%?\s*[—–~～至到-]+\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def rate_range_end(r: StoredIndicator, rate: float) -> str:
+    """``"—5.5"`` when the record's evidence prints the rate as a range (增长5%—5.5%, read as its lower bound), else ""."""
+    from ..text.normalize import normalize_query
+
+    text = normalize_query(r.evidence)
+    for m in re.finditer(re.escape(fmt(rate)), text):
+        tail = _RANGE_TAIL.match(text, m.end())
+        if tail and not text[m.end():m.end() + 1].isdigit():
+            return "—" + tail.group(1)
+    return ""
+
+
+__all__ = ["RecordAnswer", "Cites", "CitedSpan", "cited", "shown_name", "fmt", "prefix_is_filler", "figure_of", "qualifier_of",
+           "rate_range_end"]

@@ -76,6 +76,21 @@ def resolve_scope(question: "str | Query", docs: list[dict], *, place: Optional[
     return Scope(doc_ids=[d["doc_id"] for d in chosen], places=places, names=names)
 
 
+def by_role(query: Query, docs: list[dict], doc_ids: Optional[list[str]]) -> Optional[list[str]]:
+    """Of the documents in scope (``doc_ids``), those that look back on the one year asked when the question
+    asks what was done (its review years; the next year's report, not the plan that set the goal), or
+    that plan it when it asks for a goal; ``None`` when that leaves all or none of them."""
+    if doc_ids is None or len(doc_ids) < 2 or len(set(query.years)) != 1:
+        return None
+    year = query.years[0]
+    role = "plan_years" if query.kind == "target" else "review_years" if query.kind in ("actual", "") else ""
+    if not role:
+        return None
+    chosen = [d for d in docs if d["doc_id"] in doc_ids]
+    kept = [d["doc_id"] for d in chosen if year in {int(y) for y in d.get(role) or []}]
+    return kept if kept and len(kept) < len(chosen) else None
+
+
 def anchor_years(query: Query, docs: list[dict], scope: Scope) -> tuple[Query, str]:
     """``query`` with the years it names relative to the report (去年, 今年, 明年) made absolute.
 
@@ -123,4 +138,4 @@ def names_unknown_place(question: "str | Query", docs: list[dict]) -> bool:
 
 
 __all__ = ["Scope", "resolve_scope", "anchor_years", "narrow_documents", "names_unknown_place", "unknown_places",
-           "doc_years"]
+           "doc_years", "by_role"]
