@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Optional, Sequence
 
 from ..core.types import IndicatorRecord
-from ..text.growth import Change, find_changes, parse_change
+from ..text.growth import RATE_RANGE_TAIL, Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
 from .carried import breakdown_measure, carried_metric, firm_subject, household_subject, insurance_measure
@@ -44,7 +44,6 @@ _LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?P<verb>突破|达到|
 # Entities a figure is printed before without 的 (年销售收入超10亿元龙头企业达到100家): a threshold of them.
 _ATTRIBUTE_OF_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:企业|项目|工程|园区|公司|集团)")
 # The upper bound of a growth range (增长5%—5.5%).
-_RANGE_RE = re.compile(r"\s*(?:—|-|－|~|～|至|到)+\s*\d+(?:\.\d+)?\s*%")
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
 MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
 OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔", "标准量")
@@ -319,7 +318,7 @@ class _RulesRun:
             if level is not None and self._level_fits(metric, level[0]):
                 self._record(metric, seg0, c.start, level[1], level[0], [c], sent0)
                 continue
-            rng = _RANGE_RE.match(folded, c.end)  # 增长5.0%—5.5%: the lower bound, the range in the evidence
+            rng = RATE_RANGE_TAIL.match(folded, c.end)  # 增长5.0%—5.5%: the lower bound, the range in the evidence
             self._record(metric, seg0, c.start, rng.end() if rng else c.end, None, [c], sent0)
 
     def _level_after(self, c: Change) -> tuple[Quantity, int] | None:

@@ -46,7 +46,8 @@ def _compose(query: Query, r: StoredIndicator, value: float, unit: str, where: s
     target = "预期目标为" if r.kind == "target" else ("预计" if r.kind == "estimate" else "")
     if query.shape == "rate":
         verb = "增长" if value >= 0 else "下降"
-        shown = fmt(abs(value)) + ("%" + rate_range_end(r, abs(value)) if rate_range_end(r, abs(value)) else "")
+        upper = rate_range_end(r, abs(value))  # 增长5%—5.5%: said as printed
+        shown = fmt(abs(value)) + ("%" + upper if upper else "")
         return f"{where}{year}年{name}{target}{verb}{shown}%{qualifier_of(r)}[1]。"
     text = f"{where}{year}年{name}{target or '为'}{fmt(value)}{unit}{qualifier_of(r)}"
     if r.yoy_pct is not None and unit != "%":

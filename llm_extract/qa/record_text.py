@@ -122,16 +122,15 @@ def qualifier_of(r: StoredIndicator) -> str:
     return q if q in _QUALIFIERS else ""
 
 
-_RANGE_TAIL = re.compile(r"\s*%?\s*[—–~～至到-]+\s*(\d+(?:\.\d+)?)\s*%")
-
 
 def rate_range_end(r: StoredIndicator, rate: float) -> str:
     """``"—5.5"`` when the record's evidence prints the rate as a range (增长5%—5.5%, read as its lower bound), else ""."""
+    from ..text.growth import RATE_RANGE_TAIL
     from ..text.normalize import normalize_query
 
     text = normalize_query(r.evidence)
     for m in re.finditer(re.escape(fmt(rate)), text):
-        tail = _RANGE_TAIL.match(text, m.end())
+        tail = RATE_RANGE_TAIL.match(text, m.end())
         if tail and not text[m.end():m.end() + 1].isdigit():
             return "—" + tail.group(1)
     return ""

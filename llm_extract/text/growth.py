@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .numbers import Quantity
 from .numerals import ARABIC, PH_TOKEN, UNITS, fold, is_placeholder_number, scale, to_float
 
-__all__ = ["Change", "find_changes", "parse_change", "BASIS", "VERBS", "NEG_VERBS"]
+__all__ = ["Change", "find_changes", "parse_change", "BASIS", "VERBS", "NEG_VERBS", "RATE_RANGE_TAIL"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ _VERBS = "增长|增加|上升|提高|提升|递增|扩大|攀升|加快|" + "|"
 _NOUNS = "增幅|增速|增长率|涨幅|降幅|减幅"
 # Public for readers of related statements (lists sharing one growth verb).
 BASIS, VERBS, NEG_VERBS = _BASIS, _VERBS, _NEG_VERBS
+# The upper end of a rate printed as a range, right after its lower end (增长5%—5.5%, 5—5.5%): group 1 its figure.
+RATE_RANGE_TAIL = re.compile(r"\s*%?\s*(?:—|–|-|－|~|～|至|到)+\s*(\d+(?:\.\d+)?)\s*%")
 _CHANGE_RE = re.compile(
     rf"(?P<basis>{_BASIS})?\s*(?:[,，]\s*)?(?:(?P<flat>(?:基本)?持平)|"
     rf"(?P<noun>{_NOUNS})?\s*(?:实际)?(?P<verb>{_VERBS})?\s*(?P<conn>了|为|达到|达|超过|超|至|到|完成|实现)?\s*"
