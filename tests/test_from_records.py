@@ -109,3 +109,14 @@ def test_a_question_writing_a_record_s_printed_name_asks_for_that_record_s_metri
     # a printed name the records file under two metrics is read as the vocabulary reads it
     other = _rec("外贸出口", "城镇居民人均可支配收入31250元", period="2021", raw="出口总值")
     assert record_metric_names([rec, other])["出口总值"] == ""
+
+
+def test_a_target_growth_printed_as_a_range_is_said_as_printed():
+    original = "二、2022年目标\n地区生产总值增长5%—5.5%，一般公共预算收入增长3%。"
+    ev = "地区生产总值增长5%—5.5%"
+    r = StoredIndicator(doc_id="d1", metric="地区生产总值", metric_raw="地区生产总值", period="2022", kind="target",
+                        value=None, unit=None, yoy_pct=5.0, qualifier=None, placeholder=False, source="x.txt",
+                        start=original.index(ev), end=original.index(ev) + len(ev), evidence=ev, section="")
+    ans = answer_from_records(understand(parse_query("青川县2022年地区生产总值的预期增长目标是多少？")), [r], DOCS,
+                              places=["青川县", "青川"])
+    assert ans.text.endswith("预期目标为增长5%—5.5%[1]。")
