@@ -197,3 +197,11 @@ def test_items_ending_in_the_named_word_are_read_from_the_rest_of_the_paragraph(
     assert _texts("青川县要打造哪三张城市旅游“名片”？", text) == ["音乐名片", "运动名片", "生态名片"]
     # a count the paragraph does not bear out is no list
     assert _texts("青川县要确保完成的6项民生实事工程是哪些？", text) is None
+
+
+def test_of_two_reports_listing_the_name_the_one_planning_the_year_asked_answers():
+    two = [{"doc_id": "y24", "source": "a.txt", "place": "青川县", "plan_years": ["2024"], "report_year": "2024"},
+           {"doc_id": "y25", "source": "b.txt", "place": "青川县", "plan_years": ["2025"], "report_year": "2025"}]
+    ans = answer_named_list(parse_query("青川县2024年的“两个攻坚战”是哪些？"), two, lambda d: normalize(REPORT))
+    assert ans is not None and {c.doc_id for c in ans.citations} == {"y24"}
+    assert answer_named_list(parse_query("青川县2023年的“两个攻坚战”是哪些？"), two, lambda d: normalize(REPORT)) is None

@@ -323,7 +323,8 @@ def test_a_question_about_one_year_goes_to_the_report_that_reviews_it_or_plans_i
     docs = [{"doc_id": "y25", "review_years": ["2024"], "plan_years": ["2025"]},
             {"doc_id": "y26", "review_years": ["2025"], "plan_years": ["2026"]}]
     q = as_query("云岭省2025年城镇新增就业多少人？")
-    assert by_role(replace(q, kind="actual"), docs, ["y25", "y26"]) == ["y26"]  # what was done: next year's report
+    assert by_role(replace(q, kind="actual", shape="quantity"), docs, ["y25", "y26"]) == ["y26"]  # done: the next report
     assert by_role(replace(q, kind="target"), docs, ["y25", "y26"]) == ["y25"]  # the goal: the year's own report
     assert by_role(replace(q, kind="actual"), docs, None) is None  # the whole index: no place named, no narrowing
+    assert by_role(replace(q, kind="actual", shape="list"), docs, ["y25", "y26"]) is None  # 2025年重点做好哪些工作
     assert by_role(replace(as_query("云岭省2023年城镇新增就业多少人？"), kind="actual"), docs, ["y25", "y26"]) is None

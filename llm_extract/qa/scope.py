@@ -78,12 +78,14 @@ def resolve_scope(question: "str | Query", docs: list[dict], *, place: Optional[
 
 def by_role(query: Query, docs: list[dict], doc_ids: Optional[list[str]]) -> Optional[list[str]]:
     """Of the documents in scope (``doc_ids``), those that look back on the one year asked when the question
-    asks what was done (its review years; the next year's report, not the plan that set the goal), or
-    that plan it when it asks for a goal; ``None`` when that leaves all or none of them."""
+    asks for a figure of what was done (its review years; the next year's report, not the plan that set the
+    goal), or that plan it when it asks for a goal; ``None`` when that leaves all or none of them."""
     if doc_ids is None or len(doc_ids) < 2 or len(set(query.years)) != 1:
         return None
     year = query.years[0]
-    role = "plan_years" if query.kind == "target" else "review_years" if query.kind in ("actual", "") else ""
+    # what was done is asked of a figure; 2025年重点做好哪些工作 (a list, no goal word) may be the plan's
+    role = "plan_years" if query.kind == "target" else (
+        "review_years" if query.kind in ("actual", "") and query.shape in ("quantity", "rate") else "")
     if not role:
         return None
     chosen = [d for d in docs if d["doc_id"] in doc_ids]
