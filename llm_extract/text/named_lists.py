@@ -268,20 +268,22 @@ def _in_heading(doc: _Doc, pos: int) -> bool:
     return any(sec.level >= 1 and sec.start <= orig < sec.heading_end for sec in doc.sections)
 
 
-# Items numbered inside the paragraph: 一是A；二是B… or （1）A。（2）B…
-_INLINE_ORDINAL = {"是": _PARA_ORDINAL, "(": re.compile(r"[(（](?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})[)）]")}
+# Items numbered in brackets inside the paragraph: （1）A。（2）B… (一是A；二是B… is _PARA_ORDINAL)
+_BRACKETED_ORDINAL = re.compile(r"[(（](?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})[)）]")
 
 
 def _inline_ordinals(s: str, end: int, line_end: int, n: int) -> Optional[list[FoundItem]]:
     """``…：一是A；二是B；三是C。`` or ``办好“十件实事”。（1）A…（2）B…`` within the paragraph that names
     the list."""
     firsts = [(i, rx) for i, rx in ((s.find("一是", end, line_end), _PARA_ORDINAL),
-                                    (_first_bracketed(s, end, line_end), _INLINE_ORDINAL["("])) if i >= 0]
+                                    (_first_bracketed(s, end, line_end), _BRACKETED_ORDINAL)) if i >= 0]
     if not firsts:
         return None
     first, rx = min(firsts, key=lambda f: f[0])
     between = s[end:first].strip(CLOSE_QUOTES)
-    if first - end > 40 or re.search(r"[。!?！？]", between[:-1] if rx is not _PARA_ORDINAL else between):
+    if rx is _BRACKETED_ORDINAL:
+        between = between[:-1]  # 办好“十件实事”。（1）…: the sentence naming the list may end right before its items
+    if first - end > 40 or re.search(r"[。!?！？]", between):
         return None  # …“两个攻坚战”，成效明显。抓了两件事：一是…: another sentence's list
     seq = []
     for m in rx.finditer(s, first, line_end):  # read lazily: a long paragraph is read once
@@ -300,7 +302,7 @@ def _inline_ordinals(s: str, end: int, line_end: int, n: int) -> Optional[list[F
 
 
 def _first_bracketed(s: str, end: int, line_end: int) -> int:
-    m = _INLINE_ORDINAL["("].search(s, end, min(line_end, end + 60))
+    m = _BRACKETED_ORDINAL.search(s, end, min(line_end, end + 60))
     return m.start() if m and m.group("n") in ("1", "一") else -1
 
 
