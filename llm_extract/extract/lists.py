@@ -149,8 +149,9 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         growth = bool(m.group("verb")) or bool(_GROWTH_NOUN_RE.search(pre))
         pre = _GROWTH_NOUN_RE.sub("", pre)
         # 均 with one figure — and 城乡… 分别 with one (城乡居民收入 … 分别 + one rate) — gives it to every name
-        one_each = len(figs) == 1 and (m.group("word") == "均" or _pair(pre))
-        n = len(figs) if m.group("word") == "分别" and not one_each else 2 if _pair(pre) else len(_NAME_SEP_RE.split(pre))
+        pair = _pair(pre) is not None
+        one_each = len(figs) == 1 and (m.group("word") == "均" or pair)
+        n = len(figs) if m.group("word") == "分别" and not one_each else 2 if pair else len(_NAME_SEP_RE.split(pre))
         if one_each:
             figs = figs * n
         names = _names(pre, n, index) if len(figs) >= 2 or one_each else None

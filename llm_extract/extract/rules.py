@@ -43,7 +43,6 @@ _TOPIC_YEAR_RE = re.compile(r"(?:在|截至|截止)?((?:19|20)\d\d)年(?!以来|
 _LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?P<verb>突破|达到|达|超过|超|为)\s*")
 # Entities a figure is printed before without 的 (年销售收入超10亿元龙头企业达到100家): a threshold of them.
 _ATTRIBUTE_OF_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:企业|项目|工程|园区|公司|集团)")
-# The upper bound of a growth range (增长5%—5.5%).
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
 MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
 OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔", "标准量")

@@ -56,7 +56,7 @@ _ASKS_RATE = re.compile(r"增速|增幅|增长率|涨幅|降幅|(?:同比|比上
 _FLAT = re.compile(r"持平|没有变化|无变化|不变")
 # A figure an answer states: digits, or a counted Chinese numeral (三个, 两家); set phrases are no figure
 # (三次产业, “十四五”), nor is 一 of 一个大的提升.
-_SET_PHRASES = re.compile(r"[一二三]次产业|一二三产业|十[一二三四五六七八九]五|[一]个|[一]批|[一]系列")
+_SET_PHRASES = re.compile(r"[一二三]次产业|一二三产业|十[一二三四五六七八九]五|一个|一批|一系列")
 _FIGURE = re.compile(r"\d|[两二三四五六七八九十百千万]+(?:个|家|项|条|座|所|名|人|户|起|类|种|批|倍|年|次)")
 # 甲和乙居民…收入分别…: the first metric's name, its shared words left to the last.
 _COORDINATED = re.compile(r"^[和、及与,，]")

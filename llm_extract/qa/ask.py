@@ -164,11 +164,15 @@ def _cites_year(query: Query, ans: Answer, years_of: dict, settings: Settings) -
     from ..index.access import load_original
     from .statement_time import cited_year_fits
 
+    originals: dict[str, str] = {}  # each cited file read once
+
     def original(source: str) -> str:
-        try:
-            return load_original(source, settings)
-        except IndexStoreError:  # no index (an injected retriever): the paragraph is not read
-            return ""
+        if source not in originals:
+            try:
+                originals[source] = load_original(source, settings)
+            except IndexStoreError:  # no index (an injected retriever): the paragraph is not read
+                originals[source] = ""
+        return originals[source]
 
     return any(cited_year_fits(query, c, original(c.source), years_of) for c in ans.citations)
 

@@ -74,21 +74,23 @@ def cited_year_fits(query: Query, citation: Citation, original: str, years_of: O
     """The year asked (none asked fits) is that of the cited sentences (``citation.quote``), read as
     :func:`year_fits` reads a figure's sentence, except that when nothing nearer dates them a document
     covering the year asked (among its review, plan or report years, or naming it at least twice) will
-    do; ``original``: the cited
-    document's text ("" if unknown); a document ``years_of`` does not list (an injected retriever's) is
-    not held against the answer."""
+    do; ``original``: the cited document's text ("" if unknown); a document ``years_of`` does not list
+    (an injected retriever's) is not held against the answer."""
+    from collections import Counter
+
     from ..text.normalize import normalize_query
 
     if not query.years:
         return True
     held = (years_of or {}).get(citation.doc_id)
-    if held is not None and original:
-        # the years a report is about are also the ones it names throughout (a page of 200_年 reports, posted
-        # in 2023, names 2003 and 2002 in its text): at least twice counts as covered
-        named = _named_years(normalize_query(original))
-        held = set(held) | {y for y in set(named) if named.count(y) >= 2}
+    if held is not None:
+        held = set(held)
+        if original:
+            # the years a report is about are also the ones it names throughout (a page of 200_年 reports,
+            # posted in 2023, names 2003 and 2002 in its text): at least twice counts as covered
+            held |= {y for y, n in Counter(_named_years(normalize_query(original))).items() if n >= 2}
     return _year_is(set(query.years), normalize_query(citation.quote), original, citation.start,
-                    citation.section or "", None if held is None else set(held), covered=True)
+                    citation.section or "", held, covered=True)
 
 
 def kind_fits(query: Query, hit: Hit, text: str, sentence: int, figure: tuple[int, int], original: str) -> bool:
