@@ -131,6 +131,10 @@ DEV_DROPS = {
     "prov-hunan-2026-gzbg.txt": 5,  # print/collect/font buttons, source and time lines
     "prov-zhejiang-2026-gzbg.txt": 5,  # the same page template
     "prov-jilin-2026-gzbg.txt": 5,  # the same page template
+    "prov-henan-2026-gzbg.txt": 5,  # the same page template
+    "prov-liaoning-2026-gzbg.txt": 5,  # the same page template
+    "prov-shanxi-2026-gzbg.txt": 5,  # the same page template
+    "prov-neimenggu-2026-gzbg.txt": 5,  # the same page template
     "city-shijiazhuang-2025-tjgb.html": 18,  # site menus (twice), breadcrumb, footer, visitor counter
     "city-xinyang-2025-tjgb.html": 6,  # breadcrumb, footer
     "city-yingkou-2025-tjgb.html": 10,  # breadcrumb, the release's index fields, share buttons
