@@ -197,7 +197,7 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
     if _PUBLIC_ORDER_RE.search(phrase):
         return None
     if growth and not rate and phrase == "经济":
-        return "地区生产总值"  # 经济增长5%左右: the economy's growth is the GDP's (数字经济增长: not the economy)
+        return "地区生产总值"  # 经济增长x%: the economy's growth is the GDP's (数字经济增长: not the economy)
     if phrase in _SHORT_NAMES and not rate:
         return phrase
     short = re.sub(r"(?:总值|总额|额)$", "", phrase)
