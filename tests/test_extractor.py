@@ -202,3 +202,22 @@ def test_plan_headings_reach_the_sections_under_them():
     text = "抓好园区水、电、路、通讯、污水处理等基础设施建设,确保完成园区征地任务。"
     assert any("task" in c.kinds for c in find_candidates(text, plan=True))
     assert not any("task" in c.kinds for c in find_candidates(text, plan=False))
+
+
+def test_a_review_part_naming_only_the_plan_term_dates_its_figures_to_the_reviewed_year(tmp_path):
+    # a 2026 report: the speaker's line is no heading; the review heading names the term, not 2025
+    raw = ("2026年云岭省政府工作报告\n云岭省人民政府省长 李青川\n各位代表：\n现在，我代表省人民政府向大会报告工作。\n"
+           "一、“十四五”时期工作回顾\n五年来，全省上下团结奋斗。刚刚过去的2025年，全省经济稳中有进，全年地区生产总值增长4.6%，"
+           "居民人均可支配收入年均增长5.8%。\n"
+           "二、2026年工作安排\n今年主要预期目标是：地区生产总值增长5%左右。\n")
+    path = tmp_path / "yunling-2026.txt"
+    path.write_text(raw, encoding="utf-8")
+    doc, norm, raw = _doc(path)
+    assert [s.path_str for s in doc.sections if s.path][:2] == ["一、“十四五”时期工作回顾", "二、2026年工作安排"]
+    got = []
+    for sec in doc.sections:
+        for r in SectionExtractor(backend="rules").extract("indicator", doc, norm, sec).records:
+            assert raw[r.start:r.end] == r.evidence
+            got.append((r.metric, r.period, r.kind, r.yoy_pct))
+    assert got == [("地区生产总值", "2025", "actual", 4.6), ("居民人均可支配收入", "2021-2025", "actual", 5.8),
+                   ("地区生产总值", "2026", "target", 5.0)]

@@ -275,10 +275,20 @@ def test_unnumbered_heading_inside_a_section():
     "主动公开",  # followed by a short line, not by body text
     "这是一句话。",  # a sentence
     "【第2篇 乡镇政府工作总结",
+    "青川县人民政府县长 李云岭",  # the speaker under the title
+    "州长王某某",
+    "“一个中心”",  # a quoted phrase alone
 ])
 def test_not_unnumbered_headings(line):
     t = f"标题行\n{BODY}\n{line}\n无\n{BODY}" if line == "主动公开" else f"标题行\n{BODY}\n{line}\n{BODY}"
     assert titles(t) == []
+
+
+def test_an_unnumbered_heading_may_open_with_a_quoted_plan_term():
+    t = (f"报告标题\n省长 李云岭\n{BODY}\n“十四五”时期发展成就和2025年工作回顾\n{BODY}\n"
+         f"“十五五”时期主要目标和2026年重点工作\n{BODY}\n一、把稳增长作为首要任务\n{BODY}")
+    assert headings(t) == [(1, "“十四五”时期发展成就和2025年工作回顾"), (1, "“十五五”时期主要目标和2026年重点工作"),
+                           (2, "一、把稳增长作为首要任务")]
 
 
 def test_first_line_is_the_document_title_not_a_heading():

@@ -287,6 +287,29 @@ def test_a_growth_printed_alone_while_looking_back_on_a_plan_term_is_over_the_te
                    ("地区生产总值", "2026", "target", None, 5.0)]
 
 
+def test_an_average_names_the_term_its_headings_name_and_a_term_begun_this_year_is_ahead():
+    goals = "坚持稳中求进。地区生产总值年均增长5.5%左右，全社会研发经费投入年均增长9%以上。"
+    got = [(r.metric, r.period, r.kind, r.yoy_pct) for r in rules_extract_indicators(
+        goals, period_hint="2026", plan_years=[2026], review_years=[2025], target_period="2026",
+        headings="二、“十五五”时期主要目标任务")]
+    assert got == [("地区生产总值", "2026-2030", "target", 5.5), ("全社会研发经费投入", "2026-2030", "target", 9.0)]
+    review = "发展质效提升。居民人均可支配收入年均增长6.5%，全年粮食产量增长2%。"
+    got = [(r.metric, r.period) for r in rules_extract_indicators(
+        review, period_hint="2025", plan_years=[2026], review_years=[2025], headings="一、“十四五”时期和2025年工作回顾")]
+    assert got == [("居民人均可支配收入", "2021-2025"), ("粮食总产量", "2025")]
+
+
+def test_a_growth_over_the_term_before_is_over_the_term_that_follows():
+    text = "实际使用外资比“十三五”时期增长55.5%，水利、交通投资分别比“十三五”时期增长30%、12%。"
+    got = [(r.metric, r.period, r.yoy_pct) for r in rules_extract_indicators(text, period_hint="2025")]
+    assert got == [("实际利用外资", "2021-2025", 55.5), ("水利投资", "2021-2025", 30.0), ("交通投资", "2021-2025", 12.0)]
+
+
+def test_a_list_with_an_average_before_its_verb_and_a_lead_verb_before_its_first_name():
+    assert _brief("推动规上制造业、数字经济核心产业增加值年均分别增长6%、9%以上。") == [
+        ("规上制造业增加值", None, 6.0), ("数字经济核心产业增加值", None, 9.0)]
+
+
 def test_a_shared_head_is_joined_without_repeating_words_and_etc_closes_the_list():
     assert _brief("新材料产业、高技术产业增加值分别增长10%、7.9%。") == [
         ("新材料产业增加值", None, 10.0), ("高技术产业增加值", None, 7.9)]

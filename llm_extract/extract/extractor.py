@@ -25,7 +25,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@21"  # @21 a growth printed alone while looking back on a plan term (这五年, “十四五”时期) or an average growth set for the next term is over the term, a shared head joined without repeating words, 出游总花费, 提升到 a level, 使用外资; @20 经济增长 is the GDP's growth, a group of industries in a value-added breakdown, the level alone before key projects, one rate after 城乡…分别; @19 autonomous-prefecture scope words, sub-area figures left out, investment breakdowns and trade totals, firms of the metric's industry; @18 a metric opening with the report's own place; @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
+RULES_VERSION = "rules@22"  # @22 the speaker line is no heading and a heading may open with a quoted plan term, figures outside the plan part are of the one reviewed year, averages over the term the headings name (a term begun this year: all of it), growth against the term before is over the term after, 年均 before 分别; @21 a growth printed alone while looking back on a plan term (这五年, “十四五”时期) or an average growth set for the next term is over the term, a shared head joined without repeating words, 出游总花费, 提升到 a level, 使用外资; @20 经济增长 is the GDP's growth, a group of industries in a value-added breakdown, the level alone before key projects, one rate after 城乡…分别; @19 autonomous-prefecture scope words, sub-area figures left out, investment breakdowns and trade totals, firms of the metric's industry; @18 a metric opening with the report's own place; @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -257,7 +257,8 @@ class SectionExtractor:
         hint = section_year(section, doc, norm, text)
         for rec in rules_extract_indicators(text, period_hint=hint, plan_years=doc.plan_years,
                                             review_years=doc.review_years,
-                                            target_period=plan_year_hint(section, doc)):
+                                            target_period=plan_year_hint(section, doc),
+                                            headings=section.path_str):
             rec = _without_own_place(rec, doc)
             if names_sub_area(rec, doc):
                 continue

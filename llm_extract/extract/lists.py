@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..text.growth import BASIS, NEG_VERBS, VERBS
 from ..text.numbers import Quantity, find_quantities
-from .clauses import strip_connectors
+from .clauses import skip_lead, strip_connectors
 from .metric_phrase import GENERIC_HEADS, find_metric
 from .vocab import MetricIndex
 
@@ -23,6 +23,7 @@ _NAME_SEP_RE = re.compile(r"、|和|与|及")
 _AFTER_RE = re.compile(
     rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过|完成|实现)?\s*(?:了|到|为)?\s*")
 _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
+_AVERAGE_TAIL_RE = re.compile(r"年均$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
 _MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总")
 _COUNT_HEADS = ("人次", "人数", "游客")
@@ -89,6 +90,7 @@ def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
     if len(items) != n or not all(items):
         return None
     items[-1] = _ETC_RE.sub("", items[-1])  # 茶叶、竹木等产业增加值: 等 closes the list before the shared head
+    items[0] = items[0][skip_lead(items[0])[1]:] or items[0]  # 推动制造业、…: the verb names nothing
     first = _FIRST_ITEM_RE.match(items[0])
     if first:
         items = [items[0]] + [first.group("mod") + it if _BARE_ITEM_RE.match(it) else it for it in items[1:]]
@@ -103,6 +105,8 @@ def _joined(name: str, tail: str) -> str:
     for k in range(min(len(name), len(tail) - 1), 1, -1):
         if name.endswith(tail[:k]):
             return name + tail[k:]
+    if name.endswith("业") and tail.startswith("产业"):  # 制造业 + 产业增加值: 制造业增加值
+        return name + tail[2:]
     return name + tail
 
 
@@ -145,7 +149,8 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         while stop < len(folded) and folded[stop] not in _CLAUSE_STOP:
             stop += 1
         figs = _figures(folded, m.end(), stop)
-        pre = strip_connectors(folded[seg0 : m.start()])  # …营业收入预计分别增长: 预计 names no metric
+        # …营业收入预计分别增长: 预计 names no metric; nor does 年均 (…增加值年均分别增长x%、y%)
+        pre = strip_connectors(_AVERAGE_TAIL_RE.sub("", strip_connectors(folded[seg0 : m.start()])))
         growth = bool(m.group("verb")) or bool(_GROWTH_NOUN_RE.search(pre))
         pre = _GROWTH_NOUN_RE.sub("", pre)
         # 均 with one figure — and 城乡… 分别 with one (城乡居民收入 … 分别 + one rate) — gives it to every name

@@ -29,6 +29,10 @@ def period_hint(sentence: str, section: Section | None, doc: Document) -> Option
         years = _YEAR.findall(text)
         if years:
             return years[-1]
+    # outside its plan part a report's figures look back on the one year it reviews, even when the only
+    # year it names is the one it plans (a 2026 report whose review heading is “十四五”时期工作回顾)
+    if len(doc.review_years) == 1 and set(doc.years) <= set(doc.review_years) | set(doc.plan_years):
+        return str(doc.review_years[0])
     if len(doc.years) == 1:
         return str(doc.years[0])
     if len(doc.review_years) == 1:
@@ -121,14 +125,18 @@ def _term(name: str) -> tuple[int, int]:
     return _PLAN_TERMS[key]
 
 
-def plan_term_period(paragraph_before: str, clause: str, kind: str, year: Optional[str]) -> Optional[str]:
+def plan_term_period(paragraph_before: str, clause: str, kind: str, year: Optional[str],
+                     headings: str = "") -> Optional[str]:
     """``"2021-2025"`` for a growth printed without a level in a paragraph that looks back on a plan term (it
     opens with 这五年 / “十四五”时期…; an average, 年均增长, anywhere such a term is named before it), and
     ``"2026-2030"`` for an average growth set as a goal where the paragraph names the next term (“十五五”);
-    None otherwise.  ``year``: the figure's year as read so far (the end of a term looked back on)."""
+    None otherwise.  ``year``: the figure's year as read so far (the end of a term looked back on).  An
+    average is also over the term the section's ``headings`` name when its paragraph names none
+    (二、“十五五”时期主要目标任务 > …年均增长5%左右)."""
     known = year is not None and year[-4:].isdigit()
-    terms = [_term(m.group(1) or m.group(2)) for m in _TERM_NAME_RE.finditer(paragraph_before)]
     average = bool(_AVERAGE_RE.search(clause))
+    terms = [_term(m.group(1) or m.group(2)) for m in _TERM_NAME_RE.finditer(paragraph_before)] or (
+        [_term(m.group(1) or m.group(2)) for m in _TERM_NAME_RE.finditer(headings)] if average else [])
     if kind == "target":
         ahead = [t for t in terms if known and t[0] <= int(year[-4:]) <= t[1]]  # the term the goal's year is in
         return f"{ahead[-1][0]}-{ahead[-1][1]}" if average and ahead else None
@@ -137,8 +145,23 @@ def plan_term_period(paragraph_before: str, clause: str, kind: str, year: Option
     end = int(year[-4:])
     opens = _FIVE_YEARS_OPEN_RE.search(paragraph_before)
     done = [t for t in terms if t[0] <= end <= t[1]]  # the term looked back on holds the figure's year
-    if done and (opens or average):
-        return f"{done[-1][0]}-{end}"
+    if done and (opens or average):  # a term that only begins in the figure's year is ahead: all of it
+        return f"{done[-1][0]}-{end if end > done[-1][0] else done[-1][1]}"
     if opens or (average and re.search(r"五年(?!规划)", paragraph_before)):  # a term that holds no 2035
         return f"{end - 4}-{end}"
     return None
+
+
+_COMPARED_TERM_RE = re.compile(r"十([一二三四])五")
+_NEXT_TERM = {"一": "十二五", "二": "十三五", "三": "十四五", "四": "十五五"}
+
+
+def compared_term_period(basis: Optional[str]) -> Optional[str]:
+    """``"2021-2025"`` for a growth measured against the plan term before (比“十三五”时期增长x%): it compares
+    two terms' totals, so it is over the term that follows the one named; None for any other basis."""
+    m = _COMPARED_TERM_RE.search(basis or "")
+    if m is None:
+        return None
+    first, end = _PLAN_TERMS[_NEXT_TERM[m.group(1)]]
+    return f"{first}-{end}"
+

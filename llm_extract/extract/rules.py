@@ -19,7 +19,7 @@ from .carried import breakdown_measure, carried_metric, firm_subject, household_
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, context_sentences, enclosing, segment_start
 from .lists import rates_after_levels, shared_lists
 from .metric_phrase import Metric, find_metric
-from .periods import plan_term_period, summed_period
+from .periods import compared_term_period, plan_term_period, summed_period
 from .ranges import changed_levels
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
@@ -136,6 +136,7 @@ def _year_on_year(changes: list[Change]) -> tuple[Change | None, str | None]:
 def rules_extract_indicators(
     text: str, *, period_hint: str | None = None, vocab: MetricIndex | None = None,
     plan_years: Sequence[int] = (), review_years: Sequence[int] = (), target_period: str | None = None,
+    headings: str = "",
 ) -> list[IndicatorRecord]:
     """Indicator records stated as ``<metric>(完成|实现|为…)? <figure>[，<growth clause>]``.
 
@@ -148,10 +149,12 @@ def rules_extract_indicators(
     (shares and coverage rates are not indicators), and counts of people never.
     In a report that reviews ``review_years`` and plans ``plan_years``, a figure
     dated to a planned year only is a target; a target its sentence does not date
-    is for ``target_period`` when given (else ``period_hint``, as every figure).
+    is for ``target_period`` when given (else ``period_hint``, as every figure).  ``headings``: the
+    section's heading path (a plan term it names dates the averages its paragraphs print undated).
     """
     run = _RulesRun(text, period_hint, vocab or default_index())
     run.target_period = target_period
+    run.headings = headings
     if review_years:  # only a report that both reviews and plans tells the planned year apart
         run.plan_years = {y for y in plan_years if y not in set(review_years)}
         run.review_years = set(review_years)
@@ -180,6 +183,7 @@ class _RulesRun:
         self.plan_years: set[int] = set()
         self.review_years: set[int] = set()
         self.target_period: str | None = None
+        self.headings = ""
         self.topic_years = _topic_years(self.folded, self.sentences)
 
     def from_figures(self, changes: list[Change], quantities: list[Quantity]) -> None:
@@ -350,14 +354,20 @@ class _RulesRun:
         if last_year:  # 去年全省研发经费支出a亿元 in a report that reviews one year: that year's result
             kind, period = kind or "actual", period or str(next(iter(self.review_years)))
         kind = kind or _kind(seg_prefix, sent_prefix)
-        period = period or _period(sent_prefix) or self.topic_years.get(sent0)
+        period = period or _period(sent_prefix)
+        # its sentence names its year: no term's paragraph re-dates it, unless it is an average (年均)
+        dated = period is not None and "年均" not in folded[seg0:end]
+        period = period or self.topic_years.get(sent0)
         para0 = folded.rfind("\n", 0, fig_start) + 1
         if period is None:
             period = self.target_period if kind == "target" and self.target_period else self.period_hint
             if kind == "actual":  # “十二五”期间，累计完成…: the span, not its last year
                 period = summed_period(folded[para0:fig_start], sent_prefix, period) or period
-        if q is None and period and "-" not in period:  # 这五年，…增长25% / “十五五”…年均增长5%: over the term
-            period = plan_term_period(folded[para0:fig_start], folded[seg0:end], kind, period) or period
+        if compared_term_period(basis):  # 比“十三五”时期增长x%: over the term after the one named
+            period = compared_term_period(basis)
+        if q is None and period and "-" not in period and not dated:  # 这五年，…增长25% / “十五五”…年均增长5%
+            period = plan_term_period(folded[para0:fig_start], folded[seg0:end], kind, period,
+                                      self.headings) or period
         if kind == "actual" and period and int(period[:4]) in self.plan_years:
             kind = "target"  # a figure for the year the report plans
         firms = firm_subject(folded, seg0, seg_prefix, metric.canonical)

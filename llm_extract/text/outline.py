@@ -100,6 +100,10 @@ _INNER_MARKER = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一
 _SPACE_RUN = re.compile(r"[ \t\xa0]{2,}|[\t\u3000]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_UNNUMBERED = re.compile(r"[。！？；!?;：:>|@]|https?|www\.", re.IGNORECASE)
+# The speaker's line under a report's title (省长 某某, 自治区人民政府主席 某某, 县长某某): a name, not a heading.
+_SPEAKER = re.compile(r"(?:代理)?(?:[省市县区州盟旗镇乡]长|主席)\s*[\u4e00-\u9fff·]{2,4}")
+# A heading may open with a quoted name (“十四五”时期发展成就和2025年工作回顾); a quoted line is no heading.
+_QUOTED_LEAD = re.compile(r"“[^”]{1,12}”[\u4e00-\u9fff]{4,}")
 
 
 def cn_to_int(text: str) -> int | None:
@@ -261,7 +265,10 @@ def _unnumbered_headings(s: str) -> dict[int, int]:
             continue  # too long for a heading, or mostly digits and symbols (2013.01.22)
         if _NOT_UNNUMBERED.search(text):
             continue
-        if text[-1] in "、，," or text[0] in "【《•·●■□◆-—*>\"“":
+        if text[-1] in "、，," or (text[0] in "【《•·●■□◆-—*>\"“" and not _QUOTED_LEAD.match(text)):
+            continue
+        speaker = _SPEAKER.search(text)
+        if speaker is not None and speaker.end() == len(text):
             continue
         if match_marker(s, p + lead) is not None or not _is_body_line(nonempty[k + 1][1]):
             continue
