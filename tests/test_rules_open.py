@@ -417,3 +417,9 @@ def test_a_figure_of_a_sub_area_is_no_indicator_of_the_report():
 
 def test_counts_of_public_order_events_are_no_indicator():
     assert _brief("全县信访总量下降23.8%，刑事案件总量下降9.9%。全县财政收入12亿元。") == [("财政收入", 12.0, None)]
+
+
+def test_a_level_reached_after_the_increase_that_got_there():
+    assert _brief("这五年，税收收入增加近500亿元，稳步达到2000亿元以上。") == [("税收收入", 2000.0, None)]
+    assert _brief("全省进出口总额翻了一番，达到1500亿元。") == [("进出口总额", 1500.0, None)]
+    assert _brief("新增就业增加3000人，达到2万人。") == []  # no money, no vocabulary count: as before
