@@ -423,3 +423,7 @@ def test_a_level_reached_after_the_increase_that_got_there():
     assert _brief("这五年，税收收入增加近500亿元，稳步达到2000亿元以上。") == [("税收收入", 2000.0, None)]
     assert _brief("全省进出口总额翻了一番，达到1500亿元。") == [("进出口总额", 1500.0, None)]
     assert _brief("新增就业增加3000人，达到2万人。") == []  # no money, no vocabulary count: as before
+
+
+def test_a_figure_that_sets_a_condition_with_another_is_no_level():
+    assert _brief("对网络销售额3万元以上且订单达500单以上的商户进行补助。") == []

@@ -277,6 +277,8 @@ class _RulesRun:
             fig_end = qual.end()
         if self.folded.startswith("的", fig_end) or _ATTRIBUTE_OF_RE.match(self.folded, fig_end):
             return None  # "投资xx亿元的工业园", "年销售收入超10亿元龙头企业": the figure describes something else
+        if qual and self.folded.startswith(("且", "或"), fig_end):
+            return None  # "销售额5万元以上且…的商户": a condition of eligibility
         if _LIST_AFTER_RE.match(self.folded, fig_end):
             return None  # "产值、利润分别达到3亿元和5000万元": figures paired with names elsewhere
         return fig_end
