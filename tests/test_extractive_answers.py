@@ -53,9 +53,17 @@ class _Declines:
         pass
 
 
+# A communiqué published the year after the one it reviews: its undated figures are of the year reviewed.
+BAIHE = (
+    "白河县2025年国民经济和社会发展统计公报\n白河县统计局\n2026年3月20日\n"
+    "一、综合\n全年全县共发生各类生产安全事故7起，死亡3人。全县年末常住人口31.2万人。\n"
+)
+
+
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
-    s = indexed_reports(tmp_path_factory.mktemp("extractive"), {"yunling.txt": YUNLING, "qingchuan.txt": QINGCHUAN})
+    s = indexed_reports(tmp_path_factory.mktemp("extractive"),
+                        {"yunling.txt": YUNLING, "qingchuan.txt": QINGCHUAN, "baihe.txt": BAIHE})
     return s.replace(ask_records=False)  # the model route, not the records, is what is tested here
 
 
@@ -79,6 +87,29 @@ def test_the_clause_printing_the_figure_answers_with_its_exact_span(settings, qu
     (c,) = ans.citations
     assert load_original(c.source, settings)[c.start:c.end] == c.quote and figure in c.quote
     assert ans.passages[c.id - 1].doc_id == c.doc_id
+
+
+@pytest.mark.parametrize("question, figures, n_cited", [
+    ("云岭镇2023年新建农村公路多少公里、改造危桥多少座？", ("36.5公里", "4座"), 1),  # one sentence: one quote
+    ("青川县2023年城镇新增就业多少人，农村劳动力转移就业多少人？", ("1200人", "1500人"), 1),
+    ("云岭镇2023年企业完成技改投入多少、增长了多少？", ("1.8亿元", "22.7%"), 1),  # the second part goes on
+    ("白河县2025年发生了多少起生产安全事故、死亡多少人？", ("7起", "3人"), 1),  # undated: the year reviewed
+])
+def test_a_question_asking_two_figures_is_answered_part_by_part(settings, question, figures, n_cited):
+    ans = _ask(settings, question)
+    assert ans.route == "extract" and not ans.abstained, ans.explain
+    assert all(f in ans.answer for f in figures)
+    assert len(ans.citations) == n_cited
+    for c in ans.citations:
+        assert load_original(c.source, settings)[c.start:c.end] == c.quote
+
+
+@pytest.mark.parametrize("question", [
+    "云岭镇2023年新建农村公路多少公里、新建学校多少所？",  # the second figure is not printed
+    "云岭镇2022年新建农村公路多少公里、改造危桥多少座？",  # nor is that year
+])
+def test_two_figures_asked_need_both_answered(settings, question):
+    assert _ask(settings, question).abstained
 
 
 @pytest.mark.parametrize("question", [

@@ -87,7 +87,7 @@ def ask(
     """
     from ..index.access import list_documents
     from .rerank import METHODS as RERANK_METHODS
-    from .scope import Scope, anchor_years, by_role, doc_years, resolve_scope, unknown_places
+    from .scope import Scope, anchor_years, by_role, doc_years, resolve_scope, role_years, unknown_places
     from .understand import understand
 
     settings = settings or Settings()
@@ -142,12 +142,17 @@ def ask(
         if ans.abstained and ans.route == "model" and settings.ask.extractive and not unknown_place:
             from ..index.access import load_original
             from .extractive import extract_answer  # the one clause of the passages printing the figure asked
+            from .extractive_parts import extract_parts, slot_parts  # or the two figures a question asks
 
-            found = extract_answer(understood, ans.passages, places=scope.names, doc_ids=model_ids,
-                                   years_of=years_of, original_of=lambda src: load_original(src, settings))
+            extract = extract_parts if slot_parts(understood) else extract_answer
+            # an undated figure is of the years the report looks back on (plans, for a goal)
+            role_years_of = {d["doc_id"]: role_years(d, understood.kind) for d in docs}
+            found = extract(understood, ans.passages, places=scope.names, doc_ids=model_ids,
+                            years_of=role_years_of or years_of, original_of=lambda src: load_original(src, settings))
             if found is not None:
-                return Answer(query.text, found.text, False, citations=[found.citation], passages=ans.passages,
-                              usage=ans.usage, route="extract", explain=ans.explain + [found.reason])
+                return Answer(query.text, found.text, False, citations=found.citations or [found.citation],
+                              passages=ans.passages, usage=ans.usage, route="extract",
+                              explain=ans.explain + [found.reason])
         if ans.abstained and settings.ask.records and scope.doc_ids:
             given = years_given(query, stored)
             if given:

@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from ..core.types import Citation, Hit, NormalizedText, Query
 from ..text.numerals import UNIT_RE
 from ..text.segments import bigrams, years_in
 
-__all__ = ["Extracted", "extract_answer", "MIN_COVER", "MARGIN"]
+__all__ = ["Extracted", "extract_answer", "wanted_units", "MIN_COVER", "MARGIN"]
 
 MIN_COVER = 0.6  # share of the question's subject the statement's window must print
 MARGIN = 0.25  # lead of the best statement over any other that fits (one bigram of five is not enough)
@@ -51,7 +51,7 @@ _CONTINUES = re.compile(r"^\s*(?:同比|比上年|比去年|较上年|较去年|
 _ORDINAL_ASKED = re.compile(r"(?:排名|排|位居|居|列)?第几([\u4e00-\u9fff])")
 _NUMERAL = r"([0-9]+|[一二三四五六七八九十百零〇两]+)"
 _PEOPLE_ASKED = re.compile(r"(?:多少|几)[^，,。？?]{0,6}?(?:人口|人数|人员|劳动力)")
-_PERCENT_ASKED = re.compile(r"覆盖(?!多少)|比例|比重|占比|百分|率")
+_PERCENT_ASKED = re.compile(r"覆盖(?!多少)|比例|比重|占比|百分|率|强度")
 _MONEY_ASKED = re.compile(r"资金|投资|金额|资额|收入|产值|总额|税收|财力|销售额|营业额|利润|增加值|生产总值|GDP")
 # The asked slot with the unit or measure it names (多少人次, 多少资金, 规模多大, 第几轮) and the words that
 # frame the question (列出的, 要求, 等): no part of what the answer must print.
@@ -77,11 +77,13 @@ class Extracted:
     text: str
     citation: Citation
     reason: str
+    citations: list[Citation] = field(default_factory=list)  # every citation ([] = ``[citation]``)
+    figure_end: int = -1  # where the figure answered ends (original offset; -1 = not one figure)
 
 
 @dataclass
 class _Asked:
-    units: set[str]  # unit classes asked for (see _unit_wanted)
+    units: set[str]  # unit classes asked for (see wanted_units)
     ordinal: Optional[re.Match]  # 第几轮: the counter asked
     subject: set[str]
     onward: bool  # the question goes on after its slot (以实施第几轮…为契机搞…): a window may reach forward
@@ -123,7 +125,7 @@ def extract_answer(query: Query, hits: list[Hit], *, places=(), doc_ids: Optiona
         return None
     slot = _SLOT.search(query.normalized)
     onward = slot is not None and len(_TAIL.sub("", query.normalized[slot.end():])) >= 2
-    asked = _Asked(_unit_wanted(query, ordinal), ordinal, subject, onward)
+    asked = _Asked(wanted_units(query, ordinal), ordinal, subject, onward)
     found = [s for n, h in enumerate(hits, 1) if doc_ids is None or h.doc_id in doc_ids
              for s in _statements(n, h, query, asked)]
     unique = {(hits[s.hit_no - 1].doc_id, s.norm.to_original(*s.figure).start + hits[s.hit_no - 1].start): s
@@ -168,7 +170,7 @@ def _fits(query: Query, st: "_Statement", hit: Hit, years_of: Optional[dict], or
     return timely, _metric_named(query, window) and all(rx.search(window) for rx in qualifiers)
 
 
-def _unit_wanted(query: Query, ordinal) -> set[str]:
+def wanted_units(query: Query, ordinal=None) -> set[str]:
     """The unit classes the question asks for ({} = any figure but a percentage; {"第"+counter} = an ordinal)."""
     from .blank_figures import asked_units
 
@@ -284,4 +286,5 @@ def _extracted(best: _Statement, hit: Hit, terms: int, second: float) -> Extract
                         end=hit.start + span.end, quote=hit.text[span.start:span.end], section=hit.section)
     reason = (f"extracted from passage [{best.hit_no}]: {best.cover:.2f} of {terms} subject bigram(s) in the "
               f"statement's window, next best {second:.2f}")
-    return Extracted(f"{best.norm.simplified[a:b]}[{best.hit_no}]", citation, reason)
+    figure_end = hit.start + best.norm.to_original(*best.figure).end
+    return Extracted(f"{best.norm.simplified[a:b]}[{best.hit_no}]", citation, reason, figure_end=figure_end)

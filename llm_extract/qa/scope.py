@@ -39,6 +39,14 @@ def doc_years(d: dict) -> set[int]:
     return years
 
 
+def role_years(d: dict, kind: str) -> set[int]:
+    """The years a figure of ``kind`` printed in document ``d`` is of when nothing nearer dates it: a goal's
+    are the years the report plans, what was done (or is estimated) the years it looks back on; all its
+    years when it names none in that role (a 2025 communiqué published in 2026 reviews 2025 only)."""
+    own = {int(y) for y in d.get("plan_years" if kind == "target" else "review_years") or []}
+    return own or doc_years(d)
+
+
 def _places_named(query: Query, docs: list[dict], place: Optional[str]) -> list[str]:
     found: list[str] = []
     if place:
