@@ -76,6 +76,13 @@ def test_problem_section_is_read_whole_and_other_paragraphs_are_not():
     assert problem_items(plain, 0, problem_section=False) == []
 
 
+def test_a_paragraph_saying_problems_are_not_to_be_ignored_lists_its_numbered_items():
+    text = ("成绩来之不易，问题也不容忽视。一是山地农业规模偏散，品牌影响不大。二是县域经济外向度偏低。"
+            "三是茶旅融合不及预期。以上问题关系长远，必须予以解决。\n")
+    got = [text[i.start:i.end] for i in problem_items(text, 0, problem_section=False)]
+    assert got == ["山地农业规模偏散", "品牌影响不大", "县域经济外向度偏低", "茶旅融合不及预期"]
+
+
 def test_plan_part_is_found_from_headings_and_the_plan_year():
     assert plan_depth(["二、2025年工作安排", "(一)加快产业升级"]) == 1
     assert plan_depth(["政府工作报告", "二、关于2026年工作", "(三)扩大内需"], plan_years=[2026]) == 2

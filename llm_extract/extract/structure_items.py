@@ -96,16 +96,17 @@ def plan_depth(path: Sequence[str], report_type: str = "", plan_years: Sequence[
 # A paragraph that owns up to difficulties: it opens by saying so, or closes by promising to solve them.
 _PROBLEM_OPEN_RE = re.compile(
     r"清醒地?(?:看到|认识到|意识到)|(?:也|还|同时)要?(?:看到|认识到)|存在(?:的|着)(?:一些|不少)?(?:问题|困难|不足)|"
-    r"(?:问题|困难)和不足|不足和问题|差距和不足")
+    r"(?:问题|困难)和不足|不足和问题|差距和不足|(?:问题|困难|不足|挑战)(?:也|还)?(?:不容|不可|不能)忽视")
 _PROBLEM_CLOSE_RE = re.compile(
     r"对(?:这些|上述|此类)?(?:问题|困难|不足)?(?:和差距)?[，,]?\s*我们(?:将|要|会|必须|一定)|对此[，,]\s*我们|"
-    r"直面问题|正视(?:这些)?(?:问题|困难)|(?:加以|努力|切实)(?:解决|改进|克服)")
+    r"直面问题|正视(?:这些)?(?:问题|困难)|(?:加以|努力|切实|予以)(?:解决|改进|克服)")
 _OPEN_WITHIN = 40  # an opening cue stands this close to the paragraph's start
 _CLOSE_WITHIN = 80  # a closing cue this close to its end
 # Clauses that introduce or close the list, not a difficulty of their own.
 _PROBLEM_FRAME_RE = re.compile(
     r"清醒|看到|认识到|意识到|[面存]临.{0,12}(?:困难|挑战|问题)|存在.{0,6}(?:困难|挑战|问题)$|^对(?:这些|上述|此)|"
-    r"^我们|解决|改进|高度重视|^主要(?:表现|是)|^具体(?:表现|是)|^表现在|问题和不足$|^这些问题|^都需要|今后")
+    r"^我们|解决|改进|高度重视|^主要(?:表现|是)|^具体(?:表现|是)|^表现在|问题和不足$|^(?:这些|以上|上述)问题|^都需要|今后|"
+    r"^(?:问题|困难|不足|挑战)(?:也|还)?(?:不容|不可|不能)忽视$")
 # Words of difficulty the genre uses besides those of states_difficulty.
 _MORE_DIFFICULTY_RE = re.compile(
     r"不利|承压|艰巨|任重道远|不容忽视|不可放松|过剩|偏小|偏弱|加力|加大|加快|加强|提升|较大|较重|较多|不少|"
@@ -142,6 +143,10 @@ def _is_difficulty(clause: str) -> bool:
     return bool(states_difficulty(clause) or _MORE_DIFFICULTY_RE.search(clause))
 
 
+# An item a problem paragraph numbers (一是…, 其二…): a difficulty by where it stands, whatever its words.
+_ENUMERATED_RE = re.compile(r"(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十])\s*$")
+
+
 def problem_items(text: str, heading_end: int, *, problem_section: bool, plan: bool = False) -> list[Item]:
     """One record per difficulty a problem paragraph (or a whole problem section) states; in a plan
     part, the difficulties it sets out to solve (``着力解决“停车难”问题``)."""
@@ -157,7 +162,8 @@ def problem_items(text: str, heading_end: int, *, problem_section: bool, plan: b
         for cs, ce in clause_spans(folded, ps, pe):
             for s, e in _split_difficulties(folded, cs, ce):
                 clause = folded[s:e]
-                if _PROBLEM_FRAME_RE.search(clause) or e - s > 60 or not _is_difficulty(clause):
+                if _PROBLEM_FRAME_RE.search(clause) or e - s > 60 or not (
+                        _is_difficulty(clause) or _ENUMERATED_RE.search(folded, max(ps, s - 4), s)):
                     continue
                 out.append(Item("problem", s, e, {"category": problem_category(clause)}))
     return out
