@@ -60,10 +60,19 @@ BAIHE = (
 )
 
 
+# A report delivered early in the year it plans: its 今年 is that year, not the term's last.
+YUNXI = (
+    "2026年云溪县政府工作报告\n"
+    "一、2025年工作回顾\n全县技术合同成交额达到80亿元。\n"
+    "二、“十五五”时期主要目标\n到2030年，全县技术合同成交额达到200亿元。\n"
+    "三、2026年工作安排\n全县技术合同成交额力争突破100亿元。\n"
+)
+
+
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
     s = indexed_reports(tmp_path_factory.mktemp("extractive"),
-                        {"yunling.txt": YUNLING, "qingchuan.txt": QINGCHUAN, "baihe.txt": BAIHE})
+                        {"yunling.txt": YUNLING, "qingchuan.txt": QINGCHUAN, "baihe.txt": BAIHE, "yunxi.txt": YUNXI})
     return s.replace(ask_records=False)  # the model route, not the records, is what is tested here
 
 
@@ -79,6 +88,7 @@ def _ask(settings, question):
     ("云岭镇民调在市里调查中排第几位？", "17位"),                        # 排N位, not the county's 第2位
     ("云岭镇2024年城镇新增就业目标是多少人？", "800人"),                 # a goal for a target question
     ("青川县2023年城镇新增就业多少人？", "1200人"),
+    ("2026年云溪县政府工作报告中，今年技术合同成交额的目标是多少？", "100亿元"),  # 今年: the report's year
 ])
 def test_the_clause_printing_the_figure_answers_with_its_exact_span(settings, question, figure):
     ans = _ask(settings, question)

@@ -87,7 +87,9 @@ def question_subject(query: Query, described: str = "", places=None) -> set[str]
     ``places``: the place names to leave out, when known (see :func:`~llm_extract.text.query.subject_terms`)."""
     from ..text.query import subject_terms
 
-    terms = subject_terms(asked_words(query, described), places)
+    # a time word is cut out, not left to join the words beside it (今年技术… gives no 年技)
+    asked = re.sub("|".join(_TIME_TERMS), "|", asked_words(query, described))
+    terms = subject_terms(asked, places)
     return {t for t in terms if not set(t) & set(_FUNCTION_CHARS) and t not in _TIME_TERMS}
 
 

@@ -115,8 +115,13 @@ def extract_answer(query: Query, hits: list[Hit], *, places=(), doc_ids: Optiona
     if doc_ids is None and len({h.doc_id for h in hits}) > 1:
         return None  # a question naming no report of several: which report's figure would it be?
     words = asked_words(query)
-    # a year inside the words that point at the report (2010年以来工作情况汇报中) is not the year asked
-    query = replace(query, years=tuple(y for y in query.years if y in years_in(words)))
+    # a year inside the words that point at the report (2010年以来工作情况汇报中) is not the year asked —
+    # unless the question asks about 今年, the year of that report (2026年…报告中，今年…的目标)
+    asked = tuple(y for y in query.years if y in years_in(words))
+    pointed = tuple(y for y in query.years if y not in asked)
+    if not asked and 0 in query.relative_years and len(pointed) == 1:
+        asked = pointed
+    query = replace(query, years=asked)
     ordinal = _ORDINAL_ASKED.search(query.normalized)
     framed = _FRAMING.sub("|", _SLOT.sub("|", query.normalized))
     subject = question_subject(replace(query, normalized=framed),
