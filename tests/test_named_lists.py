@@ -83,6 +83,15 @@ def test_numbered_headings_after_the_name_are_its_items_up_to_where_the_numberin
     assert _texts("今年要全力抓好的“四个提升”是哪些？") is None  # （五） follows: five headings, not four
 
 
+def test_a_line_announcing_the_parts_may_go_on_a_few_words_before_its_colon():
+    text = ("三、2026年工作安排\n今年重点做好三个方面工作：\n（一）壮大茶叶产业\n全县茶园扩大到5万亩。\n"
+            "（二）建设美丽乡村\n改造农村公路30公里。\n（三）办好民生实事\n新建幼儿园2所。\n")
+    assert _texts("青川县2026年要重点做好哪三个方面的工作？", text) == [
+        "(一)壮大茶叶产业", "(二)建设美丽乡村", "(三)办好民生实事"]
+    slogan = text.replace("三个方面工作：", "三个方面工作，推动高质量发展。")
+    assert _texts("青川县2026年要重点做好哪三个方面的工作？", slogan) is None  # a sentence, not a lead-in
+
+
 def test_every_item_is_cited_to_its_exact_span_in_the_original():
     original = REPORT.replace("，", "，  ")  # normalization changes offsets; citations must not
     doc = {"doc_id": "d1", "source": "q.txt", "place": "青川县", "title": "青川县2024年政府工作报告"}

@@ -250,7 +250,9 @@ def _numbered_after(doc: _Doc, end: int, n: int) -> Optional[list[FoundItem]]:
     inline = _inline_ordinals(s, end, line_end, n)
     if inline is not None:
         return inline
-    if not _in_heading(doc, end) and len(s[end:line_end].strip(CLOSE_QUOTES + ":：。 \t\u3000")) > 0:
+    rest = s[end:line_end].strip(CLOSE_QUOTES + " \t\u3000")
+    # 十个方面工作：— the name's noun may go on a few words before the colon that leads to the parts
+    if not _in_heading(doc, end) and rest.strip(":：。") and not re.fullmatch(r"[\u4e00-\u9fff]{1,4}[:：]", rest):
         return None  # the name is not what the line leads to (a slogan naming several lists, then the parts)
     nxt = line_end + 1
     while nxt < len(s) and s[nxt] in " \t\u3000\n":
