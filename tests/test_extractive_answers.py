@@ -65,6 +65,7 @@ YUNXI = (
     "2026年云溪县政府工作报告\n"
     "一、2025年工作回顾\n全县技术合同成交额达到80亿元。\n"
     "二、“十五五”时期主要目标\n到2030年，全县技术合同成交额达到200亿元。\n"
+    "到2030年，全县居民人均可支配收入达到5万元左右，常住人口城镇化率达到60%左右。\n"
     "三、2026年工作安排\n全县技术合同成交额力争突破100亿元。\n"
 )
 
@@ -104,6 +105,8 @@ def test_the_clause_printing_the_figure_answers_with_its_exact_span(settings, qu
     ("青川县2023年城镇新增就业多少人，农村劳动力转移就业多少人？", ("1200人", "1500人"), 1),
     ("云岭镇2023年企业完成技改投入多少、增长了多少？", ("1.8亿元", "22.7%"), 1),  # the second part goes on
     ("白河县2025年发生了多少起生产安全事故、死亡多少人？", ("7起", "3人"), 1),  # undated: the year reviewed
+    # two names before one slot; the plan term is when, not what
+    ("云溪县“十五五”时期居民人均可支配收入和常住人口城镇化率的目标是多少？", ("5万元", "60%"), 1),
 ])
 def test_a_question_asking_two_figures_is_answered_part_by_part(settings, question, figures, n_cited):
     ans = _ask(settings, question)

@@ -49,6 +49,7 @@ _CLAUSE = re.compile(r"[，,；;。！？!?\n：:]")
 _SENTENCE = re.compile(r"[；;。！？!?\n]")
 _FUNCTION_CHARS = "的了是"
 _TIME_TERMS = {"今年", "去年", "明年", "全年", "当年", "本年", "年末", "年底", "年度", "上年"}
+_PLAN_TERM = r"[“\"]?十[一二三四五]五[”\"]?(?:时期|期间|末|以来)?"
 _UNIT_WORDS = r"亿元|万元|千元|元|万美元|美元|户|家|个|人|名|项|亩|吨|所|座|处|条|次|件|盏|株|公里|平方米"
 _ASKED_UNIT = re.compile(rf"多少({_UNIT_WORDS})|几({_UNIT_WORDS})")
 _ASKED_RATE = re.compile(r"百分之几|百分比|(?:率|比重|比例|占比)(?:是|为|达|有)?多少")
@@ -87,8 +88,9 @@ def question_subject(query: Query, described: str = "", places=None) -> set[str]
     ``places``: the place names to leave out, when known (see :func:`~llm_extract.text.query.subject_terms`)."""
     from ..text.query import subject_terms
 
-    # a time word is cut out, not left to join the words beside it (今年技术… gives no 年技)
-    asked = re.sub("|".join(_TIME_TERMS), "|", asked_words(query, described))
+    # a time word is cut out, not left to join the words beside it (今年技术… gives no 年技), and so is a
+    # plan term (“十五五”时期): the time a figure is of, which its statement need not print
+    asked = re.sub("|".join(_TIME_TERMS) + "|" + _PLAN_TERM, "|", asked_words(query, described))
     terms = subject_terms(asked, places)
     return {t for t in terms if not set(t) & set(_FUNCTION_CHARS) and t not in _TIME_TERMS}
 

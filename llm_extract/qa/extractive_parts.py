@@ -34,9 +34,13 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 def slot_parts(query: Query) -> list[str]:
     """The question cut where its second slot's part begins (``[first, second]``), or [] when it asks for
-    one figure, or more than two, or writes nothing between its two slots that parts them."""
+    one figure, or more than two, or writes nothing between its two slots that parts them.  One slot
+    after two names joined by 和/及/与/、 (A和B的目标是多少) asks two figures too: each name with the words
+    after the second (``[…A的目标是多少, B的目标是多少]``)."""
     text = query.normalized.rstrip("？?。 ")
     slots = list(_ASKED.finditer(text))
+    if len(slots) == 1:
+        return _joined_names(text, slots[0].start())
     if len(slots) != 2:
         return []
     cut = _BETWEEN.search(text, slots[0].end(), slots[1].start())
@@ -44,6 +48,26 @@ def slot_parts(query: Query) -> list[str]:
         return []
     first, second = text[: cut.start()].strip(), text[cut.end():].strip()
     return [first, second] if first and second else []
+
+
+_JOIN = re.compile(r"和|及|与|、")
+_SLOT_VERB = re.compile(r"(?:分别|各)?(?:是|为|达到|有)?$")
+
+
+def _joined_names(text: str, slot: int) -> list[str]:
+    """``[…A的目标是多少, B的目标是多少]`` for …A和B的目标是多少 (the names unpunctuated before the slot)."""
+    lead = text[:slot]
+    joins = [m for m in _JOIN.finditer(lead) if not re.search(r"[，,。；;：:？?]", lead[m.end():])]
+    if not joins:
+        return []
+    join = joins[-1]
+    named = lead[join.end():]  # B and the words after it up to the slot
+    of = named.rfind("的")
+    tail_at = join.end() + (of if of >= 0 else len(named) - len(_SLOT_VERB.search(named).group(0)))
+    first, second = text[: join.start()] + text[tail_at:], text[join.end():]
+    if len(text[join.end():tail_at]) < 2 or len(lead[: join.start()].rstrip()) < 2:
+        return []
+    return [first, second]
 
 
 def _part(text: str, whole: Query) -> Query:
