@@ -60,13 +60,14 @@ BAIHE = (
 )
 
 
-# A report delivered early in the year it plans: its 今年 is that year, not the term's last.
+# A report delivered early in the year it plans: its 今年 is that year, not the term's last; a figure of its
+# plan part is a goal by the part's heading, however deep the section it sits in.
 YUNXI = (
     "2026年云溪县政府工作报告\n"
     "一、2025年工作回顾\n全县技术合同成交额达到80亿元。\n"
     "二、“十五五”时期主要目标\n到2030年，全县技术合同成交额达到200亿元。\n"
     "到2030年，全县居民人均可支配收入达到5万元左右，常住人口城镇化率达到60%左右。\n"
-    "三、2026年工作安排\n全县技术合同成交额力争突破100亿元。\n"
+    "三、2026年工作安排\n（一）强化创新驱动\n全县技术合同成交额突破100亿元。\n"
 )
 
 

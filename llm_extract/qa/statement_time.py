@@ -25,6 +25,7 @@ from ..core.types import Citation, Hit, NormalizedText, Query
 __all__ = ["year_fits", "kind_fits", "cited_year_fits"]
 
 _GOAL_HEADING = re.compile(r"目标|计划|打算|安排|任务")
+_LOOKS_BACK = re.compile(r"回顾|以来|成绩|总结|情况|成就|完成")
 _TOPIC_YEAR = re.compile(r"(?:^|[。！？!?；;])\s*(?:在|到|至|截至)?((?:19|20)\d{2})年(?!以来|来)")
 _YEAR_WRITTEN = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=年|\s*[—–\-~～至到]\s*(?:19|20)\d{2})")
 _BASE_YEAR = re.compile(r"(?:比|较|同比|相比)\s*(?:19|20)\d{2}年?|(?:19|20)\d{2}年?(?:以来|来)")
@@ -106,5 +107,7 @@ def kind_fits(query: Query, hit: Hit, text: str, sentence: int, figure: tuple[in
         return "预计" in (lead + text[:a] if sentence == 0 else text[sentence:a])
     goal = figure_is_goal(lead + text, a + len(lead), b + len(lead))
     if query.kind == "target":
-        return goal or bool(_GOAL_HEADING.search((hit.section or "").split(">")[-1]))
+        # a heading of goals or plans anywhere above it, none looking back (一、2025年工作回顾 > （二）…目标任务)
+        path = (hit.section or "").split(">")
+        return goal or (any(_GOAL_HEADING.search(h) for h in path) and not any(_LOOKS_BACK.search(h) for h in path))
     return not goal
