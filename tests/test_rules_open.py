@@ -427,3 +427,9 @@ def test_a_level_reached_after_the_increase_that_got_there():
 
 def test_a_figure_that_sets_a_condition_with_another_is_no_level():
     assert _brief("对网络销售额3万元以上且订单达500单以上的商户进行补助。") == []
+
+
+def test_a_system_of_goals_named_in_passing_sets_no_target():
+    got = [(r.metric, r.kind) for r in rules_extract_indicators(
+        "一年来，全县聚焦“1+3”目标任务体系，真抓实干，地区生产总值增长5.2%，粮食产量18.6亿斤。", period_hint="2025")]
+    assert got == [("地区生产总值", "actual"), ("粮食总产量", "actual")]
