@@ -51,6 +51,14 @@ def test_a_rate_and_a_target_are_answered_as_such():
     assert _ask("青川县2022年地区生产总值的预期增长目标是多少？").text.endswith("预期目标为增长6.5%左右[1]。")
 
 
+def test_the_end_of_a_plan_term_is_its_last_year():
+    records = RECORDS + [_rec("地区生产总值", "全县实现地区生产总值88.61亿元", period="2025", value=95.2, unit="亿元")]
+    q = understand(parse_query("截至“十四五”末，青川县地区生产总值达到多少？"))
+    assert q.years == (2025,)
+    ans = answer_from_records(q, records, DOCS, places=["青川县", "青川"])
+    assert ans is not None and "95.2亿元" in ans.text
+
+
 def test_the_route_declines_when_unsure():
     assert _ask("青川县2020年地区生产总值是多少？") is None  # no record of that year
     assert _ask("青川县2021年居民人均可支配收入是多少？") is None  # no record of that metric

@@ -17,6 +17,7 @@ from ..extract.record_store import StoredIndicator
 # kind words the question's kind already reads (预计, 预期), and a place named by pointing (该镇, 本县)
 # add nothing either.
 _FILLER = re.compile(r"(?:(?:19|20)\d{2}|今|去|明|本|当|上)年(?:度|末|底)?|全年|年末|年底|全口径|"
+                     r"(?:截至|截止|到)?[“\"]?十[一二三四五]五[”\"]?(?:时期|规划)?期?末|"  # 截至“十四五”末: its last year
                      r"(?:全|该|本|所在|那个|这个)(?:省|市|州|县|区|镇|乡|盟|旗|地)|累计|完成|实现|"
                      r"预计|预期|共|的|年|和|，|,|\s")
 # Where a clause ends: a question about a document it describes (以生态立镇为总抓手的那个镇，…) is read

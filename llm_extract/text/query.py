@@ -13,7 +13,7 @@ import re
 from typing import Sequence
 
 from ..core.types import Query
-from .segments import bigrams, relative_years, year_spans, years_in
+from .segments import bigrams, relative_years, term_end_years, year_spans, years_in
 
 # Words that say what kind of answer is wanted or which report is meant, not what the answer is about.
 _QUESTION_WORDS = re.compile(
@@ -60,7 +60,7 @@ def parse_query(question: str) -> Query:
     return Query(
         text=question,
         normalized=q,
-        years=tuple(years_in(q)),
+        years=tuple(dict.fromkeys(years_in(q) + term_end_years(q))),  # 截至“十四五”末 asks about 2025
         years_spanned=tuple(year_spans(q)),
         relative_years=tuple(relative_years(q)),
         place_mentions=mentions,
