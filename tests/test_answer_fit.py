@@ -126,3 +126,10 @@ def test_a_first_estimate_or_a_figure_said_as_done_is_no_goal():
     assert _fit("青川县2023年地区生产总值增长了多少？", "6%[1]", "预计全县地区生产总值增长6%左右。") == []
     assert _fit("青川县2023年实际利用外资多少？", "1.5亿美元[1]", "开放持续扩大，实际使用外资1.5亿美元左右。") == []
     assert _fit("青川县2024年地区生产总值增长了多少？", "6%[1]", "今年全县地区生产总值增长6%左右。")  # 左右 alone: a goal
+
+
+def test_a_growth_rate_does_not_answer_a_share_or_an_intensity():
+    passage = "五年来，全县研发经费年均增长6.3%。2025年研发投入强度达到2.1%。"
+    assert _fit("青川县2025年研发投入强度是多少？", "研发投入强度为6.3%[1]", passage)
+    assert not _fit("青川县2025年研发投入强度是多少？", "研发投入强度为2.1%[1]", passage)
+    assert not _fit("青川县研发经费年均增长多少？", "年均增长6.3%[1]", passage)  # a change is asked

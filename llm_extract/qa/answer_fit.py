@@ -16,11 +16,13 @@ target as a result, the 全体居民 figure for 城镇居民).  :func:`fit_probl
   goal (目标/预期/力争/计划 before the figure, 确保/争取 in its clause, or ``左右`` after it) —
   not a goal met (完成年度目标任务, 好于预期), a programme's quoted name, a first estimate (预计)
   or a clause saying what was done (实际完成投资…);
+* **growth for a share** — a question asking for a share or an intensity itself (研发投入强度是多少), not for
+  how it changed, answered with a percentage its passage prints as a growth (增长7.4%);
 * **another metric** — the clause before the figure names metrics the vocabulary knows, and
   none is the one asked (``全体居民人均可支配收入`` for ``城镇居民人均可支配收入``; a name
   sharing its ending with the next, 城镇、农村居民…, is the one asked).
 
-A clause that names no known metric is not judged; the last two count only when no figure of the
+A clause that names no known metric is not judged; the last three count only when no figure of the
 answer fits (a quoted sentence prints several).  Problems feed the model's one retry and then
 the abstention, like any other failed check.
 """
@@ -52,6 +54,11 @@ _RATIO_Q = re.compile(r"率|比重|占比|比例|百分|%|增长|增速|增幅|�
 # A question that asks for a rate of change (增速, 增长率, 同比增长多少), which an amount does not answer; 增加多少
 # may ask for the amount added, and 增长了多少亿元 names its unit.
 _ASKS_RATE = re.compile(r"增速|增幅|增长率|涨幅|降幅|(?:同比|比上年)?(?:增长|下降)(?:了)?(?:多少|几)(?![亿万元吨人户个])")
+# A question asking for a share or an intensity itself (研发投入强度是多少, 占比多少), not for how it changed,
+# which a growth rate (增长7.4%) does not answer.
+_SHARE_Q = re.compile(r"强度|比重|占比|比例|(?<!增长)率")
+_CHANGE_Q = re.compile(r"增长|增速|增幅|下降|提高|降低|变化|上涨|涨幅|百分点|增加|减少")
+_GROWTH_BEFORE = re.compile(r"(?:增长|下降|增加|减少|提高|降低|上涨|回落)了?\s*$")
 # An answer that a figure did not change (与上年持平) needs no number.
 _FLAT = re.compile(r"持平|没有变化|无变化|不变")
 # A figure an answer states: digits, or a counted Chinese numeral (三个, 两家); set phrases are no figure
@@ -153,7 +160,8 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
     if not states_figure and query.shape in ("quantity", "rate") and not _FLAT.search(body) \
             and not _says_blank(body):
         return ["the question asks for a figure; the answer gives none (say the figure, or that the passages lack it)"]
-    misfits: list[str] = []  # goal or metric: a problem only when no figure of the answer fits
+    misfits: list[str] = []  # goal, growth or metric: a problem only when no figure of the answer fits
+    share_asked = bool(_SHARE_Q.search(query.normalized)) and not _CHANGE_Q.search(query.normalized)
     if said and query.shape == "quantity" and not _RATIO_Q.search(query.normalized + "|" + query.metric) \
             and all(_percent(q.unit) for q in said):
         problems.append("the question asks for an amount; the answer gives only a percentage")
@@ -175,6 +183,10 @@ def fit_problems(answer: str, hits: list[Hit], cited: list[int], query: Optional
             continue
         if query.kind == "actual" and all(figure_is_goal(text, a, b) for text, a, b, _ in fitting):
             misfits.append(f"{q.raw} is a goal in the cited passage, the question asks what was achieved")
+            continue
+        if share_asked and _percent(q.unit) and all(_GROWTH_BEFORE.search(text[max(0, a - 8):a])
+                                                    for text, a, _, _ in fitting):
+            misfits.append(f"{q.raw} is a growth rate in the cited passage, the question asks for a share or intensity")
             continue
         metric = [_metric_problem(query, _clause_before(text, a)) for text, a, _, _ in fitting]
         if all(metric):
