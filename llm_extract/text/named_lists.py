@@ -10,7 +10,7 @@ name counts**.  Where it looks, at each place the report prints the name (first 
    quoted name when the name has a classifier or every item shares the counted word
    (``医疗、医保、医药“三医联动”``); never when another quoted name is in that clause; the
    clause's verb is cut from the first item (强化A、B、C) unless every item has a verb of its own;
-3. right after it, numbered — when the name ends its line or is in a heading: the outline headings
+3. right after it, numbered (:mod:`.numbered_items`) — when the name ends its line or is in a heading: the outline headings
    opening with 一、/（一）/1. (the run of siblings while the numbering continues), paragraphs
    opening with 一是/二是…, or 一是…；二是… inside the paragraph; else, in the rest of its paragraph,
    the phrases ending in the name's word, quoted or led by a verb (6项实事工程 … 开展A工程 … 开展B工程);
@@ -25,24 +25,19 @@ whose count stands outside its quotes (六个“主攻”) is looked for printed
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 
 from ..core.types import NormalizedText, Section
-from .outline import cn_to_int
+from .list_spans import (CLASSIFIER, CLOSE_QUOTES, COUNT, MAX_ITEM, OPEN_QUOTES, PARA_ORDINAL, FoundItem, ListDoc,
+                         NamedList, split_items, trim_item)
+from .numbered_items import heading_group, numbered_after
 
-__all__ = ["COUNT", "CLASSIFIER", "OPEN_QUOTES", "CLOSE_QUOTES", "NamedList", "FoundItem", "list_items"]
+__all__ = ["COUNT", "CLASSIFIER", "OPEN_QUOTES", "CLOSE_QUOTES", "MAX_ITEM", "NamedList", "FoundItem", "list_items"]
 
-COUNT = r"[一二两三四五六七八九十]{1,3}|\d{1,2}"
-CLASSIFIER = r"个|项|大|条|件|篇|方面|类|种|张"
-OPEN_QUOTES, CLOSE_QUOTES = "“\"‘「", "”\"’」"
-_SEP = re.compile(r"[、,，;；]")
 _ENUM_COMMA = re.compile(r"、")
 # 和/及/与 joining the last two items, not inside a word (和谐, 和美, 及时, 参与, 普及).
 _AND = re.compile(r"以及|(?<![参普涉])(?:和(?![谐美平睦])|及(?!时)|与)")
-_PARA_ORDINAL = re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})是")
 # What a clause says before the list it names: 按照A、B、C的…, 着重抓好A、B等…, 持续深化医疗、医保、医药….
 _LEAD_WORD = re.compile(r"按照|围绕|依托|聚焦|聚力|着力|着重|全力|重点|加快|大力|坚持|落实|深入|扎实|持续|积极|全面|切实|"
                         r"不断|进一步|统筹|强化|深化|加强|优化|培育|弘扬|建立|健全|完善|构建|实施|开展|推进|推动|打造|"
@@ -50,52 +45,9 @@ _LEAD_WORD = re.compile(r"按照|围绕|依托|聚焦|聚力|着力|着重|全�
 _LEAD_PHRASE = re.compile(rf"(?:{_LEAD_WORD.pattern})好?")
 # A count that is part of a larger number or an ordinal (十二项, 第三项) does not print the name.
 _NOT_AFTER = r"(?<![\d一二两三四五六七八九十百千万第])"
-MAX_ITEM = 80  # characters of an item shown; longer leads are cut at a comma
 
 
-@dataclass(frozen=True)
-class NamedList:
-    """What the question names: ``count`` items, printed as ``term`` (or, when the count stands outside
-    the quotes, items opening with ``term``), whose names end with ``head`` ("" = unknown)."""
-
-    count: int
-    term: str
-    head: str = ""
-    count_outside: bool = False
-
-
-@dataclass
-class FoundItem:
-    """One listed item: its text and span in normalized coordinates."""
-
-    text: str
-    start: int
-    end: int
-
-
-@dataclass
-class _Doc:
-    norm: NormalizedText
-    sections: list[Section] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)  # each section's original start, for bisect
-
-    def __post_init__(self) -> None:
-        self.starts = [sec.start for sec in self.sections]
-
-    def section_at(self, pos: int, slack: int = 0) -> Optional[int]:
-        """Index of the first numbered section whose heading starts within ``slack`` of normalized ``pos``."""
-        if pos >= len(self.norm.simplified):
-            return None
-        orig = self.norm.to_original(pos, pos + 1).start
-        i = bisect.bisect_left(self.starts, orig - slack)
-        while i < len(self.sections) and self.starts[i] <= orig + slack:
-            if self.sections[i].level >= 1:
-                return i
-            i += 1
-        return None
-
-
-def _occurrences(doc: _Doc, named: NamedList) -> list[tuple[int, int]]:
+def _occurrences(doc: ListDoc, named: NamedList) -> list[tuple[int, int]]:
     """Where the report prints the name (the count in either script: 9个 / 九个)."""
     s = doc.norm.simplified
     m = re.match(rf"({COUNT})((?:{CLASSIFIER})?)(.*)$", named.term)
@@ -130,27 +82,6 @@ def _among_names(s: str, start: int, end: int) -> bool:
     return bool(re.search(r"[”\"’」][、,，和及与]$", before) or re.match(r"[、,，和及与][“\"‘「]", after))
 
 
-def _split(s: str, a: int, b: int, sep: re.Pattern = _SEP) -> list[FoundItem]:
-    """The items of ``s[a:b]`` between matches of ``sep``, trimmed (an empty or one-character part is none)."""
-    out: list[FoundItem] = []
-    pos = a
-    for m in list(sep.finditer(s, a, b)) + [None]:
-        end = m.start() if m else b
-        item = _trim(s, pos, end)
-        if item:
-            out.append(item)
-        pos = m.end() if m else b
-    return out
-
-
-def _trim(s: str, a: int, b: int) -> Optional[FoundItem]:
-    while a < b and s[a] in " \t\u3000\n" + OPEN_QUOTES + CLOSE_QUOTES:
-        a += 1
-    while b > a and s[b - 1] in " \t\u3000\n。" + OPEN_QUOTES + CLOSE_QUOTES:
-        b -= 1
-    return FoundItem(s[a:b], a, b) if b - a >= 2 else None
-
-
 def _after_brackets(s: str, end: int, n: int) -> Optional[list[FoundItem]]:
     """``三项重点（A、B、C）`` or ``…：A、B、C。`` on the same line."""
     pos = end
@@ -160,12 +91,12 @@ def _after_brackets(s: str, end: int, n: int) -> Optional[list[FoundItem]]:
         return None
     if s[pos] in "(（":
         close = next((i for i in range(pos + 1, min(len(s), pos + 300)) if s[i] in ")）"), -1)
-        items = _split(s, pos + 1, close) if close > 0 else []
+        items = split_items(s, pos + 1, close) if close > 0 else []
     elif s[pos] in ":：" and pos + 1 < len(s) and s[pos + 1] != "\n":
-        if _PARA_ORDINAL.match(s, pos + 1 + len(s[pos + 1:pos + 3]) - len(s[pos + 1:pos + 3].lstrip())):
+        if PARA_ORDINAL.match(s, pos + 1 + len(s[pos + 1:pos + 3]) - len(s[pos + 1:pos + 3].lstrip())):
             return None  # …：一是A，…；二是B: items numbered in the paragraph, their clauses are not items
         stop = next((i for i in range(pos + 1, min(len(s), pos + 400)) if s[i] in "。\n"), min(len(s), pos + 400))
-        items = _split(s, pos + 1, stop)
+        items = split_items(s, pos + 1, stop)
     else:
         return None
     return _fit(s, items, n)
@@ -178,7 +109,7 @@ def _fit(s: str, items: list[FoundItem], n: int) -> Optional[list[FoundItem]]:
         m = _AND.search(last.text, 1, len(last.text) - 1)
         if m:
             k = last.start + m.start()
-            tail = [it for it in (_trim(s, last.start, k), _trim(s, k + len(m.group(0)), last.end)) if it]
+            tail = [it for it in (trim_item(s, last.start, k), trim_item(s, k + len(m.group(0)), last.end)) if it]
             items = items[:-1] + tail
     return items if len(items) == n else None
 
@@ -206,7 +137,7 @@ def _before(s: str, start: int, named: NamedList) -> Optional[list[FoundItem]]:
     a = b - len(pieces[-1])  # the list is the last comma-clause before the name
     if re.search(f"[{OPEN_QUOTES}{CLOSE_QUOTES}]", s[a:b]):
         return None  # another quoted name in the clause: its list, or a list of names
-    items = _fit(s, _split(s, a, b, _ENUM_COMMA), n)
+    items = _fit(s, split_items(s, a, b, _ENUM_COMMA), n)
     items = _without_lead(s, items) if items else items
     m = re.match(rf"(?:{COUNT})({CLASSIFIER})?(.)", named.term)
     if items and not tail and m and not m.group(1) and not all(m.group(2) in it.text for it in items):
@@ -230,152 +161,7 @@ def _without_lead(s: str, items: list[FoundItem]) -> list[FoundItem]:
         of = s.rfind("的", a, first.end)  # 实施今年确定的A、B、C: what qualifies the list is no part of A
         if of >= 0 and first.end - of - 1 >= shortest and not any("的" in it.text for it in others):
             a = of + 1
-    return [_trim(s, a, first.end) or first] + others
-
-
-def _lead(s: str, a: int, line_end: int) -> Optional[FoundItem]:
-    """The lead sentence of an item starting at ``a`` (to 。/；/colon, at most :data:`MAX_ITEM` characters)."""
-    stop = next((i for i in range(a, line_end) if s[i] in "。;；:："), line_end)
-    if stop - a > MAX_ITEM:
-        comma = s.rfind(",", a, a + MAX_ITEM)
-        stop = comma if comma > a else a + MAX_ITEM
-    return _trim(s, a, stop)
-
-
-def _numbered_after(doc: _Doc, end: int, n: int) -> Optional[list[FoundItem]]:
-    """Items numbered right after the name: sibling outline headings, or 一是/二是 paragraphs or clauses."""
-    s = doc.norm.simplified
-    line_end = s.find("\n", end)
-    line_end = len(s) if line_end < 0 else line_end
-    inline = _inline_ordinals(s, end, line_end, n)
-    if inline is not None:
-        return inline
-    rest = s[end:line_end].strip(CLOSE_QUOTES + " \t\u3000")
-    # 十个方面工作：— the name's noun may go on a few words before the colon that leads to the parts
-    if not _in_heading(doc, end) and rest.strip(":：。") and not re.fullmatch(r"[\u4e00-\u9fff]{1,4}[:：]", rest):
-        return None  # the name is not what the line leads to (a slogan naming several lists, then the parts)
-    nxt = line_end + 1
-    while nxt < len(s) and s[nxt] in " \t\u3000\n":
-        nxt += 1
-    if nxt >= len(s) or nxt - end > 200:
-        return None
-    heading = _heading_at(doc, nxt)
-    if heading is not None:
-        return _siblings(doc, heading, n)
-    return _paragraph_ordinals(doc, nxt, n)
-
-
-def _in_heading(doc: _Doc, pos: int) -> bool:
-    orig = doc.norm.to_original(max(0, pos - 1), pos).start
-    return any(sec.level >= 1 and sec.start <= orig < sec.heading_end for sec in doc.sections)
-
-
-# Items numbered in brackets inside the paragraph: （1）A。（2）B… (一是A；二是B… is _PARA_ORDINAL)
-_BRACKETED_ORDINAL = re.compile(r"[(（](?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})[)）]")
-
-
-def _inline_ordinals(s: str, end: int, line_end: int, n: int) -> Optional[list[FoundItem]]:
-    """``…：一是A；二是B；三是C。`` or ``办好“十件实事”。（1）A…（2）B…`` within the paragraph that names
-    the list."""
-    firsts = [(i, rx) for i, rx in ((s.find("一是", end, line_end), _PARA_ORDINAL),
-                                    (_first_bracketed(s, end, line_end), _BRACKETED_ORDINAL)) if i >= 0]
-    if not firsts:
-        return None
-    first, rx = min(firsts, key=lambda f: f[0])
-    between = s[end:first].strip(CLOSE_QUOTES)
-    if rx is _BRACKETED_ORDINAL:
-        between = between[:-1]  # 办好“十件实事”。（1）…: the sentence naming the list may end right before its items
-    if first - end > 40 or re.search(r"[。!?！？]", between):
-        return None  # …“两个攻坚战”，成效明显。抓了两件事：一是…: another sentence's list
-    seq = []
-    for m in rx.finditer(s, first, line_end):  # read lazily: a long paragraph is read once
-        k = int(m.group("n")) if m.group("n").isdigit() else cn_to_int(m.group("n"))
-        if k != len(seq) + 1 or len(seq) == n:
-            return None  # the numbering restarts or runs on: not (only) this list's items
-        seq.append(m)
-    if len(seq) != n:
-        return None
-    out = []
-    for k, m in enumerate(seq):
-        stop = seq[k + 1].start() if k + 1 < len(seq) else line_end
-        if item := _lead(s, m.start(), stop):
-            out.append(item)
-    return out if len(out) == n else None
-
-
-def _first_bracketed(s: str, end: int, line_end: int) -> int:
-    m = _BRACKETED_ORDINAL.search(s, end, min(line_end, end + 60))
-    return m.start() if m and m.group("n") in ("1", "一") else -1
-
-
-def _heading_at(doc: _Doc, pos: int) -> Optional[int]:
-    """Index of the outline section whose heading starts at normalized ``pos`` (numbered 1)."""
-    i = doc.section_at(pos, slack=1)
-    if i is None:
-        return None
-    return i if re.match(r"^(?:第一|一、|[(（]一[)）]|1[、.．]|[(（]1[)）]|①)", doc.sections[i].title) else None
-
-
-def _siblings(doc: _Doc, first: int, n: int) -> Optional[list[FoundItem]]:
-    """The heading at ``first`` and the headings after it under the same parent, at its level."""
-    head = doc.sections[first]
-    parent = head.path[:-1]
-    found: list[Section] = []
-    for sec in doc.sections[first:]:
-        if sec.level < head.level or sec.path[: len(parent)] != parent:
-            break
-        if sec.level == head.level:
-            if _ordinal(sec.title) != len(found) + 1:
-                break  # the numbering stops (or a misprinted 五、 follows 六、): the list has ended
-            found.append(sec)
-    if len(found) != n:
-        return None
-    return [_heading_item(doc, sec) for sec in found]
-
-
-def _ordinal(title: str) -> Optional[int]:
-    from .outline import match_marker
-
-    mk = match_marker(title, 0)
-    return mk.ordinal if mk else None
-
-
-def _heading_item(doc: _Doc, sec: Section) -> FoundItem:
-    a = _norm_pos(doc.norm, sec.start)
-    b = _norm_pos(doc.norm, sec.heading_end)
-    s = doc.norm.simplified
-    line_end = s.find("\n", a)
-    item = _lead(s, a, max(b, line_end if line_end >= 0 else len(s)))
-    return item or FoundItem(s[a:b], a, b)
-
-
-def _norm_pos(norm: NormalizedText, orig: int) -> int:
-    return min(len(norm.simplified), bisect.bisect_left(norm.src_start, orig))
-
-
-def _paragraph_ordinals(doc: _Doc, start: int, n: int) -> Optional[list[FoundItem]]:
-    """Paragraphs opening with 一是, 二是 … from ``start``, until the numbering restarts or a heading
-    of the outline's first two levels begins."""
-    s = doc.norm.simplified
-    out: list[FoundItem] = []
-    pos = start
-    while pos < len(s):
-        end = s.find("\n", pos)
-        end = len(s) if end < 0 else end
-        p0 = pos + len(s[pos:end]) - len(s[pos:end].lstrip())
-        m = _PARA_ORDINAL.match(s, p0)
-        if m:
-            k = cn_to_int(m.group("n"))
-            if k != len(out) + 1:
-                break
-            if item := _lead(s, p0, end):
-                out.append(item)
-        elif not out:
-            return None  # the numbering must begin right after the name
-        elif (h := doc.section_at(p0)) is not None and doc.sections[h].level <= 2:
-            break
-        pos = end + 1
-    return out if len(out) == n else None
+    return [trim_item(s, a, first.end) or first] + others
 
 
 def _quoted_list(s: str, named: NamedList) -> Optional[list[FoundItem]]:
@@ -385,22 +171,10 @@ def _quoted_list(s: str, named: NamedList) -> Optional[list[FoundItem]]:
     end_char = named.head[-1]
     found = []
     for m in re.finditer(rf"[{OPEN_QUOTES}]([^{CLOSE_QUOTES}\n]{{4,120}})[{CLOSE_QUOTES}]", s):
-        parts = _split(s, m.start(1), m.end(1))
+        parts = split_items(s, m.start(1), m.end(1))
         if len(parts) == named.count and all(p.text.endswith(end_char) for p in parts):
             found.append(parts)
     return found[0] if len(found) == 1 else None
-
-
-def _heading_group(doc: _Doc, named: NamedList) -> Optional[list[FoundItem]]:
-    """Sibling headings that open with the quoted word (（一）主攻产业转型 … for 六个“主攻”)."""
-    groups: dict[tuple, list[Section]] = {}
-    for sec in doc.sections:
-        title = re.sub(r"^(?:第[一二三四五六七八九十\d]+(?:部分|章)|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|"
-                       r"\d+[、.．]|[①-⑳])\s*", "", sec.title)
-        if sec.level >= 1 and title.startswith(named.term):
-            groups.setdefault((tuple(sec.path[:-1]), sec.level), []).append(sec)
-    fits = [g for g in groups.values() if len(g) == named.count]
-    return [_heading_item(doc, sec) for sec in fits[0]] if len(fits) == 1 else None
 
 
 _ITEM_VERB = r"开展|实施|推进|建设|打造|完成|启动|办好|做好"
@@ -436,13 +210,13 @@ def list_items(norm: NormalizedText, named: NamedList, sections: Optional[list[S
     exactly ``named.count`` of them in one of the ways the module docstring gives."""
     from .outline import parse_outline
 
-    doc = _Doc(norm, sections if sections is not None else parse_outline(norm))
+    doc = ListDoc(norm, sections if sections is not None else parse_outline(norm))
     s = norm.simplified
     for start, end in _occurrences(doc, named):
         if _among_names(s, start, end):
             continue
         for found in (_after_brackets(s, end, named.count), _before(s, start, named),
-                      _numbered_after(doc, end, named.count), _head_words_after(s, end, named)):
+                      numbered_after(doc, end, named.count), _head_words_after(s, end, named)):
             if found:
                 return found
-    return _heading_group(doc, named) if named.count_outside else _quoted_list(s, named)
+    return heading_group(doc, named) if named.count_outside else _quoted_list(s, named)
