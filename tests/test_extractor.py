@@ -221,3 +221,17 @@ def test_a_review_part_naming_only_the_plan_term_dates_its_figures_to_the_review
             got.append((r.metric, r.period, r.kind, r.yoy_pct))
     assert got == [("地区生产总值", "2025", "actual", 4.6), ("居民人均可支配收入", "2021-2025", "actual", 5.8),
                    ("地区生产总值", "2026", "target", 5.0)]
+
+
+def test_every_part_after_the_review_plans_when_no_heading_names_a_plan(tmp_path):
+    raw = ("2026年云岭省政府工作报告\n各位代表：\n现在，我代表省人民政府向大会报告工作。\n"
+           "一、砥砺奋进，各项事业取得新成效\n全省地区生产总值增长5.1%。\n"
+           "二、一张蓝图绘到底，奋力谱写新篇章\n坚持稳中求进。\n"
+           "三、一鼓作气勇争先，推动开好局\n（一）壮大实体经济\n全社会研发经费投入增长10%左右。\n"
+           "四、全面加强政府自身建设\n政府工作人员要担当作为。\n")
+    path = tmp_path / "yunling-plan-parts.txt"
+    path.write_text(raw, encoding="utf-8")
+    doc, norm, raw = _doc(path)
+    got = [(r.metric, r.period, r.kind) for sec in doc.sections
+           for r in SectionExtractor(backend="rules").extract("indicator", doc, norm, sec).records]
+    assert got == [("地区生产总值", "2025", "actual"), ("全社会研发经费投入", "2026", "target")]

@@ -433,3 +433,20 @@ def test_a_system_of_goals_named_in_passing_sets_no_target():
     got = [(r.metric, r.kind) for r in rules_extract_indicators(
         "一年来，全县聚焦“1+3”目标任务体系，真抓实干，地区生产总值增长5.2%，粮食产量18.6亿斤。", period_hint="2025")]
     assert got == [("地区生产总值", "actual"), ("粮食总产量", "actual")]
+
+
+def test_names_listed_before_one_verb_and_as_many_rates_without_fenbie():
+    assert _brief("新材料产业和高技术制造业增加值年均增长8.5%、7.5%。") == [
+        ("新材料产业增加值", None, 8.5), ("高技术制造业增加值", None, 7.5)]
+    assert _brief("城乡居民人均收入年均增长5.1%、7.3%。") == [
+        ("城镇居民人均可支配收入", None, 5.1), ("农村居民人均可支配收入", None, 7.3)]
+    assert _brief("地区生产总值增长5%、一般公共预算收入增长3%。") == [  # two statements, not one list
+        ("地区生产总值", None, 5.0), ("一般公共预算收入", None, 3.0)]
+    assert _brief("省级公用经费和一般性支出分别压减12%、18%。") == []  # a list with 分别 is read from it (cuts: none)
+
+
+def test_a_level_passed_a_record_and_a_plan_term_or_inclusion_before_the_metric():
+    assert _brief("全县外贸进出口总额创历史新高，达到53.8亿元、增长18.5%。") == [("进出口总额", 53.8, 18.5)]
+    assert _brief("地区生产总值跨过300亿元、年均增长5.2%。") == [("地区生产总值", 300.0, 5.2)]
+    assert _brief("包括地区生产总值年均增长5.5%左右。") == [("地区生产总值", None, 5.5)]
+    assert _brief("力争“十五五”时期地区生产总值年均增长5%左右。") == [("地区生产总值", None, 5.0)]

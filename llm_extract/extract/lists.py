@@ -21,7 +21,9 @@ __all__ = ["ListFigure", "PairedRates", "shared_lists", "rates_after_levels"]
 _CLAUSE_STOP = "，,；;：:。！？!?\n"
 _NAME_SEP_RE = re.compile(r"、|和|与|及")
 _AFTER_RE = re.compile(
-    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过|完成|实现)?\s*(?:了|到|为)?\s*")
+    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过|完成|实现)?\s*(?:了|到|为)?\s*"
+    # 分别 left out: names listed, then one growth verb and as many rates (A、B增加值年均增长8%、7.2%)
+    rf"|(?<![\d%％])(?P<bare>)(?P<basis2>{BASIS})?\s*(?P<verb2>{VERBS})\s*(?=\d+(?:\.\d+)?\s*[%％][^，,。；;]{{0,6}}?[、和]\s*\d)")
 _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
 _AVERAGE_TAIL_RE = re.compile(r"年均$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
@@ -142,6 +144,7 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
     """Every name of every ``…分别…`` list in ``folded`` that names an indicator, with its figure."""
     out: list[ListFigure] = []
     for m in _AFTER_RE.finditer(folded):
+        bare = m.group("bare") is not None
         seg0 = m.start()
         while seg0 > 0 and folded[seg0 - 1] not in _CLAUSE_STOP:
             seg0 -= 1
@@ -151,18 +154,21 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         figs = _figures(folded, m.end(), stop)
         # …营业收入预计分别增长: 预计 names no metric; nor does 年均 (…增加值年均分别增长x%、y%)
         pre = strip_connectors(_AVERAGE_TAIL_RE.sub("", strip_connectors(folded[seg0 : m.start()])))
-        growth = bool(m.group("verb")) or bool(_GROWTH_NOUN_RE.search(pre))
+        verb, rate_basis = (m.group("verb2"), m.group("basis2")) if bare else (m.group("verb"), m.group("basis"))
+        growth = bool(verb) or bool(_GROWTH_NOUN_RE.search(pre))
         pre = _GROWTH_NOUN_RE.sub("", pre)
         # 均 with one figure — and 城乡… 分别 with one (城乡居民收入 … 分别 + one rate) — gives it to every name
         pair = _pair(pre) is not None
-        one_each = len(figs) == 1 and (m.group("word") == "均" or pair)
+        one_each = not bare and len(figs) == 1 and (m.group("word") == "均" or pair)
         n = len(figs) if m.group("word") == "分别" and not one_each else 2 if pair else len(_NAME_SEP_RE.split(pre))
+        if bare and (len(figs) < 2 or n != len(figs) or re.search("分别|(?<![人年平亩])均", folded[seg0:m.start()])):
+            continue  # without 分别, only as many names as rates (a clause with 分别 is read from it)
         if one_each:
             figs = figs * n
         names = _names(pre, n, index) if len(figs) >= 2 or one_each else None
         if not names or len(names) != len(figs):
             continue
-        signed = _signed(folded, figs, m.group("verb"))
+        signed = _signed(folded, figs, verb)
         end = figs[-1][1]
         rates = [] if growth else _rates_after(folded, end, len(figs))
         basis = rates[0][2] if rates else None
@@ -177,7 +183,7 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
             pct = signed[i] if rate else rates[i][0] if rates else None
             qualifier = (folded[q.end : figs[i][1]] or None) if rate else None
             out.append(ListFigure(metric.canonical, name, seg0, m.start(), end, None if rate else q,
-                                  pct, m.group("basis") if rate else basis, qualifier))
+                                  pct, rate_basis if rate else basis, qualifier))
     return out
 
 

@@ -31,7 +31,7 @@ _FROM_TO_RE = re.compile(
 # before the increase, which opens the statement); the increase is an amount of the same unit, not a rate.
 _GREW_TO_RE = re.compile(
     r"(?P<open>(?:增加|增长|提高|提升|扩大)\s*了?\s*(?:近|约|超过|超|逾)?\s*\d+(?:\.\d+)?\s*(?P<unit>[\u4e00-\u9fff]{1,3}?)"
-    r"|翻了?[一两]?番)\s*[，,]?\s*(?:稳步|进一步|持续|首次)?\s*(?:达到|达|增至|升至|突破)\s*$"
+    r"|翻了?[一两]?番|创(?:历史)?新高)\s*[，,]?\s*(?:稳步|进一步|持续|首次)?\s*(?:达到|达|增至|升至|突破)\s*$"
 )
 _LOOKBACK = 48  # characters before the later level a 由…到 phrase may take
 

@@ -354,33 +354,34 @@ _LOOKS_BACK_RE = re.compile(r"回顾|取得|成效|成绩|过去|以来")
 _OWN_CONDUCT_RE = re.compile(r"政府|自身建设")
 
 
-def _unnamed_plan_part(doc) -> Optional[str]:
-    """The heading of a government work report's plan part when no heading names one (``二、勇担使命，
-    在新征程上奋勇争先``): the first top-level part after the review that is no part on the government's own
-    conduct.  None when a heading names the plan part, or the report is no work report with a plan year."""
+def _unnamed_plan_parts(doc) -> list[str]:
+    """The headings of a government work report's plan parts when no heading names one (``二、勇担使命，
+    在新征程上奋勇争先``; ``三、一鼓作气勇争先``): the top-level parts after the review that are no part on the
+    government's own conduct.  [] when a heading names the plan part, or the report is no work report with a
+    plan year."""
     if canonical_report_type(doc.report_type) != "government_work_report" or not doc.plan_years:
-        return None
+        return []
     if any(plan_depth(s.path, doc.report_type, doc.plan_years) is not None for s in doc.sections if s.path):
-        return None
-    reviewed = False
+        return []
+    reviewed, parts = False, []
     for part in (s for s in doc.sections if s.level == 1 and s.path):
         title = part.path[-1]
-        if _LOOKS_BACK_RE.search(title) or any(str(y) in title for y in doc.review_years):
+        if not parts and (_LOOKS_BACK_RE.search(title) or any(str(y) in title for y in doc.review_years)):
             reviewed = True
         elif reviewed and not _OWN_CONDUCT_RE.search(title):
-            return title
-    return None
+            parts.append(title)
+    return parts
 
 
 def _plan_depth(path: Sequence[str], doc) -> Optional[int]:
-    """:func:`.structure_items.plan_depth`, or the depth of the plan part :func:`_unnamed_plan_part` finds;
+    """:func:`.structure_items.plan_depth`, or the depth of the plan part :func:`_unnamed_plan_parts` finds;
     None inside a look back (``一、2025年工作回顾 > （二）圆满完成年度目标任务`` reports, it plans nothing)."""
     depth = plan_depth(path, doc.report_type, doc.plan_years)
     if depth is not None and any(_REVIEW_TITLE_RE.search(h) for h in path[: depth - 1]):
         return None
     if depth is None and path:
-        part = _unnamed_plan_part(doc)
-        if part in path:
+        part = next((p for p in _unnamed_plan_parts(doc) if p in path), None)
+        if part is not None:
             return list(path).index(part) + 1
     return depth
 
@@ -388,7 +389,7 @@ def _plan_depth(path: Sequence[str], doc) -> Optional[int]:
 def plan_part_year(path: Sequence[str], doc) -> Optional[str]:
     """The year a section of a plan part is for (its headings' last year, else the report's one plan
     year); None outside a plan part.  Figures a plan part states undated are that year's targets, also
-    in a plan part no heading names (``二、牢记使命，奋勇争先``, :func:`_unnamed_plan_part`)."""
+    in a plan part no heading names (``二、牢记使命，奋勇争先``, :func:`_unnamed_plan_parts`)."""
     if not path or _plan_depth(path, doc) is None:
         return None
     return plan_period(path, doc.plan_years)
