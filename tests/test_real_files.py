@@ -135,6 +135,10 @@ DEV_DROPS = {
     "prov-liaoning-2026-gzbg.txt": 5,  # the same page template
     "prov-shanxi-2026-gzbg.txt": 5,  # the same page template
     "prov-neimenggu-2026-gzbg.txt": 5,  # the same page template
+    "prov-guizhou-2026-gzbg.txt": 0,  # no page chrome kept in this copy
+    "prov-shaanxi-2026-gzbg.txt": 4,  # the provincial portal's share buttons, source line and QR-code line
+    "prov-fujian-2026-gzbg.txt": 5,  # the same page template as the other 2026 copies
+    "prov-xinjiang-2026-gzbg.txt": 5,  # the same page template
     "city-shijiazhuang-2025-tjgb.html": 18,  # site menus (twice), breadcrumb, footer, visitor counter
     "city-xinyang-2025-tjgb.html": 6,  # breadcrumb, footer
     "city-yingkou-2025-tjgb.html": 10,  # breadcrumb, the release's index fields, share buttons
