@@ -570,3 +570,11 @@ def test_autonomous_prefectures_are_known_by_their_short_and_one_character_forms
     assert {"博州", "博尔塔拉州", "博尔塔拉"} <= aliases("博尔塔拉蒙古自治州")
     assert {"湘西州", "湘西自治州", "湘西"} <= aliases("湘西土家族苗族自治州")
     assert aliases("焦作市") == {"焦作市", "焦作"}
+
+
+def test_a_photo_caption_above_the_title_does_not_hide_the_congress_line_naming_the_place():
+    text = ("政府工作报告。云岭日报记者 李青 摄\n政府工作报告\n（2026年1月20日在云岭省第十四届人民代表大会第四次会议上）\n"
+            "省长 王云\n各位代表：\n现在，我代表省人民政府向大会报告工作。\n一、2025年工作回顾\n"
+            "舞蹈《青溪乡韵》获群星奖，《青溪乡韵》巡演全省，青溪乡韵传遍各地。全省地区生产总值增长5%。\n")
+    m = meta(text)
+    assert (m["place"], m["level"]) == ("云岭省", "province")

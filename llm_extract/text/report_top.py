@@ -155,6 +155,9 @@ def read_title_lines(top: list[str]) -> list[str]:
     return out
 
 
+_PHOTO_CREDIT = re.compile(r"记者[\u4e00-\u9fff·\s]{1,12}摄$|摄影[:：]")
+
+
 def read_byline(top: list[str]) -> list[str]:
     """The lines between the title and the salutation or first paragraph (no sentence in them).
 
@@ -163,6 +166,8 @@ def read_byline(top: list[str]) -> list[str]:
     """
     out = []
     for line in top:
+        if _PHOTO_CREDIT.search(line):
+            continue  # a photo's caption above the title (…作政府工作报告。本报记者某某摄) is no part of it
         if line.startswith(_SALUTATIONS) or len(line) > 80:
             break
         if re.search(r"[。，,；;！!？?]", line):
