@@ -64,6 +64,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..core.types import NormalizedText, Section
+from .places import OFFICE_SUFFIXES
 
 #: Characters of a heading title after its marker (the rest is body text).
 TITLE_MAX = 30
@@ -101,7 +102,7 @@ _SPACE_RUN = re.compile(r"[ \t\xa0]{2,}|[\t\u3000]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_UNNUMBERED = re.compile(r"[。！？；!?;：:>|@]|https?|www\.", re.IGNORECASE)
 # The speaker's line under a report's title (省长 某某, 自治区人民政府主席 某某, 县长某某): a name, not a heading.
-_SPEAKER = re.compile(r"(?:代理)?(?:[省市县区州盟旗镇乡]长|主席)\s*[\u4e00-\u9fff·]{2,4}")
+_SPEAKER = re.compile(rf"(?:代理)?(?:[{OFFICE_SUFFIXES}]长|主席)\s*[\u4e00-\u9fff·]{{2,4}}")
 # A heading may open with a quoted name (“十四五”时期发展成就和2025年工作回顾); a quoted line is no heading.
 _QUOTED_LEAD = re.compile(r"“[^”]{1,12}”[\u4e00-\u9fff]{4,}")
 

@@ -162,7 +162,7 @@ def _segment(s: str, end: int, rest: str) -> Optional[list[str]]:
     return best
 
 
-_OFFICE_SUFFIXES = "省市县区镇乡州旗"
+OFFICE_SUFFIXES = "省市县区镇乡州旗盟"  # X长 after one of these is an office-holder (省长, 县长), not a place
 
 
 def leading_place(text: str) -> Optional[Place]:
@@ -178,7 +178,7 @@ def leading_place(text: str) -> Optional[Place]:
     s = m.group()[:40]
     rest_all = text[m.end():]
     for end in range(len(s), 1, -1):
-        if not s.endswith(_SUFFIXES, 0, end) or s.startswith("长", end) and s[end - 1] in _OFFICE_SUFFIXES:
+        if not s.endswith(_SUFFIXES, 0, end) or s.startswith("长", end) and s[end - 1] in OFFICE_SUFFIXES:
             continue  # 李某省长, 王某县长: an office-holder, not a place
         units = _segment(s, end, s[end:] + rest_all)
         if units:
