@@ -204,23 +204,27 @@ def test_plan_headings_reach_the_sections_under_them():
     assert not any("task" in c.kinds for c in find_candidates(text, plan=False))
 
 
+def _rules_of_report(tmp_path, raw: str):
+    """The report ``raw`` as a file, its document, and every rule-extracted indicator, each grounded."""
+    path = tmp_path / "report.txt"
+    path.write_text(raw, encoding="utf-8")
+    doc, norm, raw = _doc(path)
+    records = [r for sec in doc.sections for r in SectionExtractor(backend="rules").extract("indicator", doc, norm, sec).records]
+    assert all(raw[r.start:r.end] == r.evidence for r in records)
+    return doc, records
+
+
 def test_a_review_part_naming_only_the_plan_term_dates_its_figures_to_the_reviewed_year(tmp_path):
     # a 2026 report: the speaker's line is no heading; the review heading names the term, not 2025
     raw = ("2026年云岭省政府工作报告\n云岭省人民政府省长 李青川\n各位代表：\n现在，我代表省人民政府向大会报告工作。\n"
            "一、“十四五”时期工作回顾\n五年来，全省上下团结奋斗。刚刚过去的2025年，全省经济稳中有进，全年地区生产总值增长4.6%，"
            "居民人均可支配收入年均增长5.8%。\n"
            "二、2026年工作安排\n今年主要预期目标是：地区生产总值增长5%左右。\n")
-    path = tmp_path / "yunling-2026.txt"
-    path.write_text(raw, encoding="utf-8")
-    doc, norm, raw = _doc(path)
+    doc, records = _rules_of_report(tmp_path, raw)
     assert [s.path_str for s in doc.sections if s.path][:2] == ["一、“十四五”时期工作回顾", "二、2026年工作安排"]
-    got = []
-    for sec in doc.sections:
-        for r in SectionExtractor(backend="rules").extract("indicator", doc, norm, sec).records:
-            assert raw[r.start:r.end] == r.evidence
-            got.append((r.metric, r.period, r.kind, r.yoy_pct))
-    assert got == [("地区生产总值", "2025", "actual", 4.6), ("居民人均可支配收入", "2021-2025", "actual", 5.8),
-                   ("地区生产总值", "2026", "target", 5.0)]
+    assert [(r.metric, r.period, r.kind, r.yoy_pct) for r in records] == [
+        ("地区生产总值", "2025", "actual", 4.6), ("居民人均可支配收入", "2021-2025", "actual", 5.8),
+        ("地区生产总值", "2026", "target", 5.0)]
 
 
 def test_every_part_after_the_review_plans_when_no_heading_names_a_plan(tmp_path):
@@ -229,9 +233,6 @@ def test_every_part_after_the_review_plans_when_no_heading_names_a_plan(tmp_path
            "二、一张蓝图绘到底，奋力谱写新篇章\n坚持稳中求进。\n"
            "三、一鼓作气勇争先，推动开好局\n（一）壮大实体经济\n全社会研发经费投入增长10%左右。\n"
            "四、全面加强政府自身建设\n政府工作人员要担当作为。\n")
-    path = tmp_path / "yunling-plan-parts.txt"
-    path.write_text(raw, encoding="utf-8")
-    doc, norm, raw = _doc(path)
-    got = [(r.metric, r.period, r.kind) for sec in doc.sections
-           for r in SectionExtractor(backend="rules").extract("indicator", doc, norm, sec).records]
-    assert got == [("地区生产总值", "2025", "actual"), ("全社会研发经费投入", "2026", "target")]
+    _, records = _rules_of_report(tmp_path, raw)
+    assert [(r.metric, r.period, r.kind) for r in records] == [
+        ("地区生产总值", "2025", "actual"), ("全社会研发经费投入", "2026", "target")]
