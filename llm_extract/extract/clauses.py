@@ -118,7 +118,7 @@ _YEAR_TOKEN = r"(?:到|至|截至|截止|在)?(?:19|20)\d\d(?:\s*[-—~至]\s*(?
 # 五年来 / 五年共… / 五年实际利用外资…: a run of years opening a clause (a sum over them) is no part of a name
 SPAN_VERBS = r"实际|完成|实现|新增"
 _SPAN_LEAD_RE = re.compile(rf"(?:过去|近)?[二三四五两]年(?:来|间|中|(?=共|累计|[,，]|{SPAN_VERBS}))"
-                           r"|[“\"]?十[一二三四五]五[”\"]?(?:时期|期间)")  # “十五五”时期地区生产总值…: when, not what
+                           r"|[“\"]?十[一二三四五]五[”\"]?(?:时期|期间)")  # “十五五”时期粮食总产量…: when, not what
 YEAR_IN_RE = re.compile(r"((?:19|20)\d\d)(?:\s*[-—~至]\s*((?:19|20)\d\d))?年")
 _LEAD_WORDS = sorted(
     [
