@@ -13,6 +13,7 @@ import re
 from typing import Optional
 
 from ..core.types import Document, NormalizedText, Section
+from ..text.segments import plan_term_years
 from .clauses import SPAN_VERBS
 
 
@@ -82,8 +83,6 @@ def section_year(section: Section | None, doc: Document, norm: NormalizedText, t
 
 # A figure summed over a plan period or a run of years (“十二五”期间，累积完成…; 五年共…，累计完成…): its period
 # is the span, not the last year.
-_PLAN_TERMS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
-               "十五五": (2026, 2030)}
 _SUMMED_RE = re.compile(rf"累计|累积|共计|[二三四五]年(?:来)?共|(?:^|[，,；;。\s])(?:过去|近)?[二三四五]年(?:{SPAN_VERBS})")
 _SPAN_RE = re.compile(rf"(十[一二三四五]五)[”\"]?(?:时期|期间)|(?:过去|近)?([二三四五])年(?:来|间|中|共|累计|(?={SPAN_VERBS}))")
 # Words that date a sentence to one year (今年以来, 全年, 1-10月): its sums are that year's.
@@ -103,7 +102,7 @@ def summed_period(paragraph_before: str, sentence_before: str, year: Optional[st
     last = spans[-1]
     known = year is not None and year[-4:].isdigit()
     if last.group(1):
-        first, end = _PLAN_TERMS[last.group(1)]
+        first, end = plan_term_years(last.group(1))
         if known and first <= int(year[-4:]) < end:
             end = int(year[-4:])  # “十四五”期间 in a report on 2023: the years of the term so far
         return f"{first}-{end}"
@@ -121,8 +120,7 @@ _AVERAGE_RE = re.compile(r"年均")
 
 
 def _term(name: str) -> tuple[int, int]:
-    key = name if name.endswith("五") and len(name) == 3 else name + "五"
-    return _PLAN_TERMS[key]
+    return plan_term_years(name if len(name) == 3 else name + "五")  # 第十四个五年规划 names 十四
 
 
 def plan_term_period(paragraph_before: str, clause: str, kind: str, year: Optional[str],
@@ -152,8 +150,7 @@ def plan_term_period(paragraph_before: str, clause: str, kind: str, year: Option
     return None
 
 
-_COMPARED_TERM_RE = re.compile(r"十([一二三四])五")
-_NEXT_TERM = {"一": "十二五", "二": "十三五", "三": "十四五", "四": "十五五"}
+_COMPARED_TERM_RE = re.compile(r"十[一二三四]五")
 
 
 def compared_term_period(basis: Optional[str]) -> Optional[str]:
@@ -162,6 +159,6 @@ def compared_term_period(basis: Optional[str]) -> Optional[str]:
     m = _COMPARED_TERM_RE.search(basis or "")
     if m is None:
         return None
-    first, end = _PLAN_TERMS[_NEXT_TERM[m.group(1)]]
-    return f"{first}-{end}"
+    first, end = plan_term_years(m.group(0))
+    return f"{first + 5}-{end + 5}"
 

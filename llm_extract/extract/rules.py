@@ -365,8 +365,7 @@ class _RulesRun:
             period = self.target_period if kind == "target" and self.target_period else self.period_hint
             if kind == "actual":  # “十二五”期间，累计完成…: the span, not its last year
                 period = summed_period(folded[para0:fig_start], sent_prefix, period) or period
-        if compared_term_period(basis):  # 比“十三五”时期增长x%: over the term after the one named
-            period = compared_term_period(basis)
+        period = compared_term_period(basis) or period  # 比“十三五”时期增长x%: over the term after the one named
         if q is None and period and "-" not in period and not dated:  # 这五年，…增长25% / “十五五”…年均增长5%
             period = plan_term_period(folded[para0:fig_start], folded[seg0:end], kind, period,
                                       self.headings) or period

@@ -54,14 +54,21 @@ def years_in(text: str) -> list[int]:
     return [int(y) for y in YEAR.findall(text)]
 
 
-# “十四五”末 / 十三五期末: the last year of a five-year plan term (十一五 ends 2010, each term five years on).
-_TERM_END = re.compile(r"十([一二三四五])五[”\"]?(?:时期|规划)?期?末")
+# Five-year plan terms: 十一五 is 2006-2010, each term five years on (十五五: 2026-2030).
 _TERM_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+# “十四五”末 / 十三五期末: the last year of a term.
+_TERM_END = re.compile(r"(十[一二三四五]五)[”\"]?(?:时期|规划)?期?末")
+
+
+def plan_term_years(name: str) -> tuple[int, int]:
+    """``(first, last)`` year of the five-year plan term ``name`` (``十四五`` → ``(2021, 2025)``)."""
+    n = _TERM_NUMBER[name[1]]
+    return 2001 + 5 * n, 2005 + 5 * n
 
 
 def term_end_years(text: str) -> list[int]:
     """The years that end the plan terms ``text`` writes with 末 (``截至“十四五”末`` → 2025), in order."""
-    return [2005 + 5 * _TERM_NUMBER[m.group(1)] for m in _TERM_END.finditer(text)]
+    return [plan_term_years(m.group(1))[1] for m in _TERM_END.finditer(text)]
 
 
 # "2015到2018年", "2015年至2018年", "从2016-2020年", "2019~2021": a range of years.
