@@ -92,8 +92,15 @@ def _number_spellings(v: float) -> set[str]:
     return out
 
 
+# eval/README: a magnitude printed without a digit is that figure (突破万亿元 = 1 万亿元, 超百亿元 = 100 亿元).
+_BARE_MAGNITUDES = {1.0: "(?<![十百千])万亿", 10.0: "十(?:万|亿)", 100.0: "百(?:万|亿)", 1000.0: "千(?:万|亿)"}
+
+
 def number_in_evidence(v: float, evidence: str) -> bool:
     folded = evidence.translate(FULLWIDTH)
+    bare = _BARE_MAGNITUDES.get(abs(v))
+    if bare and re.search(r"(?<![0-9.一二三四五六七八九两])" + bare, folded):
+        return True
     return any(s in folded for s in _number_spellings(v))
 
 

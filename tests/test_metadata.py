@@ -578,3 +578,12 @@ def test_a_photo_caption_above_the_title_does_not_hide_the_congress_line_naming_
             "舞蹈《青溪乡韵》获群星奖，《青溪乡韵》巡演全省，青溪乡韵传遍各地。全省地区生产总值增长5%。\n")
     m = meta(text)
     assert (m["place"], m["level"]) == ("云岭省", "province")
+
+
+def test_a_plan_part_named_by_its_year_s_main_work_or_by_no_role_word_plans_the_year_of_delivery():
+    head = ("2026年云岭省政府工作报告\n（2026年1月21日在云岭省第十四届人民代表大会第四次会议上）\n省长 王云\n各位代表：\n"
+            "一、2025年工作回顾\n全省地区生产总值增长5%。\n")
+    m = meta(head + "二、“十五五”时期主要目标任务\n五年后，全省迈上新台阶。\n三、2026年主要工作\n地区生产总值增长5%左右。\n")
+    assert (m["review_years"], m["plan_years"]) == ([2025], [2026])
+    m = meta(head + "二、奋力开创新局面\n地区生产总值增长5%左右。\n")
+    assert (m["review_years"], m["plan_years"]) == ([2025], [2026])

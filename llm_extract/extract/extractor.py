@@ -25,7 +25,7 @@ STRUCTURE_KINDS = ("task", "problem", "project")
 TEXT_FIELD = {"task": "task", "problem": "problem", "project": "name"}
 #: Version of the rule extractor: records carry it, and resumed runs and the record store key on it.
 #: Bump it whenever the rules change what they extract.
-RULES_VERSION = "rules@22"  # @22 the speaker line is no heading and a heading may open with a quoted plan term, figures outside the plan part are of the one reviewed year, averages over the term the headings name (a term begun this year: all of it), growth against the term before is over the term after, 年均 before 分别, a level reached after the increase (增加A，达到B; 翻番达到B), a figure setting a condition with another (以上且…) is no level, a problem paragraph opened by 问题也不容忽视 and its numbered items, a 目标任务体系 named in passing sets no target, every part after the review plans when no heading names a plan, names listed before one verb and as many rates (no 分别), 创新高 or 跨过 a level, a plan term or 包括 before a metric; @21 a growth printed alone while looking back on a plan term (这五年, “十四五”时期) or an average growth set for the next term is over the term, a shared head joined without repeating words, 出游总花费, 提升到 a level, 使用外资; @20 经济增长 is the GDP's growth, a group of industries in a value-added breakdown, the level alone before key projects, one rate after 城乡…分别; @19 autonomous-prefecture scope words, sub-area figures left out, investment breakdowns and trade totals, firms of the metric's industry; @18 a metric opening with the report's own place; @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
+RULES_VERSION = "rules@23"  # @23 a magnitude without a digit (突破万亿元, 超百亿元), adverbs before the verb (历史性, 逆势), 提升至 and 从A增至B, the growth after a mark passed (跨越A大关，年均增长x%), the exact figure after a mark (突破A、达到B), lists sharing a scope or a word (存、贷款余额; 规模以上A和B; 对A、B进出口; 收入、支出; 双双/均 with one figure), members before a counted name (三大先导产业), 年营收, zones named by their own name left out, goals under a heading of the plan term ahead, a plan part named 20xx年主要工作 or by no role word; @22 the speaker line is no heading and a heading may open with a quoted plan term, figures outside the plan part are of the one reviewed year, averages over the term the headings name (a term begun this year: all of it), growth against the term before is over the term after, 年均 before 分别, a level reached after the increase (增加A，达到B; 翻番达到B), a figure setting a condition with another (以上且…) is no level, a problem paragraph opened by 问题也不容忽视 and its numbered items, a 目标任务体系 named in passing sets no target, every part after the review plans when no heading names a plan, names listed before one verb and as many rates (no 分别), 创新高 or 跨过 a level, a plan term or 包括 before a metric; @21 a growth printed alone while looking back on a plan term (这五年, “十四五”时期) or an average growth set for the next term is over the term, a shared head joined without repeating words, 出游总花费, 提升到 a level, 使用外资; @20 经济增长 is the GDP's growth, a group of industries in a value-added breakdown, the level alone before key projects, one rate after 城乡…分别; @19 autonomous-prefecture scope words, sub-area figures left out, investment breakdowns and trade totals, firms of the metric's industry; @18 a metric opening with the report's own place; @17 insurance classes, deposit and postal names; @16 review fixes of @15; @15 由A增加到B, industry sections, firms named by the sentence, quarters skipped; @14 plan parts date undated figures, more vocabulary; @13 open metric heads, project names, task plan parts; @12 经济总量, 出口额; @8 = @6 projects/tasks + @7 indicators; @9 local plans' action clauses; @10 table rows
 BATCH_CHARS = 700  # candidate text per model call: small prompts keep a 1.5B model accurate and fast
 
 
@@ -59,12 +59,21 @@ _SUB_AREA_RE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?(?:自治县|市|县
 _NO_PLACE_RE = re.compile(r"(?:脱贫|贫困|重点|示范|试点|百强|先进|产粮|民族|边境|城|都|本|全|各|该|我|县级)(?:市|县|旗)$")
 
 
+# A zone named by its own name before the metric (江东新区营业收入, 某某文化创意产业园营收); the zones of a kind
+# (开发区工业投资, 重点园区营业收入, 省级开发区…) are an aggregate of the place.
+_NAMED_ZONE_RE = re.compile(
+    r"^(?!(?:全|各|重点|省级|市级|国家级|所有|\d))[\u4e00-\u9fff（）()]{2,14}?(?<!产业)(?<!技术)(?<!经济)"
+    r"(?:产业园|科技园|工业园|园区|新区|经济圈|开发区|高新区|航天城|示范区|集聚区|港区|综保区|保税区|合作区)(?=[\u4e00-\u9fff])")
+
+
 def names_sub_area(rec, doc: Document) -> bool:
     """Whether ``rec`` is a sub-area's figure: its metric opens with a place other than the report's own,
-    followed by a metric the vocabulary knows (甲乙县地区生产总值)."""
+    followed by a metric the vocabulary knows (甲乙县地区生产总值), or with a zone's own name (江东新区营业收入)."""
     from ..text.places import aliases
     from .vocab import default_index
 
+    if _NAMED_ZONE_RE.match(rec.metric_raw or rec.metric):
+        return True
     m = _SUB_AREA_RE.match(rec.metric_raw or rec.metric)
     if m is None or _NO_PLACE_RE.search(m.group("place")) or m.group("place") in aliases(doc.place or ""):
         return False

@@ -8,7 +8,7 @@ two metrics (城镇…, 农村…).  Works on folded, simplified text and return
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..text.growth import BASIS, NEG_VERBS, VERBS
 from ..text.numbers import Quantity, find_quantities
@@ -21,13 +21,13 @@ __all__ = ["ListFigure", "PairedRates", "shared_lists", "rates_after_levels"]
 _CLAUSE_STOP = "，,；;：:。！？!?\n"
 _NAME_SEP_RE = re.compile(r"、|和|与|及")
 _AFTER_RE = re.compile(
-    rf"(?P<word>分别|均)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过|完成|实现)?\s*(?:了|到|为)?\s*"
+    rf"(?P<word>分别|均|双双)\s*(?P<basis>{BASIS})?\s*(?:(?P<verb>{VERBS})|达到|达|为|是|突破|超过|超|完成|实现|稳定在|保持在)?\s*(?:了|到|为)?\s*"
     # 分别 left out: names listed, then one growth verb and as many rates (A、B增加值年均增长8%、7.2%)
     rf"|(?<![\d%％])(?P<bare>)(?P<basis2>{BASIS})?\s*(?P<verb2>{VERBS})\s*(?=\d+(?:\.\d+)?\s*[%％][^，,。；;]{{0,6}}?[、和]\s*\d)")
 _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
 _AVERAGE_TAIL_RE = re.compile(r"年均$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
-_MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总")
+_MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总", "进出口", "出口", "进口")
 _COUNT_HEADS = ("人次", "人数", "游客")
 _ETC_RE = re.compile(r"等(?=[\u4e00-\u9fff]{2})")
 # A later name that is only a head (收入, 总花费) takes what the first name says it is of:
@@ -40,6 +40,7 @@ _FIRST_ITEM_RE = re.compile(
 _RATES_AFTER_RE = re.compile(
     rf"[，,]\s*(?:分别)?\s*(?P<basis>{BASIS})?\s*(?:分别)?\s*(?P<verb>{VERBS})\s*(?=\d)")
 _LEVEL_STOP = "；;：:。！？!?\n"
+_REACHED = ("突破", "超过", "超")
 
 
 @dataclass
@@ -89,17 +90,61 @@ def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
     items = [s.strip() for s in _NAME_SEP_RE.split(pre)]
     if len(items) == 1 and n == 2 and _pair(items[0]):
         return _pair(items[0])
+    if len(items) != n and len(pre.split("、")) == n:
+        items = [s.strip() for s in pre.split("、")]  # 金融业、软件和信息服务业增加值: 和 inside a name
     if len(items) != n or not all(items):
         return None
+    items = _shared_scope(items)
     items[-1] = _ETC_RE.sub("", items[-1])  # 茶叶、竹木等产业增加值: 等 closes the list before the shared head
     items[0] = items[0][skip_lead(items[0])[1]:] or items[0]  # 推动制造业、…: the verb names nothing
+    items = [items[0]] + [_counterpart(items[0], it) for it in items[1:]]
     first = _FIRST_ITEM_RE.match(items[0])
     if first:
         items = [items[0]] + [first.group("mod") + it if _BARE_ITEM_RE.match(it) else it for it in items[1:]]
     tail = _shared_head(items[0], items[-1], index)
     if not tail:
         return items
+    if tail.endswith("余额"):  # 存款、贷款余额: a balance of every name, though 存款 alone is a metric
+        return [it if it.endswith("余额") else it + "余额" for it in items]
     return [it if _complete(it, index) or it is items[-1] else _joined(it, tail) for it in items]
+
+
+# One character standing for a word whose second character the next name prints (存、贷款余额; 进、出口总额).
+_CONTRACTED = {"存": "贷", "贷": "存", "进": "出", "出": "进"}
+# Scopes printed once before the first name and meant for every one (规模以上高技术制造业和装备制造业增加值).
+_SCOPE_RE = re.compile(r"^(?:规模以上|规上|限额以上|限上)")
+_TRADE_RE = re.compile(r"(?:进出口|出口|进口)(?:总额|总值|额)?$")
+
+
+def _shared_scope(items: list[str]) -> list[str]:
+    """Names completed with what the list prints once: the word a one-character first name shares with the
+    last (…存、贷款余额 → …存款余额, …贷款余额, the first name's scope on the last too), a 规模以上 scope on
+    the first name, a trading partner's 对 (对A、B进出口总额)."""
+    first, last = items[0], items[-1]
+    if len(items) == 2 and len(last) > 2 and _CONTRACTED.get(first[-1:]) == last[0]:
+        scope = first[:-1]
+        return [first + last[1:], last if last.startswith(scope) else scope + last]
+    head = next((w for w in _COUNTERPART_WORDS if first.endswith(w) and len(first) > len(w)), None)
+    if len(items) == 2 and head and last.startswith(_COUNTERPART_WORDS[head]):
+        return [first, first[: -len(head)] + last]  # 金融机构人民币存款、贷款余额: the scope is the loans' too
+    scope = _SCOPE_RE.match(first)
+    if scope:
+        return [first] + [it if _SCOPE_RE.match(it) else scope.group(0) + it for it in items[1:]]
+    if first.startswith("对") and _TRADE_RE.search(last):
+        return [first] + [it if it.startswith("对") else "对" + it for it in items[1:]]
+    return items
+
+
+_COUNTERPARTS = {"收入": "支出", "支出": "收入", "出口": "进口", "进口": "出口"}
+_COUNTERPART_WORDS = {**_COUNTERPARTS, "存款": "贷款", "贷款": "存款"}
+
+
+def _counterpart(first: str, item: str) -> str:
+    """A later name printed as the counterpart of the first name's head (地方财政收入、支出 → 地方财政支出)."""
+    head = first[-2:]
+    if _COUNTERPARTS.get(head) == item and len(first) > 2:
+        return first[:-2] + item
+    return item
 
 
 def _joined(name: str, tail: str) -> str:
@@ -159,12 +204,14 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         pre = _GROWTH_NOUN_RE.sub("", pre)
         # 均 with one figure — and 城乡… 分别 with one (城乡居民收入 … 分别 + one rate) — gives it to every name
         pair = _pair(pre) is not None
-        one_each = not bare and len(figs) == 1 and (m.group("word") == "均" or pair)
+        one_each = not bare and len(figs) == 1 and (m.group("word") in ("均", "双双") or pair)
         n = len(figs) if m.group("word") == "分别" and not one_each else 2 if pair else len(_NAME_SEP_RE.split(pre))
         if bare and (len(figs) < 2 or n != len(figs) or re.search("分别|(?<![人年平亩])均", folded[seg0:m.start()])):
             continue  # without 分别, only as many names as rates (a clause with 分别 is read from it)
         if one_each:
             figs = figs * n
+        elif figs and figs[0][0].qualifier in _REACHED:  # 分别突破a亿元、b亿元: every level passed its mark
+            figs = [figs[0]] + [(q if q.qualifier else replace(q, qualifier=figs[0][0].qualifier), e) for q, e in figs[1:]]
         names = _names(pre, n, index) if len(figs) >= 2 or one_each else None
         if not names or len(names) != len(figs):
             continue

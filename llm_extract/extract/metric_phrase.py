@@ -92,7 +92,8 @@ _INDUSTRY_VERB_RE = re.compile(
 _CAUSE_RE = re.compile(r"(?:带动|拉动|推动|促进|助推)(?=[\u4e00-\u9fff]{3})")
 # Members listed before 等 or before a quoted collective name, and the aggregate they belong to
 # (芯片、显示面板等电子信息产业; 光伏组件、储能电池“新两样”出口额).
-_MEMBERS_RE = re.compile(r"[^等、，]{1,10}等(?=[\d\u4e00-\u9fff]{4})|(?![对向与在从])[\u4e00-\u9fff]{1,8}(?=“[^”]{1,8}”)")
+_MEMBERS_RE = re.compile(r"[^等、，]{1,10}等(?=[\d\u4e00-\u9fff]{4})|(?![对向与在从])[\u4e00-\u9fff]{1,8}(?=“[^”]{1,8}”)"
+                         r"|[\u4e00-\u9fff]{1,8}?(?=[两二三四五六七八九十]大[\u4e00-\u9fff]{2})")  # …人工智能三大先导产业
 # A credit or financing aggregate's increment (各项贷款新增a亿元, 社会融资规模新增b亿元).
 _INCREMENT_RE = re.compile(r"(?<=贷款|存款|融资|规模)新增(?:投放)?$")
 
@@ -242,4 +243,8 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
         return None
     if _BARE_HEAD_RE.sub("", phrase) in _GENERIC_HEADS and not phrase.startswith(("研发", "R&D")):
         return None  # 总投资, 年度投资, 销售额: whose, the phrase does not say (研发投入 says what)
+    phrase = _ANNUAL_RE.sub("", phrase)  # 某某产业年营收: the annual figure is the figure
     return phrase[:-2] + "营业收入" if phrase.endswith("营收") else phrase  # 营收: the short form
+
+
+_ANNUAL_RE = re.compile(r"(?<=[\u4e00-\u9fff]{2})年(?=(?:营收|营业收入|总产值|产值|销售收入|销售额)$)")

@@ -150,6 +150,32 @@ def plan_term_period(paragraph_before: str, clause: str, kind: str, year: Option
     return None
 
 
+_ONE_YEAR_RE = re.compile(r"今年|明年|本年|当年|新的一年")
+# A part about the term's first year (推动“十五五”开好局、起好步): the year planned, not the term.
+_TERM_START_RE = re.compile(r"开局|开好局|起好步|起步之年|开篇")
+
+
+def term_ahead(headings: str, paragraph_before: str, review_years) -> Optional[tuple[int, int]]:
+    """The plan term a section's ``headings`` name when it begins after every year the report looks back on
+    (二、“十五五”时期主要目标和重大任务 in a report on 2025): that part sets goals, whatever its sentences say —
+    unless the headings also name a year (“十五五”时期主要目标和2026年重点工作) or the term's start (开好局), or the
+    figure's paragraph names its year (今年…) or looks back on a term already under way (“十四五”时期，…)."""
+    if not review_years or _YEAR.search(headings) or _TERM_START_RE.search(headings) or (
+            _ONE_YEAR_RE.search(paragraph_before)):
+        return None
+    last = max(int(y) for y in review_years)
+    terms = [_term(m.group(1) or m.group(2)) for m in _TERM_NAME_RE.finditer(headings)]
+    ahead = [t for t in terms if t[0] > last]
+    if not ahead or any(_term(m.group(1) or m.group(2))[0] <= last for m in _TERM_NAME_RE.finditer(paragraph_before)):
+        return None
+    return ahead[-1]
+
+
+def goal_period(term: tuple[int, int], clause: str) -> str:
+    """A goal under a term's heading: an average (年均) is over the term, a level for its last year."""
+    return f"{term[0]}-{term[1]}" if _AVERAGE_RE.search(clause) else str(term[1])
+
+
 _COMPARED_TERM_RE = re.compile(r"十[一二三四]五")
 
 

@@ -24,7 +24,7 @@ _YEAR = r"(?:(?P<{name}>(?:19|20)\d\d)年(?:末|底)?(?:的)?)"
 # of the change is printed (从A到B不等 is a range, no change).
 _FROM_TO_RE = re.compile(
     r"(?:由|从)\s*" + _YEAR.format(name="y1") + r"?\s*(?P<a>\d+(?:\.\d+)?)\s*(?P<unit>[\u4e00-\u9fff%]{0,4}?)\s*"
-    r"(?:增加|增长|提高|提升|上升|扩大|跃升|攀升|下降|减少|降低|回落)\s*(?:到|至)\s*"
+    r"(?:增加|增长|提高|提升|上升|扩大|跃升|攀升|下降|减少|降低|回落|增|升|降)\s*(?:到|至)\s*"
     + _YEAR.format(name="y2") + r"?\s*$"
 )
 # A level reached after the increase that got there: X增加近A亿元，稳步达到B亿元 / X翻番达到B (X is named

@@ -19,7 +19,7 @@ from .carried import breakdown_measure, carried_metric, firm_subject, household_
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, context_sentences, enclosing, segment_start
 from .lists import rates_after_levels, shared_lists
 from .metric_phrase import Metric, find_metric
-from .periods import compared_term_period, plan_term_period, summed_period
+from .periods import compared_term_period, goal_period, plan_term_period, summed_period, term_ahead
 from .ranges import changed_levels
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
@@ -35,6 +35,10 @@ _TARGET_CUE_RE = re.compile(
 )
 _SECURED_RE = re.compile(rf"争取(?={_SECURED})")
 _ESTIMATE_CUE_RE = re.compile(r"预计")
+_PASSED = ("突破", "超过", "超", "迈上", "跨上", "跨越", "跨过", "跃上", "站上")
+_EXACT_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:达到|达|为)\s*")
+_NOTE_RE = re.compile(r"[(（][^()（）]{1,12}[)）]")
+_MARK_RE = re.compile(r"(?:新|大)?(?:台阶|大关|关口)")
 _SUFFIX_QUAL_RE = re.compile(r"(?:及\s*)?以上|左右|以内|以下")  # …万元及以上的企业: a threshold (see _figure_end)
 _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两三四五六七八九十])")
 # A year that opens a sentence (``2003年，全镇…``) dates the figures of the sentences after it in the paragraph.
@@ -207,11 +211,26 @@ class _RulesRun:
                 metric = raw = self._carried(seg0, sent0, q)
             if metric is None or not self._level_fits(metric, q) or _SECURED_RE.search(folded[seg0 : q.start]):
                 continue  # funds obtained (争取中央投资a亿元) are no aggregate of the place
+            exact = self._exact_after(q, fig_end, quantities)
+            if exact:  # 首次突破3万元、达到30516元: the figure the mark was passed with
+                q, fig_end = exact
+                self.consumed.append((q.start, fig_end))
             after, end = _changes_after(text, fig_end, sent1 or len(text))
             if after and _LIST_AFTER_RE.match(folded, end):
                 after = []  # …b亿元，增长x%和y%: rates of several levels, paired by pair_rates
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0,
                          raw=raw.canonical if raw else None)
+
+    def _exact_after(self, q: Quantity, fig_end: int, quantities: list[Quantity]) -> tuple[Quantity, int] | None:
+        """The exact level printed after a mark the metric passed (突破3万元、达到30516元), with its end."""
+        if q.qualifier not in _PASSED:
+            return None
+        m = _EXACT_AFTER_RE.match(self.folded, fig_end)
+        exact = next((x for x in quantities if m and x.start == m.end()), None)
+        if exact is None or exact.base_unit != q.base_unit or exact.placeholder:
+            return None
+        end = self._figure_end(exact)
+        return (exact, end) if end is not None else None
 
     def from_changed_levels(self, quantities: list[Quantity]) -> None:
         """The later level of ``X由A增加到B`` (:mod:`.ranges`), dated to its printed year, with its rate."""
@@ -275,7 +294,12 @@ class _RulesRun:
         qual = _SUFFIX_QUAL_RE.match(self.folded, fig_end)
         if qual:
             fig_end = qual.end()
-        if self.folded.startswith("的", fig_end) or _ATTRIBUTE_OF_RE.match(self.folded, fig_end):
+        mark = _MARK_RE.match(self.folded, fig_end)
+        if mark:  # 迈上4000亿元台阶, 跨越5000亿元大关: the mark is part of the figure, its growth may follow
+            fig_end = mark.end()
+        note = _NOTE_RE.match(self.folded, fig_end)  # 超千万美元（含增资）的企业: the note does not end the figure's role
+        after = note.end() if note else fig_end
+        if self.folded.startswith("的", after) or _ATTRIBUTE_OF_RE.match(self.folded, after):
             return None  # "投资xx亿元的工业园", "年销售收入超10亿元龙头企业": the figure describes something else
         if qual and self.folded.startswith(("且", "或"), fig_end):
             return None  # "销售额5万元以上且…的商户": a condition of eligibility
@@ -361,6 +385,10 @@ class _RulesRun:
         dated = period is not None and "年均" not in folded[seg0:end]
         period = period or self.topic_years.get(sent0)
         para0 = folded.rfind("\n", 0, fig_start) + 1
+        ahead = (term_ahead(self.headings, folded[para0:fig_start], self.review_years)
+                 if period is None and kind != "estimate" else None)
+        if ahead:  # under 二、“十五五”时期主要目标 in a report on 2025: a goal of the term
+            kind, period = "target", goal_period(ahead, folded[seg0:end])
         if period is None:
             period = self.target_period if kind == "target" and self.target_period else self.period_hint
             if kind == "actual":  # “十二五”期间，累计完成…: the span, not its last year

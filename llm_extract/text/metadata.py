@@ -67,8 +67,9 @@ _PARA_YEAR = re.compile(
 _FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _ROLE_REVIEW = re.compile(r"回顾|总结|汇报|工作情况|完成情况|开展情况|以来|主要成绩|工作成效|述职|统计公报")
 _ROLE_PLAN = re.compile(r"安排|计划|要点|打算|任务|目标|思路|重点|部署|规划")
-# ``二、关于2025年工作``: a year of work named without saying whether it is looked back on or planned.
-_WORK_OF_YEAR = re.compile(r"^(?:[一二三四五六七八九十]+、)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作$")
+# ``二、关于2025年工作`` / ``三、2026年主要工作``: a year of work named without saying whether it is looked back
+# on or planned.
+_WORK_OF_YEAR = re.compile(r"^(?:[一二三四五六七八九十]+、)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府|主要)?工作$")
 
 # --- report type ----------------------------------------------------------------
 _GOV = re.compile(r"政府工作报告|向大会(?:作|做)?(?:的)?(?:工作)?报告|报告(?:政府)?工作[,，]?\s*请予审议")
@@ -266,6 +267,10 @@ def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, 
             # ``一、过去五年工作回顾`` names no year: the year looked back on is still the one before delivery
             review = {report_year - 1}
             prov["review_years"] = "inferred"
+        elif not plan and report_year not in review:
+            # a plan part whose heading names no role (三、奋力开新局): the year of delivery is still planned
+            plan = {report_year}
+            prov["plan_years"] = "inferred"
     elif not review and not plan and title_year and rtype in ("work_summary", "work_plan"):
         review, plan = ({title_year}, set()) if rtype == "work_summary" else (set(), {title_year})
         roles_where = title_where
@@ -274,5 +279,5 @@ def _dated(s: str, title: str, title_where: str, byline: list[str], rtype: str, 
     if review or plan:
         prov.setdefault("review_years" if review else "plan_years", roles_where)
         if review and plan:
-            prov["plan_years"] = roles_where
+            prov.setdefault("plan_years", roles_where)
     return {"report_year": report_year, "review_years": sorted(review), "plan_years": sorted(plan)}

@@ -57,7 +57,9 @@ class Quantity:
 # Quantities
 # ---------------------------------------------------------------------------
 
-_PREFIX_QUALS = ("不少于", "不低于", "将近", "突破", "超过", "不足", "不到", "约", "近", "超", "逾")
+# 迈上/跨越 … a mark (迈上4000亿元台阶) qualify the figure as a threshold passed, like 突破.
+_PREFIX_QUALS = ("不少于", "不低于", "将近", "突破", "超过", "不足", "不到", "迈上", "跨上", "跨越", "跨过", "跃上", "站上",
+                 "约", "近", "超", "逾")
 _INFIX_QUALS = ("余", "多")
 _SUFFIX_QUALS = ("以上", "左右", "以下", "以内", "多")
 _DATE_AFTER_RE = re.compile(r"\s*(?:年|月|日|号|时|点|分|[-—~～至到]\s*(?:19|20)\d\d)")
@@ -117,6 +119,7 @@ def find_quantities(text: str, *, bare: bool = False, include_placeholders: bool
     _percent_words(found)
     _arabic_numbers(found, bare)
     _chinese_numerals(found)
+    _bare_magnitudes(found)
     if include_placeholders:
         _placeholders(found)
     found.quantities.sort(key=lambda q: q.start)
@@ -193,6 +196,26 @@ def _chinese_numerals(found: _Found) -> None:
         found.add(_make(text, s, uend, value / factor, unit, qual))
 
 
+# A magnitude printed without a numeral after a verb of reaching (突破万亿元, 迈上千亿元台阶, 稳定在百万吨以上):
+# one 万亿, or ten, a hundred, a thousand of the unit after 十/百/千.
+_BARE_MAGNITUDE_RE = re.compile(r"(?<=突破|超过|达到|迈上|迈入|跨越|跨过|跃上|站上|稳定|保持|跻身)(?:在|上)?([十百千]?)(?=[万亿])"
+                                r"|(?<=[超达过])([十百千]?)(?=[万亿])")
+_BARE_FACTOR = {"": 1.0, "十": 10.0, "百": 100.0, "千": 1000.0}
+
+
+def _bare_magnitudes(found: _Found) -> None:
+    text, folded = found.text, found.folded
+    for m in _BARE_MAGNITUDE_RE.finditer(folded):
+        word = m.group(1) if m.group(1) is not None else m.group(2)
+        s = m.end() - len(word)
+        uend, unit, _infix = _match_unit(folded, m.end())
+        # a bare 万元 / 亿元 (达万元) is a blank left by a template, not one of them (see _placeholders)
+        if not unit or unit[0] not in "万亿" or not (word or unit.startswith("万亿")) or not found.free(s, uend):
+            continue
+        qual = _prefix_qualifier(folded, m.start()) or _suffix_qualifier(folded, uend)
+        found.add(_make(text, s, uend, _BARE_FACTOR[word], unit, qual))
+
+
 def _placeholders(found: _Found) -> None:
     """Template placeholders followed by a unit (``xxxx万元``)."""
     text, folded = found.text, found.folded
@@ -255,7 +278,7 @@ def numbers_in(text: str) -> list[float]:
     with_units = {q.start: q.value for q in find_quantities(text) if not q.raw[:1].isdigit()}
     for m in CN_RUN_RE.finditer(folded):
         if m.start() in with_units:
-            out.append(with_units[m.start()])
+            out.append(with_units.pop(m.start()))
             continue
         if m.start() > 0 and folded[m.start() - 1] in CN_CHARS:
             continue
@@ -264,7 +287,7 @@ def numbers_in(text: str) -> list[float]:
             val = cn_to_number(run)
             if val is not None:
                 out.append(val)
-    return out
+    return out + list(with_units.values())  # magnitudes printed without a digit (突破万亿元: 1)
 
 
 def _close(a: float, b: float) -> bool:
