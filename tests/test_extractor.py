@@ -235,4 +235,4 @@ def test_every_part_after_the_review_plans_when_no_heading_names_a_plan(tmp_path
            "四、全面加强政府自身建设\n政府工作人员要担当作为。\n")
     _, records = _rules_of_report(tmp_path, raw)
     assert [(r.metric, r.period, r.kind) for r in records] == [
-        ("地区生产总值", "2025", "actual"), ("全社会研发经费投入", "2026", "target")]
+        ("地区生产总值", "2025", "actual"), ("研发经费投入", "2026", "target")]

@@ -51,6 +51,12 @@ def test_short_forms_of_a_metric_name_are_the_same_metric_and_other_words_are_no
     assert matched("以旧换新带动消费", "以旧换新拉动消费")
     assert not matched("景区营业收入", "景区经营收入")  # 经营收入 is no 营收
     assert not matched("家电类零售额", "限额以上家电类零售额")
+    assert matched("研发经费投入", "全社会研发经费投入")  # 全社会: a scope word, as 全镇
+    assert not matched("研发经费投入", "企业研发经费投入")
+    assert matched("原保险保费收入", "保费收入") and matched("财产险赔付", "财产险赔付支出")
+    assert matched("住户贷款余额", "住户贷款") and matched("住户存款余额", "境内住户存款余额")
+    assert matched("技术合同成交总额", "技术合同成交额")
+    assert not matched("财产险保费收入", "保费收入") and not matched("住户存款余额", "住户贷款余额")
 
 
 def test_no_span_overlap_no_match_and_wrong_value_is_fp_and_fn():

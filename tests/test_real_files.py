@@ -139,6 +139,16 @@ DEV_DROPS = {
     "prov-shaanxi-2026-gzbg.txt": 4,  # the provincial portal's share buttons, source line and QR-code line
     "prov-fujian-2026-gzbg.txt": 5,  # the same page template as the other 2026 copies
     "prov-xinjiang-2026-gzbg.txt": 5,  # the same page template
+    "prov-anhui-2026-gzbg.txt": 5,  # the same page template
+    "prov-hainan-2026-gzbg.txt": 0,  # no page chrome kept in this copy
+    "prov-shanghai-2026-gzbg.txt": 5,  # the same page template
+    "prov-ningxia-2026-gzbg.txt": 10,  # the regional portal's location line, source, font size, QR code, print/close buttons
+    "prov-qinghai-2026-gzbg.txt": 3,  # source line (twice) and the editor's line
+    "prov-xizang-2026-gzbg.txt": 5,  # the same page template
+    "city-nanyang-2025-tjgb.html": 5,  # breadcrumb, print/font buttons, date line, share
+    "city-pingdingshan-2025-tjgb.html": 22,  # the city portal's menus (twice), breadcrumb, buttons, footer
+    "city-xuchang-2025-tjgb.html": 5,  # breadcrumb, the release's fields and buttons, QR-code and social links
+    "city-hengyang-2025-tjgb.html": 15,  # the provincial bureau's menus, breadcrumb, source lines, buttons, footer
     "city-shijiazhuang-2025-tjgb.html": 18,  # site menus (twice), breadcrumb, footer, visitor counter
     "city-xinyang-2025-tjgb.html": 6,  # breadcrumb, footer
     "city-yingkou-2025-tjgb.html": 10,  # breadcrumb, the release's index fields, share buttons

@@ -82,3 +82,36 @@ def test_a_part_about_the_term_s_first_year_and_the_exact_figure_after_a_mark():
     assert _brief("其中农村居民人均可支配收入首次突破3万元、达到30516元。") == [
         ("农村居民人均可支配收入", 30516.0, "元", None, None)]
     assert _brief("新批外商投资超千万美元（含增资）的企业12家。") == []
+
+
+def test_the_payouts_of_a_class_of_insurance():
+    text = "其中，财产险赔付14.7亿元，下降2.1%；健康险赔付金额增长9.9%。为农户赔付2000万元。"
+    assert _brief(text) == [("财产险赔付", 14.7, "亿元", -2.1, None), ("健康险赔付金额", None, None, 9.9, None)]
+
+
+def test_compound_names_standing_for_several_metrics():
+    assert [(m, p) for m, _v, _u, p, _q in _brief("其中一二三产增加值分别增长3.1%、6.2%、5.3%。")] == [
+        ("第一产业增加值", 3.1), ("第二产业增加值", 6.2), ("第三产业增加值", 5.3)]
+    assert [m for m, *_ in _brief("实际使用内外资分别增长12％、3.3％。")] == ["实际利用内资", "实际利用外资"]
+
+
+def test_communique_wording_output_changes_breakdowns_and_price_bases():
+    kw = dict(period_hint="2025")
+    assert _brief("全年全县粮食产量41.2万吨，比上年增产1.1%。", **kw) == [("粮食总产量", 41.2, "万吨", 1.1, None)]
+    text = "全年社会消费品零售总额120.5亿元，增长4.4%。分行业看，批发业20.1亿元，增长3.2%；餐饮业9.9亿元，增长6.6%。"
+    assert [(m, v) for m, v, *_ in _brief(text, **kw)] == [
+        ("社会消费品零售总额", 120.5), ("批发业零售额", 20.1), ("餐饮业零售额", 9.9)]
+    got = _when("全年邮政业务总量（按2020年不变价计算）3.2亿元，比上年增长5.5%。", **kw)
+    assert got == [("邮政业务总量", "actual", "2025")]
+    assert _brief("2025年初步核算全县实现地区生产总值（GDP）301.2亿元，增长5.1%。", **kw) == [
+        ("地区生产总值", 301.2, "亿元", 5.1, None)]
+    assert [m for m, *_ in _brief("规模以上工业增加值增长7%。其中，装备制造业增长9.1%，医药制造业增长3.3%。", **kw)] == [
+        "规模以上工业增加值", "装备制造业增加值"]  # a group named by a quality, not a class of the classification
+    assert _brief("高技术制造业增长12.9%。", **kw) == []  # which measure, the text does not say
+    assert _brief("先进制造业和高技术制造业增加值占规模以上工业比重分别提高到51%、22.5%。", **kw) == []  # shares
+    assert _brief("全县农林牧渔业实现总产值88.6亿元，增长3.6%。", **kw)[0][1:] == (88.6, "亿元", 3.6, None)
+
+
+def test_the_whole_payouts_and_premiums_in_their_printed_variants():
+    got = [(m, v) for m, v, *_ in _brief("全年共赔付支出12.5亿元。其中，人身险赔付给付7.5亿元。保险机构保费收入 30.1亿元。")]
+    assert got == [("保险赔付支出", 12.5), ("人身险赔付给付", 7.5), ("保费收入", 30.1)]

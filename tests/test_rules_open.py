@@ -292,7 +292,7 @@ def test_an_average_names_the_term_its_headings_name_and_a_term_begun_this_year_
     got = [(r.metric, r.period, r.kind, r.yoy_pct) for r in rules_extract_indicators(
         goals, period_hint="2026", plan_years=[2026], review_years=[2025], target_period="2026",
         headings="二、“十五五”时期主要目标任务")]
-    assert got == [("地区生产总值", "2026-2030", "target", 5.5), ("全社会研发经费投入", "2026-2030", "target", 9.0)]
+    assert got == [("地区生产总值", "2026-2030", "target", 5.5), ("研发经费投入", "2026-2030", "target", 9.0)]
     review = "发展质效提升。居民人均可支配收入年均增长6.5%，全年粮食产量增长2%。"
     got = [(r.metric, r.period) for r in rules_extract_indicators(
         review, period_hint="2025", plan_years=[2026], review_years=[2025], headings="一、“十四五”时期和2025年工作回顾")]

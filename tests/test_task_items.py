@@ -152,5 +152,5 @@ def test_a_figure_a_plan_part_states_undated_is_a_target_for_the_plan_year():
     extractor = SectionExtractor(backend="rules")
     recs = [r for s in doc.sections for r in extractor.extract("indicator", doc, norm, s).records]
     assert all(raw[r.start : r.end] == r.evidence for r in recs)
-    got = {(r.metric, r.period, r.kind) for r in recs if r.metric == "全社会研发投入"}
-    assert got == {("全社会研发投入", "2025", "actual"), ("全社会研发投入", "2026", "target")}
+    got = {(r.metric, r.period, r.kind) for r in recs if r.metric == "研发投入"}
+    assert got == {("研发投入", "2025", "actual"), ("研发投入", "2026", "target")}

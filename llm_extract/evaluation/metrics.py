@@ -125,9 +125,17 @@ def _metric_eq(pred: dict, gold: dict) -> bool:
 
 
 # Short forms that name the same thing as the long ones (规上企业 = 规模以上企业; 营收 = 营业收入, not 经营收入;
-# 带动消费 = 拉动消费): the gold keeps either as printed, so both sides are compared spelled out.
+# 带动消费 = 拉动消费; 全社会研发经费 = 研发经费; below): the gold keeps either as printed, so both sides are compared
+# spelled out.
 _SHORT_FORMS = ((re.compile(r"规上"), "规模以上"), (re.compile(r"限上"), "限额以上"),
-                (re.compile(r"(?<!经)营收"), "营业收入"), (re.compile(r"带动"), "拉动"))
+                (re.compile(r"(?<!经)营收"), "营业收入"), (re.compile(r"带动"), "拉动"),
+                # 全社会 is a scope word like 全镇 (README: removed from names); the gold keeps it on some names
+                (re.compile(r"^全社会(?=.)"), ""), (re.compile(r"^境内(?=.)"), ""),
+                # one quantity, several printed names: 原保险保费收入 = 保费收入 (premiums are 原保险保费), an insurance
+                # payout (赔付 / 赔付金额 / 赔付给付) = its 赔付支出, a deposit or loan figure = its balance (余额),
+                # 技术合同成交总额 / 成交金额 = 成交额
+                (re.compile(r"原保险(?=保费)"), ""), (re.compile(r"赔付(?:金额|支出|给付)?$"), "赔付支出"),
+                (re.compile(r"(?<=[存贷]款)余额$"), ""), (re.compile(r"成交(?:总额|金额)$"), "成交额"))
 
 
 def _spelled_out(name: str) -> str:

@@ -62,7 +62,18 @@ def carried_metric(prev: str, seg: str, sentence: str, *, index: MetricIndex) ->
         return f"以旧换新{induced.group(1)}消费"
     if _TOURISM_HEAD_RE.match(head) and _VISITORS_RE.search(prev):
         return index.lookup("旅游" + head) or "旅游" + head
+    if _INDUSTRY_HEAD_RE.match(head):
+        named = list(_INDUSTRY_NAMED_RE.finditer(prev))
+        if named:  # 推动石化产业延链补链，产值突破a亿元: the industry the clause before named
+            ind = _ACTION_LEAD_RE.sub("", named[-1].group("ind"))
+            return ind + ("营业收入" if head == "营收" else head) if len(ind) >= 4 else None
     return None
+
+
+# A bare measure of an industry after the clause that names the industry (…做强石化产业，产值突破a亿元).
+_INDUSTRY_HEAD_RE = re.compile(r"^(?:产值|总产值|营收|营业收入)$")
+_ACTION_LEAD_RE = re.compile(r"^(?:推动|推进|加快|发展|做强|做大|做优|壮大|培育|打造|支持|实施|促进|提升|深化|建设|聚焦|全力|大力|着力)+")
+_INDUSTRY_NAMED_RE = re.compile(r"(?P<ind>(?<![第一二三])[\u4e00-\u9fff]{2,8}?(?:产业集群|产业链|产业))(?!园|基地|项目|工人|政策)")
 
 
 # The measures of a class of firms (利润总额, 营业收入) printed after the clause or sentence that names
@@ -162,6 +173,27 @@ def breakdown_measure(folded: str, seg0: int, printed: str, canonical: str) -> s
     if head == "增加值" or not _BREAKDOWN_RE.search(before, heads[-1].end()):
         return None
     return bare + ("营业收入" if head == "营收" else head)
+
+
+# An industry printed alone before a level in a breakdown of a measure (社会消费品零售总额a亿元…。分行业看，批发业
+# b亿元，增长x%；零售业c亿元): that industry's part of the measure.
+_INDUSTRY_ALONE_RE = re.compile(r"^(?!第[一二三]产业)[\u4e00-\u9fff]{1,8}(?<!企)业$")
+_LEVEL_MEASURE = {"零售总额": "零售额", "营收": "营业收入"}
+_LEVEL_MEASURES = ("零售总额", "零售额", "营业收入", "营收")  # sales by trade, revenue by industry
+
+
+def breakdown_level(folded: str, seg0: int, seg: str) -> str | None:
+    """``批发业零售额`` for a clause ``seg`` printing only an industry before a level, when the clauses before it in
+    its paragraph break down a measure (分行业看, 其中, …中，); None otherwise."""
+    name = _bare_head(seg).lstrip("：:，,")
+    if not _INDUSTRY_ALONE_RE.match(name):
+        return None
+    before = folded[_paragraph_start(folded, seg0) : seg0]
+    heads = list(re.finditer(_MEASURE_RE.pattern + "|零售总额", before))
+    if not heads or heads[-1].group(0) not in _LEVEL_MEASURES or not _BREAKDOWN_RE.search(before, heads[-1].end()):
+        return None
+    head = heads[-1].group(0)
+    return name + _LEVEL_MEASURE.get(head, head)
 
 
 # A class of insurance printed alone after the premiums or the payouts it is a part of (保费收入a亿元。其中，

@@ -113,7 +113,7 @@ def _section_name_start(folded: str, sep: int) -> int | None:
 # Shared vocabulary of cues
 # ---------------------------------------------------------------------------
 
-_YEAR_TOKEN = r"(?:到|至|截至|截止|在)?(?:19|20)\d\d(?:\s*[-—~至]\s*(?:19|20)\d\d)?年(?:度|底|末|初|内)?"
+_YEAR_TOKEN = r"(?:到|至|截至|截止|在)?(?:19|20)\d\d(?:\s*[-—~至]\s*(?:19|20)\d\d)?年(?:度|底|末|初(?!步)|内)?"
 # A run of years the figures are summed over (五年来, 过去五年, 三年累计…): a time word, no part of a name.
 # 五年来 / 五年共… / 五年实际利用外资…: a run of years opening a clause (a sum over them) is no part of a name
 SPAN_VERBS = r"实际|完成|实现|新增"
@@ -123,14 +123,14 @@ YEAR_IN_RE = re.compile(r"((?:19|20)\d\d)(?:\s*[-—~至]\s*((?:19|20)\d\d))?年
 _LEAD_WORDS = sorted(
     [
         "全年", "今年", "去年", "上年", "当年", "年内", "年末", "年底", "年初", "上半年", "今年来", "一年来",
-        "截至目前", "截止目前", "目前", "至今", "其中", "同时", "另外", "此外", "预计", "力争", "确保", "争取",
-        "实现", "完成", "累计", "累积", "建成", "推动", "带动", "拉动", "支付", "包括",
+        "截至目前", "截止目前", "目前", "至今", "初步核算", "其中", "同时", "另外", "此外", "预计", "力争", "确保", "争取",
+        "实现", "完成", "累计", "累积", "建成", "推动", "带动", "拉动", "支付", "包括", "提出",
     ],
     key=len,
     reverse=True,
 )
 # One-character adverbs are stripped only before a verb: 要素市场 keeps its 要.
-_ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|累计|建成)")
+_ADVERB_RE = re.compile(r"(?:共|已|将|要|再)(?=完成|实现|达到|预计|累计|建成|赔付)")
 # A place named as the subject of the verb before the metric (云岭镇实现地区生产总值).
 _PLACE_SUBJECT_RE = re.compile(r"[\u4e00-\u9fff]{1,5}(?<![园发社景城])[省市县区镇乡州旗盟](?=(?:共|已|将)?(?:实现|完成|达到|累计|预计))")
 _SCOPE_LEAD = ("全镇", "全乡", "全县", "全区", "全市", "全州", "全省", "全盟", "全旗", "全疆", "全地区", "区本级", "县本级",

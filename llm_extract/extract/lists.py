@@ -80,18 +80,26 @@ def _pair(name: str) -> list[str] | None:
     """The two metrics one compound name stands for: 城乡… (城镇…, 农村…), …存贷款… (…存款…, …贷款…)."""
     if name.startswith("城乡"):
         return ["城镇" + name[2:], "农村" + name[2:]]
-    if "存贷款" in name:
-        return [name.replace("存贷款", "存款", 1), name.replace("存贷款", "贷款", 1)]
+    for both, one, other in (("存贷款", "存款", "贷款"), ("内外资", "内资", "外资")):
+        if both in name:  # …存贷款余额 (…存款余额, …贷款余额); 实际使用内外资 (…内资, …外资)
+            return [name.replace(both, one, 1), name.replace(both, other, 1)]
+    sectors = _SECTORS_RE.match(name)
+    if sectors:  # 一二三产增加值: the three sectors' (第一产业增加值, …)
+        rest = name[sectors.end() :]
+        return [f"第{d}产业{rest}" for d in sectors.group("d")]
     return None
+
+
+_SECTORS_RE = re.compile(r"^(?:其中)?(?P<d>一二三|一二|二三)产(?:业)?")
 
 
 def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
     """The ``n`` metric names a list before 分别 stands for, a shared head completed."""
     items = [s.strip() for s in _NAME_SEP_RE.split(pre)]
-    if len(items) == 1 and n == 2 and _pair(items[0]):
+    if len(items) == 1 and _pair(items[0]) and len(_pair(items[0])) == n:
         return _pair(items[0])
     if len(items) != n and len(pre.split("、")) == n:
-        items = [s.strip() for s in pre.split("、")]  # 金融业、软件和信息服务业增加值: 和 inside a name
+        items = [s.strip() for s in pre.split("、")]  # 金融业、信息传输和软件业增加值: 和 inside a name
     if len(items) != n or not all(items):
         return None
     items = _shared_scope(items)
@@ -111,7 +119,7 @@ def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
 
 # One character standing for a word whose second character the next name prints (存、贷款余额; 进、出口总额).
 _CONTRACTED = {"存": "贷", "贷": "存", "进": "出", "出": "进"}
-# Scopes printed once before the first name and meant for every one (规模以上高技术制造业和装备制造业增加值).
+# Scopes printed once before the first name and meant for every one (规模以上新材料产业和食品工业增加值).
 _SCOPE_RE = re.compile(r"^(?:规模以上|规上|限额以上|限上)")
 _TRADE_RE = re.compile(r"(?:进出口|出口|进口)(?:总额|总值|额)?$")
 
@@ -200,12 +208,15 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
         # …营业收入预计分别增长: 预计 names no metric; nor does 年均 (…增加值年均分别增长x%、y%)
         pre = strip_connectors(_AVERAGE_TAIL_RE.sub("", strip_connectors(folded[seg0 : m.start()])))
         verb, rate_basis = (m.group("verb2"), m.group("basis2")) if bare else (m.group("verb"), m.group("basis"))
-        growth = bool(verb) or bool(_GROWTH_NOUN_RE.search(pre))
+        reached = not bare and bool(verb) and folded[m.start("verb") + len(verb) : m.end()].strip() in ("到", "至")
+        growth = (bool(verb) and not reached) or bool(_GROWTH_NOUN_RE.search(pre))  # 分别提高到a%: levels reached
         pre = _GROWTH_NOUN_RE.sub("", pre)
         # 均 with one figure — and 城乡… 分别 with one (城乡居民收入 … 分别 + one rate) — gives it to every name
-        pair = _pair(pre) is not None
+        paired = _pair(pre)
+        pair = paired is not None
         one_each = not bare and len(figs) == 1 and (m.group("word") in ("均", "双双") or pair)
-        n = len(figs) if m.group("word") == "分别" and not one_each else 2 if pair else len(_NAME_SEP_RE.split(pre))
+        n = len(figs) if m.group("word") == "分别" and not one_each else len(paired) if pair else len(
+            _NAME_SEP_RE.split(pre))
         if bare and (len(figs) < 2 or n != len(figs) or re.search("分别|(?<![人年平亩])均", folded[seg0:m.start()])):
             continue  # without 分别, only as many names as rates (a clause with 分别 is read from it)
         if one_each:

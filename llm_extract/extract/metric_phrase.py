@@ -21,7 +21,7 @@ _MONEY_HEADS = (
     "总值", "总额", "收入", "产值", "增加值", "销售", "营销", "销售额", "税收", "利税", "利润", "出口", "进口",
     "外资", "财力", "支出", "存款", "贷款", "营业额", "零售额", "余额", "成交额", "交易额", "供货值", "投资", "花费",
     "营收", "贸易", "经费", "经费投入", "研发投入", "出口额", "进口额", "进出口额", "内资", "消费", "融资", "收入额", "收益",
-    "外资金额", "到位金额", "交易金额",
+    "外资金额", "到位金额", "交易金额", "赔付", "赔付金额", "赔付支出", "赔付给付",  # 财产险赔付a亿元: a class of insurance's payouts
 )
 _PEOPLE_HEADS = ("人数", "人口")
 _GENERIC_HEADS = _MONEY_HEADS + _PEOPLE_HEADS + ("产量", "总量")
@@ -84,9 +84,12 @@ _ABOVE_SCALE_RE = re.compile(r"^(?:规上|规模(?!以上))(?=工业)")
 # Heads an aggregate's growth may be printed with alone (电子信息产业增长x%, 能源工业增长y%): the
 # industry's output.  Not for levels: a bare 产业 before a money figure is mostly a programme's size.
 _GROWTH_HEADS = ("产业", "工业", "服务业", "产业链", "产业集群")
+# A group of manufacturing named by a quality (高技术制造业, 装备制造业): an aggregate whose growth may be printed
+# alone; a class of the industry classification (医药制造业, 通用设备制造业) is one industry's, no aggregate.
+_MANUFACTURING_GROUP_RE = re.compile(r"(?:高技术|高新技术|装备|消费品|高成长性|先进|原材料|高耗能|高载能|传统|新兴|数字)制造业$")
 # An industry that completes or realises its measure (白酒产业完成产值a亿元): the industry's measure.
 _INDUSTRY_VERB_RE = re.compile(
-    r"^(?P<ind>[\u4e00-\u9fff]{2,8}?(?:产业链|产业|行业|制造业|服务业|工业))(?:累计)?(?:完成|实现)(?P<head>[\u4e00-\u9fff]{2,4})$")
+    r"^(?P<ind>[\u4e00-\u9fff]{2,8}?(?:产业链|产业|行业|制造业|服务业|工业)|农林牧渔业)(?:累计)?(?:完成|实现)(?P<head>[\u4e00-\u9fff]{2,4})$")
 # What a programme or a cause brings about is named after its verb (以旧换新带动家电零售额增长x%);
 # the last one counts.  带动消费 alone is the programme's outcome (see carried_metric).
 _CAUSE_RE = re.compile(r"(?:带动|拉动|推动|促进|助推)(?=[\u4e00-\u9fff]{3})")
@@ -180,8 +183,6 @@ def find_metric(seg: str, *, rate: bool, index: MetricIndex, base_unit: str | No
             if not canonical.endswith(("贷款", "存款", "融资规模")):
                 return None
             canonical += "新增额" if increment.group(0) == "新增" else increment.group(0)
-        if body[metric_start:pos].endswith("全社会") and canonical.endswith("投入"):
-            canonical = "全社会" + canonical  # 全社会研发经费投入: whose spending, not a place
     if not rate and not _unit_fits(canonical, base_unit):
         return None
     return Metric(metric_start, raw_end, canonical)
@@ -201,6 +202,8 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
         return "地区生产总值"  # 经济增长x%: the economy's growth is the GDP's (数字经济增长: not the economy)
     if phrase in _SHORT_NAMES and not rate:
         return phrase
+    if phrase in ("进出口", "货物进出口") and not rate:
+        return index.lookup("进出口总额") or "进出口总额"  # 进出口下降x%: the trade's total (a whole phrase only)
     short = re.sub(r"(?:总值|总额|额)$", "", phrase)
     if short != phrase and short in _SHORT_NAMES and not rate:
         return short  # 其中，出口额a亿元 / 出口总值…: the trade's exports
@@ -237,12 +240,15 @@ def _generic_name(phrase: str, rate: bool, index: MetricIndex, *, growth: bool =
             return phrase  # 社会融资规模 is the name of the aggregate
         return base if base.endswith(_MONEY_HEADS) else phrase if _SIZE_RE.search(phrase) else None
     known = index.lookup(phrase + "增加值")  # 第三产业增长x%, 服务业增长y%: their value added's growth
-    if growth and not rate and phrase.endswith(_GROWTH_HEADS) and (known or len(phrase) >= 4):
+    if growth and not rate and (phrase.endswith(_GROWTH_HEADS) or _MANUFACTURING_GROUP_RE.search(phrase)) and (
+            known or len(phrase) >= 4):
         return known or (phrase + "增加值" if phrase.endswith(("工业", "服务业")) else phrase)
     if not phrase.endswith(_RATE_HEADS if rate else _GENERIC_HEADS):
         return None
     if _BARE_HEAD_RE.sub("", phrase) in _GENERIC_HEADS and not phrase.startswith(("研发", "R&D")):
         return None  # 总投资, 年度投资, 销售额: whose, the phrase does not say (研发投入 says what)
+    if re.search(r"赔付(?:金额|支出|给付)?$", phrase) and "险" not in phrase:
+        return None  # 为农户赔付a万元: a payout to someone, not a class of insurance's
     phrase = _ANNUAL_RE.sub("", phrase)  # 某某产业年营收: the annual figure is the figure
     return phrase[:-2] + "营业收入" if phrase.endswith("营收") else phrase  # 营收: the short form
 

@@ -15,7 +15,7 @@ from ..core.types import IndicatorRecord
 from ..text.growth import RATE_RANGE_TAIL, Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
-from .carried import breakdown_measure, carried_metric, firm_subject, household_subject, insurance_measure
+from .carried import breakdown_level, breakdown_measure, carried_metric, firm_subject, household_subject, insurance_measure
 from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, context_sentences, enclosing, segment_start
 from .lists import rates_after_levels, shared_lists
 from .metric_phrase import Metric, find_metric
@@ -81,12 +81,13 @@ _LAST_YEAR_RE = re.compile(r"(?<![比较同与])(?:去年|上年)(?!同期|末|�
 
 
 def _period(sentence_prefix: str) -> Optional[str]:
-    """The last year the sentence states before the figure, ignoring comparison years (比2001年, 2001年以来)."""
+    """The last year the sentence states before the figure, ignoring comparison years (比2001年, 2001年以来) and
+    price bases (按2020年不变价计算)."""
     found = None
     for m in YEAR_IN_RE.finditer(sentence_prefix):
         before = sentence_prefix[max(0, m.start() - 1) : m.start()]
         after = sentence_prefix[m.end() : m.end() + 2]
-        if before in ("比", "较", "与", "是", "自", "从", "同") or after.startswith(("以来", "的", "来", "同期")):
+        if before in ("比", "较", "与", "是", "自", "从", "同", "按") or after.startswith(("以来", "的", "来", "同期", "不变价")):
             continue
         found = f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
     return found
@@ -258,7 +259,7 @@ class _RulesRun:
         if seg0 > sent0 and folded[seg0 - 1] in "、，,":
             prev = folded[segment_start(folded, seg0 - 1, sent0) : seg0 - 1]
         name = carried_metric(prev, folded[seg0 : q.start], folded[sent0 : q.start], index=self.index) or (
-            insurance_measure(folded, seg0, folded[seg0 : q.start]))
+            insurance_measure(folded, seg0, folded[seg0 : q.start])) or breakdown_level(folded, seg0, folded[seg0 : q.start])
         return Metric(0, q.start - seg0, name) if name else None
 
     def from_lists(self) -> None:
@@ -337,6 +338,8 @@ class _RulesRun:
             measure = breakdown_measure(folded, seg0, seg[metric.start : metric.end], metric.canonical)
             if measure:  # 其中，租赁和商务服务业增长x% after a revenue: that revenue's part
                 metric = Metric(metric.start, metric.end, measure)
+            elif metric.canonical.endswith("制造业") and metric.canonical not in self.index.vocab:
+                continue  # 装备制造业增长x% with no value added before it: which measure, the text does not say
             if c.times is not None and metric.canonical not in self.index.vocab:
                 continue  # a multiple is a small base's (一个品牌出口增长12倍) unless a known aggregate's
             if c.times is not None:  # 增长1.5倍: the multiple, as printed (no percentage is printed)

@@ -45,8 +45,9 @@ _BASIS = (
     # over the plan term before (水利投资比“十二五”时期增长x%)
     r"(?:比|较)[“\"]?十[一二三四五]五(?![”\"]?末)[”\"]?(?:时期|期间)?|同口径|可比口径|年均|年"
 )
-_NEG_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩减", "缩小", "放缓", "负增长", "减", "降")
-_VERBS = "增长|增加|上升|提高|提升|递增|扩大|攀升|加快|" + "|".join(_NEG_VERBS) + "|增"
+_NEG_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩减", "缩小", "放缓", "负增长", "减产", "减", "降")
+# 增产/减产: an output's change (粮食产量…，比上年增产0.3%)
+_VERBS = "增长|增加|上升|提高|提升|递增|扩大|攀升|加快|增产|" + "|".join(_NEG_VERBS) + "|增"
 _NOUNS = "增幅|增速|增长率|涨幅|降幅|减幅"
 # Public for readers of related statements (lists sharing one growth verb).
 BASIS, VERBS, NEG_VERBS = _BASIS, _VERBS, _NEG_VERBS
