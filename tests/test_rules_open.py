@@ -402,7 +402,7 @@ def test_firms_of_the_metric_s_industry_complete_it_and_trade_totals_are_the_tra
 
 def test_a_figure_of_a_sub_area_is_no_indicator_of_the_report():
     from llm_extract.core.types import Document
-    from llm_extract.extract.extractor import names_sub_area
+    from llm_extract.extract.sub_areas import names_sub_area
 
     doc = Document(doc_id="d", source="d.txt", start=0, end=0, place="云岭州")
     recs = {r.metric_raw: r for r in rules_extract_indicators(

@@ -9,40 +9,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Optional, Sequence
+from typing import Sequence
 
 from ..core.types import IndicatorRecord
 from ..text.growth import RATE_RANGE_TAIL, Change, find_changes, parse_change
 from ..text.numbers import Quantity, find_quantities
 from ..text.numerals import fold
 from .carried import breakdown_level, breakdown_measure, carried_metric, firm_subject, household_subject, insurance_measure
-from .clauses import NON_VALUE_UNITS, YEAR_IN_RE, context_sentences, enclosing, segment_start
+from .clauses import NON_VALUE_UNITS, context_sentences, enclosing, segment_start
 from .lists import rates_after_levels, shared_lists
 from .metric_phrase import Metric, find_metric
 from .periods import compared_term_period, goal_period, plan_term_period, summed_period, term_ahead
 from .ranges import changed_levels
+from .statement_cues import (
+    LAST_YEAR_RE, QUARTER_RE, QUARTER_TOPIC_RE, SECURED_RE, sentence_period, statement_kind, topic_years,
+)
 from .vocab import COUNT_METRICS, MetricIndex, default_index
 
 __all__ = ["rules_extract_indicators"]
 
-# 争取 obtaining funds or support (争取中央预算内投资…, 争取设备更新资金…) is something done, not aimed at,
-# and 计划 as a noun (行动计划, 完成年计划的…, 科技计划项目) sets no target.
-_SECURED = r"(?:到)?[^，。；;]{0,16}?(?:中央|国家|上级|资金|国债|债券|支持|额度|政策)"
-_TARGET_CUE_RE = re.compile(
-    r"预期目标|目标是|目标为|主要目标|发展目标|奋斗目标|预期指标|主要指标|目标任务(?!体系)|力争|确保|"
-    rf"争取(?!{_SECURED})|计划(?=[\u4e00-\u9fff])(?!生育|项目|的)|将达到|要达到|"
-    r"(?<!增加|增长|提高|提升|上升|扩大|跃升|攀升|下降|减少|降低|回落)到(?:19|20)\d\d年"  # 由A增加到2015年的B: a level
-)
-_SECURED_RE = re.compile(rf"争取(?={_SECURED})")
-_ESTIMATE_CUE_RE = re.compile(r"预计")
 _PASSED = ("突破", "超过", "超", "迈上", "跨上", "跨越", "跨过", "跃上", "站上")
 _EXACT_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:达到|达|为)\s*")
 _NOTE_RE = re.compile(r"[(（][^()（）]{1,12}[)）]")
 _MARK_RE = re.compile(r"(?:新|大)?(?:台阶|大关|关口)")
 _SUFFIX_QUAL_RE = re.compile(r"(?:及\s*)?以上|左右|以内|以下")  # …万元及以上的企业: a threshold (see _figure_end)
 _LIST_AFTER_RE = re.compile(r"\s*(?:和|及|与|、)\s*(?:[\dxX×*_]|[一二两三四五六七八九十])")
-# A year that opens a sentence (``2003年，全镇…``) dates the figures of the sentences after it in the paragraph.
-_TOPIC_YEAR_RE = re.compile(r"(?:在|截至|截止)?((?:19|20)\d\d)年(?!以来|来|的|同期)")
 # A level printed right after the growth of its metric (地区生产总值增长6%、突破2万亿元).
 _LEVEL_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:总量)?(?P<verb>突破|达到|达|超过|超|为)\s*")
 # Entities a figure is printed before without 的 (年销售收入超10亿元龙头企业达到100家): a threshold of them.
@@ -50,10 +41,6 @@ _ATTRIBUTE_OF_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:企业|项目|工程|�
 # Base units of the levels an indicator states: money, and physical output when the vocabulary names the metric.
 MONEY_UNITS = ("元", "美元", "美金", "欧元", "港元", "日元", "元人民币", None)
 OUTPUT_UNITS = ("吨", "斤", "公斤", "千克", "千瓦时", "方", "立方米", "担", "擔", "标准量")
-# A quarter's figures (一季度…, 前三季度…) are no year's.
-_QUARTER_RE = re.compile(r"(?:第?[一二三四1-4]|前三)季度")
-# …or a sentence opened by one (前三季度，全县实现…) unless its clause returns to the year (全年…).
-_QUARTER_TOPIC_RE = re.compile(r"\s*(?:(?:19|20)\d\d\s*年)?\s*(?:第?[一二三四1-4]|前三)季度末?\s*[,，]")
 # Counts of people are not economic aggregates (参保人数, 死亡人数, 城镇新增就业…万人).
 _PEOPLE_RE = re.compile(r"(?:人数|人口|人次|就业)$")
 # The output of one product (苹果产量, 太阳能电池产量) is no aggregate: its growth, like its level (see
@@ -62,52 +49,8 @@ _OUTPUT_RE = re.compile(r"产量$")
 
 
 # ---------------------------------------------------------------------------
-# Kind, period, growth
+# Growth after a figure
 # ---------------------------------------------------------------------------
-
-
-def _kind(segment_prefix: str, sentence_prefix: str) -> str:
-    """预计 -> estimate, target cues -> target; the cue nearest the figure wins."""
-    for scope in (segment_prefix, sentence_prefix):
-        est = [m.start() for m in _ESTIMATE_CUE_RE.finditer(scope)]
-        tgt = [m.start() for m in _TARGET_CUE_RE.finditer(scope)]
-        if est or tgt:
-            return "estimate" if max(est, default=-1) > max(tgt, default=-1) else "target"
-    return "actual"
-
-
-# 去年/上年 dating a clause (not the basis of a growth: 比上年, 较去年, 上年同期).
-_LAST_YEAR_RE = re.compile(r"(?<![比较同与])(?:去年|上年)(?!同期|末|底|同|水平)")
-
-
-def _period(sentence_prefix: str) -> Optional[str]:
-    """The last year the sentence states before the figure, ignoring comparison years (比2001年, 2001年以来) and
-    price bases (按2020年不变价计算)."""
-    found = None
-    for m in YEAR_IN_RE.finditer(sentence_prefix):
-        before = sentence_prefix[max(0, m.start() - 1) : m.start()]
-        after = sentence_prefix[m.end() : m.end() + 2]
-        if before in ("比", "较", "与", "是", "自", "从", "同", "按") or after.startswith(("以来", "的", "来", "同期", "不变价")):
-            continue
-        found = f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
-    return found
-
-
-def _topic_years(folded: str, sentences: list[tuple[int, int]]) -> dict[int, str]:
-    """Sentence start -> the year an earlier sentence of its paragraph opened with (``2003年，…。…``)."""
-    out: dict[int, str] = {}
-    year: str | None = None
-    prev_end = 0
-    for a, b in sentences:
-        if "\n" in folded[prev_end:a]:
-            year = None  # a new paragraph
-        if year:
-            out[a] = year
-        m = _TOPIC_YEAR_RE.match(folded, a)
-        if m:
-            year = m.group(1)
-        prev_end = b
-    return out
 
 
 def _changes_after(text: str, pos: int, limit: int) -> tuple[list[Change], int]:
@@ -189,7 +132,7 @@ class _RulesRun:
         self.review_years: set[int] = set()
         self.target_period: str | None = None
         self.headings = ""
-        self.topic_years = _topic_years(self.folded, self.sentences)
+        self.topic_years = topic_years(self.folded, self.sentences)
 
     def from_figures(self, changes: list[Change], quantities: list[Quantity]) -> None:
         """A level named by a metric, with the growth clauses that follow it."""
@@ -210,7 +153,7 @@ class _RulesRun:
             raw = None
             if metric is None:
                 metric = raw = self._carried(seg0, sent0, q)
-            if metric is None or not self._level_fits(metric, q) or _SECURED_RE.search(folded[seg0 : q.start]):
+            if metric is None or not self._level_fits(metric, q) or SECURED_RE.search(folded[seg0 : q.start]):
                 continue  # funds obtained (争取中央投资a亿元) are no aggregate of the place
             exact = self._exact_after(q, fig_end, quantities)
             if exact:  # 首次突破3万元、达到30516元: the figure the mark was passed with
@@ -248,7 +191,7 @@ class _RulesRun:
                 continue
             after, end = _changes_after(self.text, fig_end, sent1 or len(self.text))
             before = self.folded[seg0 : found.opening]  # 增加到2024年 (here or in a clause before) is no goal
-            kind = _kind(before, before)
+            kind = statement_kind(before, before)
             self._record(metric, seg0, q.start, end if after else fig_end, q, after, sent0, period=found.year, kind=kind)
 
     def _carried(self, seg0: int, sent0: int, q: Quantity) -> Metric | None:
@@ -370,8 +313,8 @@ class _RulesRun:
                 changes: list[Change], sent0: int, raw: str | None = None, period: str | None = None,
                 kind: str | None = None) -> None:
         text, folded = self.text, self.folded
-        if _QUARTER_RE.search(folded, seg0, fig_start) or (
-                _QUARTER_TOPIC_RE.match(folded, sent0) and not re.search("全年|年末|年底", folded[seg0:fig_start])):
+        if QUARTER_RE.search(folded, seg0, fig_start) or (
+                QUARTER_TOPIC_RE.match(folded, sent0) and not re.search("全年|年末|年底", folded[seg0:fig_start])):
             return  # 一季度地区生产总值增长x%: a quarter's figure, no year's
         ev0 = seg0
         while ev0 < fig_start and text[ev0].isspace():
@@ -379,11 +322,11 @@ class _RulesRun:
         seg_prefix = folded[seg0:fig_start]
         sent_prefix = folded[sent0:fig_start]
         yoy, basis = _year_on_year(changes)
-        last_year = _LAST_YEAR_RE.search(seg_prefix) and len(self.review_years) == 1 and not _period(seg_prefix)
+        last_year = LAST_YEAR_RE.search(seg_prefix) and len(self.review_years) == 1 and not sentence_period(seg_prefix)
         if last_year:  # 去年全省研发经费支出a亿元 in a report that reviews one year: that year's result
             kind, period = kind or "actual", period or str(next(iter(self.review_years)))
-        kind = kind or _kind(seg_prefix, sent_prefix)
-        period = period or _period(sent_prefix)
+        kind = kind or statement_kind(seg_prefix, sent_prefix)
+        period = period or sentence_period(sent_prefix)
         # its sentence names its year: no term's paragraph re-dates it, unless it is an average (年均)
         dated = period is not None and "年均" not in folded[seg0:end]
         period = period or self.topic_years.get(sent0)
