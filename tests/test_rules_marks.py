@@ -115,3 +115,13 @@ def test_communique_wording_output_changes_breakdowns_and_price_bases():
 def test_the_whole_payouts_and_premiums_in_their_printed_variants():
     got = [(m, v) for m, v, *_ in _brief("全年共赔付支出12.5亿元。其中，人身险赔付给付7.5亿元。保险机构保费收入 30.1亿元。")]
     assert got == [("保险赔付支出", 12.5), ("人身险赔付给付", 7.5), ("保费收入", 30.1)]
+
+
+def test_a_balance_shared_by_a_list_and_funds_obtained_in_a_list():
+    assert [m for m, *_ in _brief("制造业、涉农贷款余额分别增长9.1%、6.6%。")] == ["制造业贷款余额", "涉农贷款余额"]
+    assert _brief("争取中央预算内投资、专项债券资金分别增长12.1％、8.5％。") == []
+
+
+def test_trading_partners_listed_before_their_trade():
+    assert [m for m, *_ in _brief("对中亚、欧盟进出口分别增长9.8%、4.4%。对非洲、东盟市场出口分别增长12%、6.6%。")] == [
+        "对中亚进出口", "对欧盟进出口", "对非洲市场出口", "对东盟市场出口"]

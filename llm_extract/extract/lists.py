@@ -27,7 +27,7 @@ _AFTER_RE = re.compile(
 _GROWTH_NOUN_RE = re.compile(r"(?:增速|增幅|增长率)$")
 _AVERAGE_TAIL_RE = re.compile(r"年均$")
 _FIG_SEP_RE = re.compile(r"\s*(?:、|和|及|与)\s*(?:增长|下降)?\s*")
-_MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总", "进出口", "出口", "进口")
+_MODIFIERS = ("主营业务", "营业", "行业", "产业", "综合", "总", "进出口", "出口", "进口", "市场")
 _COUNT_HEADS = ("人次", "人数", "游客")
 _ETC_RE = re.compile(r"等(?=[\u4e00-\u9fff]{2})")
 # A later name that is only a head (收入, 总花费) takes what the first name says it is of:
@@ -68,6 +68,8 @@ def _shared_head(first: str, last: str, index: MetricIndex) -> str | None:
     if tail:
         return tail
     tail = next((h for h in sorted(GENERIC_HEADS, key=len, reverse=True) if last.endswith(h)), None)
+    if tail == "出口" and last.endswith("进出口"):
+        tail = "进出口"  # 对A、B进出口: the trade, not its exports
     while tail:
         mod = next((w for w in _MODIFIERS if last.endswith(w + tail) and len(w + tail) < len(last)), None)
         if mod is None:
@@ -113,7 +115,9 @@ def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
     if not tail:
         return items
     if tail.endswith("余额"):  # 存款、贷款余额: a balance of every name, though 存款 alone is a metric
-        return [it if it.endswith("余额") else it + "余额" for it in items]
+        full = re.search(r"(?:存款|贷款)?余额$", items[-1]).group(0)  # 制造业、普惠小微贷款余额: 制造业贷款余额
+        return [it if it.endswith("余额") else it + "余额" if it.endswith(("存款", "贷款")) else it + full
+                for it in items]
     return [it if _complete(it, index) or it is items[-1] else _joined(it, tail) for it in items]
 
 

@@ -210,6 +210,8 @@ class _RulesRun:
         for f in shared_lists(self.folded, self.index):
             if f.quantity is not None and not self._level_fits(Metric(0, 0, f.metric), f.quantity):
                 continue
+            if SECURED_RE.search(self.folded, f.start, f.at):
+                continue  # 争取中央预算内投资、专项债券分别增长…: funds obtained, no aggregate of the place
             if f.quantity is None and (f.metric in COUNT_METRICS or _PEOPLE_RE.search(f.metric)
                                        or not self._growth_fits(f.metric)):
                 continue
