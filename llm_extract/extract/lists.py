@@ -115,7 +115,7 @@ def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
     if not tail:
         return items
     if tail.endswith("余额"):  # 存款、贷款余额: a balance of every name, though 存款 alone is a metric
-        full = re.search(r"(?:存款|贷款)?余额$", items[-1]).group(0)  # 制造业、普惠小微贷款余额: 制造业贷款余额
+        full = re.search(r"(?:存款|贷款)?余额$", items[-1]).group(0)  # 制造业、涉农贷款余额: 制造业贷款余额
         return [it if it.endswith("余额") else it + "余额" if it.endswith(("存款", "贷款")) else it + full
                 for it in items]
     return [it if _complete(it, index) or it is items[-1] else _joined(it, tail) for it in items]
