@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..text.growth import BASIS, NEG_VERBS, VERBS
-from ..text.numbers import Quantity, find_quantities
+from ..text.numbers import MARK_QUALIFIERS, Quantity, find_quantities
 from .clauses import skip_lead, strip_connectors
 from .metric_phrase import GENERIC_HEADS, find_metric
 from .vocab import MetricIndex
@@ -40,7 +40,6 @@ _FIRST_ITEM_RE = re.compile(
 _RATES_AFTER_RE = re.compile(
     rf"[，,]\s*(?:分别)?\s*(?P<basis>{BASIS})?\s*(?:分别)?\s*(?P<verb>{VERBS})\s*(?=\d)")
 _LEVEL_STOP = "；;：:。！？!?\n"
-_REACHED = ("突破", "超过", "超")
 
 
 @dataclass
@@ -225,7 +224,7 @@ def shared_lists(folded: str, index: MetricIndex) -> list[ListFigure]:
             continue  # without 分别, only as many names as rates (a clause with 分别 is read from it)
         if one_each:
             figs = figs * n
-        elif figs and figs[0][0].qualifier in _REACHED:  # 分别突破a亿元、b亿元: every level passed its mark
+        elif figs and figs[0][0].qualifier in MARK_QUALIFIERS:  # 分别突破a亿元、b亿元: every level passed its mark
             figs = [figs[0]] + [(q if q.qualifier else replace(q, qualifier=figs[0][0].qualifier), e) for q, e in figs[1:]]
         names = _names(pre, n, index) if len(figs) >= 2 or one_each else None
         if not names or len(names) != len(figs):

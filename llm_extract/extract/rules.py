@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ..core.types import IndicatorRecord
 from ..text.growth import RATE_RANGE_TAIL, Change, find_changes, parse_change
-from ..text.numbers import Quantity, find_quantities
+from ..text.numbers import MARK_QUALIFIERS, Quantity, find_quantities
 from ..text.numerals import fold
 from .carried import breakdown_level, breakdown_measure, carried_metric, firm_subject, household_subject, insurance_measure
 from .clauses import NON_VALUE_UNITS, context_sentences, enclosing, segment_start
@@ -28,7 +28,6 @@ from .vocab import COUNT_METRICS, MetricIndex, default_index
 
 __all__ = ["rules_extract_indicators"]
 
-_PASSED = ("突破", "超过", "超", "迈上", "跨上", "跨越", "跨过", "跃上", "站上")
 _EXACT_AFTER_RE = re.compile(r"\s*[、，,]\s*(?:达到|达|为)\s*")
 _NOTE_RE = re.compile(r"[(（][^()（）]{1,12}[)）]")
 _MARK_RE = re.compile(r"(?:新|大)?(?:台阶|大关|关口)")
@@ -167,7 +166,7 @@ class _RulesRun:
 
     def _exact_after(self, q: Quantity, fig_end: int, quantities: list[Quantity]) -> tuple[Quantity, int] | None:
         """The exact level printed after a mark the metric passed (突破3万元、达到30516元), with its end."""
-        if q.qualifier not in _PASSED:
+        if q.qualifier not in MARK_QUALIFIERS:
             return None
         m = _EXACT_AFTER_RE.match(self.folded, fig_end)
         exact = next((x for x in quantities if m and x.start == m.end()), None)
@@ -306,7 +305,7 @@ class _RulesRun:
         q = next((q for q in find_quantities(self.text[m.end() : m.end() + 24]) if q.start == 0), None)
         if q is None or q.unit in ("%", "‰") or q.base_unit not in MONEY_UNITS:
             return None
-        qualifier = q.qualifier or (m.group("verb") if m.group("verb") in ("突破", "超过", "超") else None)
+        qualifier = q.qualifier or (m.group("verb") if m.group("verb") in MARK_QUALIFIERS else None)
         q = replace(q, start=q.start + m.end(), end=q.end + m.end(), qualifier=qualifier)
         fig_end = self._figure_end(q)
         return (q, fig_end) if fig_end is not None else None

@@ -21,6 +21,7 @@ from .numerals import (
 )
 
 __all__ = [
+    "MARK_QUALIFIERS",
     "Quantity",
     "parse_quantity",
     "find_quantities",
@@ -57,6 +58,8 @@ class Quantity:
 # Quantities
 # ---------------------------------------------------------------------------
 
+# Qualifiers saying a figure is a mark passed (突破a亿元, 迈上b亿元台阶), not the exact level.
+MARK_QUALIFIERS = ("突破", "超过", "超", "迈上", "跨上", "跨越", "跨过", "跃上", "站上")
 # 迈上/跨越 … a mark (迈上4000亿元台阶) qualify the figure as a threshold passed, like 突破.
 _PREFIX_QUALS = ("不少于", "不低于", "将近", "突破", "超过", "不足", "不到", "迈上", "跨上", "跨越", "跨过", "跃上", "站上",
                  "约", "近", "超", "逾")
