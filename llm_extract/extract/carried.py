@@ -180,6 +180,7 @@ def breakdown_measure(folded: str, seg0: int, printed: str, canonical: str) -> s
 _INDUSTRY_ALONE_RE = re.compile(r"^(?!第[一二三]产业)[\u4e00-\u9fff]{1,8}(?<!企)业$")
 _LEVEL_MEASURE = {"零售总额": "零售额", "营收": "营业收入"}
 _LEVEL_MEASURES = ("零售总额", "零售额", "营业收入", "营收")  # sales by trade, revenue by industry
+_LEVEL_HEAD_RE = re.compile(_MEASURE_RE.pattern + "|零售总额")  # the measures a breakdown may be of
 
 
 def breakdown_level(folded: str, seg0: int, seg: str) -> str | None:
@@ -189,10 +190,10 @@ def breakdown_level(folded: str, seg0: int, seg: str) -> str | None:
     if not _INDUSTRY_ALONE_RE.match(name):
         return None
     before = folded[_paragraph_start(folded, seg0) : seg0]
-    heads = list(re.finditer(_MEASURE_RE.pattern + "|零售总额", before))
-    if not heads or heads[-1].group(0) not in _LEVEL_MEASURES or not _BREAKDOWN_RE.search(before, heads[-1].end()):
+    heads = list(_LEVEL_HEAD_RE.finditer(before))
+    head = heads[-1].group(0) if heads else None
+    if head not in _LEVEL_MEASURES or not _BREAKDOWN_RE.search(before, heads[-1].end()):
         return None
-    head = heads[-1].group(0)
     return name + _LEVEL_MEASURE.get(head, head)
 
 

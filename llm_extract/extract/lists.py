@@ -97,8 +97,9 @@ _SECTORS_RE = re.compile(r"^(?:其中)?(?P<d>一二三|一二|二三)产(?:业)?
 def _names(pre: str, n: int, index: MetricIndex) -> list[str] | None:
     """The ``n`` metric names a list before 分别 stands for, a shared head completed."""
     items = [s.strip() for s in _NAME_SEP_RE.split(pre)]
-    if len(items) == 1 and _pair(items[0]) and len(_pair(items[0])) == n:
-        return _pair(items[0])
+    paired = _pair(items[0]) if len(items) == 1 else None
+    if paired and len(paired) == n:
+        return paired
     if len(items) != n and len(pre.split("、")) == n:
         items = [s.strip() for s in pre.split("、")]  # 金融业、信息传输和软件业增加值: 和 inside a name
     if len(items) != n or not all(items):

@@ -61,8 +61,7 @@ class Quantity:
 # Qualifiers saying a figure is a mark passed (突破a亿元, 迈上b亿元台阶), not the exact level.
 MARK_QUALIFIERS = ("突破", "超过", "超", "迈上", "跨上", "跨越", "跨过", "跃上", "站上")
 # 迈上/跨越 … a mark (迈上4000亿元台阶) qualify the figure as a threshold passed, like 突破.
-_PREFIX_QUALS = ("不少于", "不低于", "将近", "突破", "超过", "不足", "不到", "迈上", "跨上", "跨越", "跨过", "跃上", "站上",
-                 "约", "近", "超", "逾")
+_PREFIX_QUALS = ("不少于", "不低于", "将近", "不足", "不到") + MARK_QUALIFIERS + ("约", "近", "逾")
 _INFIX_QUALS = ("余", "多")
 _SUFFIX_QUALS = ("以上", "左右", "以下", "以内", "多")
 _DATE_AFTER_RE = re.compile(r"\s*(?:年|月|日|号|时|点|分|[-—~～至到]\s*(?:19|20)\d\d)")
